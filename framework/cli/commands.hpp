@@ -1,0 +1,33 @@
+#pragma once
+// The sub-commands of `lrlab`, one file each. Every add_* function declares its command's options
+// on `app` and sets `action` to what runs when that command is chosen. Actions return the exit
+// code; typed errors (SpecError, StoreError, PluginLoadError) are turned into exit 2 in main.cpp.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "lrlab/catalog.hpp"
+
+namespace lrlab::cli {
+
+using Action = std::function<int()>;
+
+// Exit codes (DESIGN.md, "Command line").
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_trial_failed = 1;
+inline constexpr int exit_usage = 2;
+inline constexpr int exit_interrupted = 130;
+
+void add_run(CLI::App& app, Action& action);
+void add_validate(CLI::App& app, Action& action);
+void add_plugins(CLI::App& app, Action& action);
+void add_describe(CLI::App& app, Action& action);
+void add_preview(CLI::App& app, Action& action);
+void add_query(CLI::App& app, Action& action);
+
+// --plugin-dir DIR (repeatable), for every command that needs components.
+void add_plugin_dir_option(CLI::App& cmd, std::vector<std::filesystem::path>& dirs);
+
+}  // namespace lrlab::cli

@@ -1,0 +1,23 @@
+#include "component_json.hpp"
+
+namespace lrlab::cli {
+
+Json param_json(const Param& p) {
+  Json j = {{"name", p.name}, {"type", to_string(p.type)}, {"doc", p.doc}};
+  if (p.is_required) j["required"] = true;
+  if (!p.default_value.is_null()) j["default"] = p.default_value;
+  if (!p.range_text().empty()) j["range"] = p.range_text();
+  if (!p.choices.empty()) j["choices"] = p.choices;
+  if (!p.aliases.empty()) j["aliases"] = p.aliases;
+  return j;
+}
+
+Json component_json(const ComponentInfo& c) {
+  Json params = Json::array();
+  for (const auto& p : c.params) params.push_back(param_json(p));
+  return {{"kind", to_string(c.kind)}, {"name", c.name},       {"library", c.library}, {"summary", c.summary},
+          {"formula", c.formula},      {"source", c.source},   {"notes", c.notes},     {"parameters", params},
+          {"example", c.example}};
+}
+
+}  // namespace lrlab::cli

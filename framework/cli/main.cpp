@@ -1,0 +1,40 @@
+// lrlab: reproducible learning-rate experiments with Adam. The one place where errors become
+// exit codes: 2 for bad usage, a bad spec, a bad database or a bad plugin (nothing written).
+#include <iostream>
+
+#include "commands.hpp"
+#include "lrlab/build_info.hpp"
+#include "lrlab/errors.hpp"
+
+int main(int argc, char** argv) {
+  using namespace lrlab;
+  using namespace lrlab::cli;
+  CLI::App app{"lrlab: reproducible learning-rate experiments with the Adam optimizer", "lrlab"};
+  app.set_version_flag("--version", std::string("lrlab ") + build_info::version + " (" + build_info::git_commit + ")");
+  app.require_subcommand(1);
+  Action action;
+  add_run(app, action);
+  add_validate(app, action);
+  add_plugins(app, action);
+  add_describe(app, action);
+  add_preview(app, action);
+  add_query(app, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? exit_ok : exit_usage;
+  }
+  try {
+    return action();
+  } catch (const SpecError& e) {
+    std::cerr << "lrlab: error: " << e.what() << "\n";
+  } catch (const PluginLoadError& e) {
+    std::cerr << "lrlab: plugin error: " << e.what() << "\n";
+  } catch (const StoreError& e) {
+    std::cerr << "lrlab: database error: " << e.what() << "\n";
+  } catch (const TaskError& e) {
+    std::cerr << "lrlab: task error: " << e.what() << "\n";
+  }
+  return exit_usage;
+}

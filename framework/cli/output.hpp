@@ -1,0 +1,30 @@
+#pragma once
+// Tables on stdout, in the three formats the commands offer:
+//   table: aligned columns for people;
+//   csv:   a header row, then rows; numbers with 17 significant digits (they read back exactly);
+//   json:  an array of objects, numbers exact.
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace lrlab::cli {
+
+using Cell = std::variant<std::monostate, std::int64_t, double, std::string>;
+
+struct Table {
+  std::vector<std::string> columns;
+  std::vector<std::vector<Cell>> rows;
+};
+
+enum class Format { table, csv, json };
+Format parse_format(const std::string& s);  // throws SpecError for an unknown one
+
+void print(std::ostream& out, const Table& t, Format f);
+
+// A double as 17 significant digits ("0.10000000000000001"), or the shortest text that reads
+// back exactly when that is shorter ("0.5").
+std::string exact(double v);
+
+}  // namespace lrlab::cli

@@ -1,0 +1,11 @@
+#include "commands.hpp"
+
+namespace lrlab::cli {
+
+void add_plugin_dir_option(CLI::App& cmd, std::vector<std::filesystem::path>& dirs) {
+  cmd.add_option("--plugin-dir", dirs, "another folder of plugin libraries (lrlab_*.so); repeatable")
+      ->take_all()
+      ->allow_extra_args(false);
+}
+
+}  // namespace lrlab::cli

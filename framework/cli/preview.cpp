@@ -1,0 +1,72 @@
+// lrlab preview --schedule JSON --steps N [--base-lr X] [--steps-per-epoch K] [--format csv|json|table]
+// The schedule's rate at steps 0..N-1, before any run: header step,epoch,lr.
+#include <iostream>
+
+#include "commands.hpp"
+#include "lrlab/errors.hpp"
+#include "lrlab/resolve.hpp"
+#include "output.hpp"
+
+namespace lrlab::cli {
+namespace {
+struct PreviewOptions {
+  std::string schedule;
+  std::int64_t steps = 0;
+  double base_lr = 1e-3;
+  std::int64_t steps_per_epoch = 1;
+  std::vector<std::filesystem::path> plugin_dirs;
+  std::string format = "csv";
+};
+
+int preview(const PreviewOptions& o) {
+  const Format format = parse_format(o.format);
+  Json spec;
+  try {
+    spec = Json::parse(o.schedule);
+  } catch (const Json::parse_error& e) {
+    throw SpecError("", std::string("--schedule is not valid JSON: ") + e.what());
+  }
+  const Catalog catalog = Catalog::standard(o.plugin_dirs);
+  const Resolver resolver(catalog);
+  ScheduleContext ctx;
+  ctx.base_lr = o.base_lr;
+  ctx.total_steps = o.steps;
+  ctx.steps_per_epoch = o.steps_per_epoch;
+  SchedulePtr s;
+  try {
+    s = build_schedule(resolver, resolver.component(Kind::schedule, spec, ""), "", ctx);
+  } catch (const SpecError& e) {
+    throw SpecError("", "--schedule " + std::string(e.what()));
+  }
+  bool has_beta = false;
+  for (std::int64_t t = 0; t < o.steps && !has_beta; ++t) has_beta = s->beta_1(t).has_value();
+  Table t{{"step", "epoch", "lr"}, {}};
+  if (has_beta) t.columns.push_back("beta_1");
+  t.rows.reserve(static_cast<std::size_t>(o.steps));
+  for (std::int64_t i = 0; i < o.steps; ++i) {
+    std::vector<Cell> row{i, i / o.steps_per_epoch, s->value(i)};
+    if (has_beta) {
+      auto b = s->beta_1(i);
+      row.push_back(b ? Cell(*b) : Cell(std::monostate{}));
+    }
+    t.rows.push_back(std::move(row));
+  }
+  print(std::cout, t, format);
+  return exit_ok;
+}
+}  // namespace
+
+void add_preview(CLI::App& app, Action& action) {
+  auto o = std::make_shared<PreviewOptions>();
+  auto* cmd = app.add_subcommand("preview", "print a schedule's learning rate for each step, before any run");
+  cmd->add_option("--schedule", o->schedule, "the schedule as JSON, e.g. '{\"type\": \"exponential_decay\", ...}'")->required();
+  cmd->add_option("--steps", o->steps, "number of steps")->required()->check(CLI::PositiveNumber);
+  cmd->add_option("--base-lr", o->base_lr, "the optimizer's learning_rate (default 0.001)")->check(CLI::PositiveNumber);
+  cmd->add_option("--steps-per-epoch", o->steps_per_epoch, "for epoch numbers and \"unit\": \"epoch\" (default 1)")
+      ->check(CLI::PositiveNumber);
+  add_plugin_dir_option(*cmd, o->plugin_dirs);
+  cmd->add_option("--format", o->format, "csv (default), json or table");
+  cmd->callback([&action, o] { action = [o] { return preview(*o); }; });
+}
+
+}  // namespace lrlab::cli

@@ -1,0 +1,8 @@
+#pragma once
+// What this lrlab binary is: recorded with every experiment so a result can be traced to its code.
+namespace lrlab::build_info {
+extern const char* const version;     // the project version, "0.1.0"
+extern const char* const git_commit;  // the commit it was configured from, or "unknown"
+extern const char* const compiler;
+extern const char* const build_type;
+}  // namespace lrlab::build_info

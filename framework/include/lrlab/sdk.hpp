@@ -1,0 +1,15 @@
+#pragma once
+// Everything a plugin author needs: include this one header.
+#include "component.hpp"
+#include "errors.hpp"
+#include "json.hpp"
+#include "metrics.hpp"
+#include "param.hpp"
+#include "params.hpp"
+#include "plugin.hpp"
+#include "policy.hpp"
+#include "random.hpp"
+#include "schedule.hpp"
+#include "shared_data.hpp"
+#include "task.hpp"
+#include "version.hpp"

@@ -1,0 +1,76 @@
+#pragma once
+// A thin RAII layer over the SQLite C API: a connection, prepared statements, a transaction that
+// rolls back unless committed (after SQLiteCpp's Transaction). Errors become StoreErrors that quote
+// SQLite's message and the file.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace lrlab::sqlite {
+
+class Connection {
+ public:
+  // flags: SQLITE_OPEN_READONLY, or SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE.
+  Connection(const std::string& path, int flags);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  Connection(Connection&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
+
+  void exec(const std::string& sql);
+  std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  sqlite3* handle() const { return db_; }
+  const std::string& path() const { return path_; }
+  [[noreturn]] void fail(const std::string& what) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+class Statement {
+ public:
+  Statement(const Connection& c, const std::string& sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, std::int64_t v);
+  Statement& bind(int i, double v);  // NaN binds NULL (SQLite has no NaN)
+  Statement& bind(int i, const std::string& v);
+  Statement& bind(int i, std::nullopt_t);
+  Statement& bind(int i, const std::optional<double>& v) { return v ? bind(i, *v) : bind(i, std::nullopt); }
+
+  bool step();      // true while a row is available
+  void run();       // step to completion, then reset for the next use
+  void reset();
+
+  std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
+  std::string text(int col) const;
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  sqlite3_stmt* handle() const { return stmt_; }
+
+ private:
+  const Connection& conn_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Transaction {
+ public:
+  explicit Transaction(Connection& c) : c_(c) { c_.exec("BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (!done_) {
+      try { c_.exec("ROLLBACK"); } catch (...) {}
+    }
+  }
+  void commit() { c_.exec("COMMIT"); done_ = true; }
+
+ private:
+  Connection& c_;
+  bool done_ = false;
+};
+
+}  // namespace lrlab::sqlite

@@ -1,0 +1,69 @@
+#pragma once
+// Store: the results database (see "Results database" in DESIGN.md and the README's schema).
+//
+// One SQLite file in WAL mode with one writer: during a sweep only the writer thread holds a Store
+// open for writing; readers (lrlab query, sqlite3) open their own read-only connections and never
+// block it. The schema version is PRAGMA user_version; the file is marked as lrlab's with
+// PRAGMA application_id, so a foreign SQLite file is refused instead of altered.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lrlab/experiment.hpp"
+#include "lrlab/sqlite.hpp"
+#include "lrlab/trial_record.hpp"
+
+namespace lrlab {
+
+inline constexpr int schema_version = 1;
+inline constexpr int application_id = 0x4C524C42;  // "LRLB"
+
+struct TrialRow {
+  std::int64_t trial_id, trial_index;
+  std::string status;
+};
+
+class Store {
+ public:
+  // Check, without writing anything, that `path` is absent, empty or an lrlab database this
+  // version can use. Throws StoreError saying what is wrong otherwise.
+  static void check_usable(const std::filesystem::path& path);
+
+  // Open for writing, creating the file and the schema when needed.
+  explicit Store(const std::filesystem::path& path);
+
+  // The latest experiment with this name: its id and spec hash.
+  struct ExperimentRef {
+    std::int64_t id;
+    std::string spec_sha256;
+  };
+  std::optional<ExperimentRef> latest_experiment(const std::string& name);
+
+  // Insert the experiment and one pending row per trial, in one transaction.
+  std::int64_t create_experiment(const Experiment& ex);
+
+  std::vector<TrialRow> trials(std::int64_t experiment_id);
+
+  // Put every trial that did not finish (pending, running, failed) back to pending, removing its
+  // rows: a resumed sweep reruns them from the start.
+  void reset_unfinished(std::int64_t experiment_id);
+
+  // Apply chunks from running trials in one transaction.
+  void write(const std::vector<TrialChunk>& chunks);
+
+  sqlite::Connection& connection() { return db_; }
+
+ private:
+  void create_schema();
+  sqlite::Connection db_;
+  struct Prepared;
+  std::shared_ptr<Prepared> prepared_;
+};
+
+// A finished status: kept by a resume.
+bool is_finished(const std::string& status);
+
+}  // namespace lrlab

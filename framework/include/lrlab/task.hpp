@@ -1,0 +1,49 @@
+#pragma once
+// Task: what Adam trains. One Task object per trial, built from the trial's seed; it owns its
+// per-trial state (batch order, noise stream) and reads shared data through SharedData.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+
+#include "metrics.hpp"
+#include "shared_data.hpp"
+
+namespace lrlab {
+
+class Task {
+ public:
+  virtual ~Task() = default;
+
+  // Number of parameters Adam updates.
+  virtual std::size_t dimension() const = 0;
+
+  // Updates per epoch: ceil(n_train / batch_size) for data tasks, a parameter for the others.
+  virtual std::int64_t steps_per_epoch() const = 0;
+
+  // Fill `x` with the initial parameters (from the trial seed; the same for every grid point).
+  virtual void initialize(std::span<double> x) = 0;
+
+  // The loss of the batch that update `step` uses, at parameters `x`; its gradient into `grad`.
+  // Called once per step with consecutive steps, so a task may keep its batch order as state.
+  virtual double loss_and_gradient(std::int64_t step, std::span<const double> x, std::span<double> grad) = 0;
+
+  // Evaluate at `x`: at least "val_loss" (the exact, noise-free loss for analytic tasks);
+  // data tasks add "val_accuracy".
+  virtual Metrics evaluate(std::span<const double> x) = 0;
+};
+
+using TaskPtr = std::unique_ptr<Task>;
+
+struct TaskContext {
+  std::uint64_t seed = 0;             // the trial's seed (same for every grid point of a repeat)
+  std::uint64_t experiment_seed = 0;  // for what all trials share, such as a train/val split
+  std::filesystem::path spec_dir;     // relative data paths resolve against it
+  SharedData* shared = nullptr;       // the sweep's cache; never null inside a run
+
+  std::filesystem::path resolve(const std::filesystem::path& p) const {
+    return p.is_absolute() ? p : spec_dir / p;
+  }
+};
+
+}  // namespace lrlab

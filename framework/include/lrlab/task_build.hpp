@@ -1,0 +1,22 @@
+#pragma once
+// Building tasks and policies from resolved component objects, with a factory's ParamError or
+// TaskError turned into a SpecError at the component's pointer (build_schedule is in resolve.hpp).
+#include <filesystem>
+#include <string>
+
+#include "lrlab/resolve.hpp"
+
+namespace lrlab {
+
+TaskPtr build_task(const Resolver& resolver, const Json& resolved, const std::string& pointer, const TaskContext& ctx);
+PolicyPtr build_policy(const Resolver& resolver, const Json& resolved, const std::string& pointer, const PolicyContext& ctx);
+
+// What planning needs to know of a task: built once, its shape read, then dropped.
+struct TaskShape {
+  std::int64_t steps_per_epoch = 1;
+  std::size_t dimension = 0;
+};
+TaskShape probe_task(const Resolver& resolver, const Json& resolved, std::uint64_t seed, std::uint64_t experiment_seed,
+                     const std::filesystem::path& spec_dir, SharedData& shared);
+
+}  // namespace lrlab

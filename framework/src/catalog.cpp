@@ -1,0 +1,151 @@
+#include "lrlab/catalog.hpp"
+
+#include <algorithm>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/dll/shared_library.hpp>
+#include <cstdlib>
+#include <sstream>
+
+#include "lrlab/build_info.hpp"
+#include "lrlab/builtins.hpp"
+#include "lrlab/errors.hpp"
+#include "lrlab/suggest.hpp"
+
+namespace lrlab {
+namespace fs = std::filesystem;
+
+namespace {
+// Loaded libraries live until the process ends (see the header): deliberately never freed.
+std::vector<boost::dll::shared_library>& open_libraries() {
+  static auto* libs = new std::vector<boost::dll::shared_library>();
+  return *libs;
+}
+}  // namespace
+
+fs::path program_directory() { return fs::path(boost::dll::program_location().parent_path().string()); }
+
+void Catalog::take(Registry& r, const LibraryInfo& lib) {
+  for (auto& c : r.components()) {
+    c.library = lib.path.empty() ? "(built in: " + lib.name + ")" : lib.path.string();
+    components_.push_back(std::move(c));
+  }
+  libraries_.push_back(lib);
+}
+
+void Catalog::add_static(const std::string& name, const std::string& version, void (*register_fn)(Registry&)) {
+  Registry r;
+  register_fn(r);
+  take(r, LibraryInfo{name, version, {}});
+}
+
+void Catalog::load_library(const fs::path& file) {
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(file, ec);
+  if (std::find(loaded_files_.begin(), loaded_files_.end(), canonical) != loaded_files_.end()) return;
+  if (!fs::exists(file)) throw PluginLoadError("plugin library " + file.string() + " does not exist");
+
+  boost::dll::shared_library lib;
+  try {
+    lib.load(boost::dll::fs::path(file.string()), boost::dll::load_mode::rtld_now);
+  } catch (const std::exception& e) {
+    // The dynamic loader's own words: a missing dependency names the library it could not find.
+    throw PluginLoadError("cannot load plugin library " + file.string() + ": " + e.what() +
+                          "\n  (check that the libraries it depends on are installed: ldd " + file.string() + ")");
+  }
+  if (!lib.has("lrlab_plugin_entry"))
+    throw PluginLoadError("plugin library " + file.string() +
+                          " has no entry point lrlab_plugin_entry: it is not an lrlab plugin, or it was built "
+                          "without lrlab_add_plugin() / LRLAB_PLUGIN(...)");
+  auto entry_fn = lib.get<const lrlab_plugin_entry_t*()>("lrlab_plugin_entry");
+  const lrlab_plugin_entry_t* entry = entry_fn();
+  if (entry == nullptr || entry->sdk_version != LRLAB_SDK_VERSION) {
+    std::ostringstream msg;
+    msg << "plugin library " << file.string() << " was built for lrlab SDK version "
+        << (entry ? std::to_string(entry->sdk_version) : std::string("?")) << ", but this lrlab has SDK version "
+        << LRLAB_SDK_VERSION << ": rebuild the plugin against this lrlab";
+    throw PluginLoadError(msg.str());
+  }
+  Registry r;
+  try {
+    entry->register_components(r);
+  } catch (const std::exception& e) {
+    throw PluginLoadError("plugin library " + file.string() + " failed while registering its components: " + e.what());
+  }
+  take(r, LibraryInfo{entry->name, entry->version, canonical});
+  loaded_files_.push_back(canonical);
+  open_libraries().push_back(std::move(lib));
+}
+
+void Catalog::load_directory(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw PluginLoadError("plugin folder " + dir.string() + " does not exist or is not a folder");
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string fname = e.path().filename().string();
+    if (e.is_regular_file() && fname.starts_with("lrlab_") && e.path().extension() == ".so") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());  // a stable order, whatever the file system's
+  for (const auto& f : files) load_library(f);
+}
+
+Catalog Catalog::standard(const std::vector<fs::path>& extra_dirs) {
+  Catalog c;
+  c.add_static("core", build_info::version, &register_builtin_components);
+  const fs::path bin = program_directory();
+  for (const fs::path& d : {bin / "plugins", bin / ".." / "lib" / "lrlab" / "plugins"}) {
+    std::error_code ec;
+    if (fs::is_directory(d, ec)) {
+      c.load_directory(d);
+      break;  // the build tree's or the installation's, never both
+    }
+  }
+  for (const auto& d : extra_dirs) c.load_directory(d);
+  if (const char* env = std::getenv("LRLAB_PLUGIN_PATH")) {
+    std::stringstream ss(env);
+    std::string d;
+    while (std::getline(ss, d, ':'))
+      if (!d.empty()) c.load_directory(d);
+  }
+  return c;
+}
+
+const ComponentInfo& Catalog::find(Kind kind, const std::string& name, const std::string& pointer,
+                                   const std::optional<std::string>& library) const {
+  std::vector<const ComponentInfo*> hits;
+  std::vector<std::string> names;
+  for (const auto& c : components_) {
+    if (c.kind != kind) continue;
+    names.push_back(c.name);
+    if (c.name != name) continue;
+    if (library) {
+      const fs::path lib(c.library);
+      const std::string stem = lib.stem().string();
+      if (c.library != *library && stem != *library && stem != "lrlab_" + *library) continue;
+    }
+    hits.push_back(&c);
+  }
+  if (hits.size() == 1) return *hits.front();
+  if (hits.empty()) {
+    if (library)
+      throw SpecError(pointer, std::string("no ") + to_string(kind) + " named " + name + " in library " + *library);
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    std::string known;
+    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+    throw SpecError(pointer, std::string("unknown ") + to_string(kind) + " type " + name + did_you_mean(name, names) +
+                                 " (known: " + known + ")");
+  }
+  std::string files;
+  for (const auto* h : hits) files += "\n  " + h->library;
+  throw SpecError(pointer, std::string(to_string(kind)) + " " + name + " is defined by several libraries:" + files +
+                               "\n  pick one with \"library\": \"<file or plugin name>\" in the component");
+}
+
+std::vector<const ComponentInfo*> Catalog::components() const {
+  std::vector<const ComponentInfo*> out;
+  for (const auto& c : components_) out.push_back(&c);
+  return out;
+}
+
+}  // namespace lrlab

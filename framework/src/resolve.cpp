@@ -1,0 +1,216 @@
+#include "lrlab/resolve.hpp"
+
+#include <cmath>
+
+#include "lrlab/errors.hpp"
+#include "lrlab/suggest.hpp"
+
+namespace lrlab {
+
+std::string pointer_join(const std::string& parent, const std::string& key) {
+  std::string escaped;
+  for (char ch : key) {
+    if (ch == '~') escaped += "~0";
+    else if (ch == '/') escaped += "~1";
+    else escaped += ch;
+  }
+  return parent + "/" + escaped;
+}
+std::string pointer_join(const std::string& parent, std::size_t index) {
+  return parent + "/" + std::to_string(index);
+}
+
+const Param& unit_param() {
+  static const Param p = Param::string("unit", "whether t is the step or the epoch").def("step").one_of({"step", "epoch"});
+  return p;
+}
+
+namespace {
+
+std::string type_name(const Json& v) {
+  if (v.is_null()) return "null";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_number_integer()) return "an integer";
+  if (v.is_number()) return "a number";
+  if (v.is_string()) return "a string";
+  if (v.is_array()) return "a list";
+  return "an object";
+}
+
+[[noreturn]] void wrong_type(const Param& p, const Json& v, const std::string& pointer, const std::string& expected) {
+  throw SpecError(pointer, "expected " + expected + " for `" + p.name + "`, received " + type_name(v) + " (" +
+                               v.dump() + ")");
+}
+
+void check_range(const Param& p, double x, const Json& shown, const std::string& pointer) {
+  bool ok = true;
+  if (p.min) ok = ok && (p.min_exclusive ? x > *p.min : x >= *p.min);
+  if (p.max) ok = ok && (p.max_exclusive ? x < *p.max : x <= *p.max);
+  if (!ok)
+    throw SpecError(pointer, "Argument `" + p.name + "` must be " + p.range_text() + ". Received: " + p.name + "=" +
+                                 shown.dump());
+}
+
+Json number(const Param& p, const Json& v, const std::string& pointer) {
+  if (!v.is_number() || v.is_boolean()) wrong_type(p, v, pointer, "a number");
+  check_range(p, v.get<double>(), v, pointer);
+  return v;
+}
+
+Json integer(const Param& p, const Json& v, const std::string& pointer) {
+  Json out = v;
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (std::floor(d) != d || std::abs(d) > 9.0e15) wrong_type(p, v, pointer, "an integer");
+    out = static_cast<std::int64_t>(d);  // 100.0 means 100
+  } else if (!v.is_number_integer()) {
+    wrong_type(p, v, pointer, "an integer");
+  }
+  check_range(p, out.get<double>(), v, pointer);
+  return out;
+}
+
+}  // namespace
+
+Json Resolver::value(const Param& p, const Json& v, const std::string& pointer) const {
+  switch (p.type) {
+    case ParamType::real: return number(p, v, pointer);
+    case ParamType::integer: return integer(p, v, pointer);
+    case ParamType::boolean:
+      if (!v.is_boolean()) wrong_type(p, v, pointer, "true or false");
+      return v;
+    case ParamType::string: {
+      if (!v.is_string()) wrong_type(p, v, pointer, p.choices.empty() ? "a string" : "a string");
+      const auto s = v.get<std::string>();
+      if (!p.choices.empty() && std::find(p.choices.begin(), p.choices.end(), s) == p.choices.end()) {
+        std::string list;
+        for (const auto& c : p.choices) list += (list.empty() ? "" : " | ") + c;
+        throw SpecError(pointer, "`" + p.name + "` must be one of " + list + ", received \"" + s + "\"" +
+                                     did_you_mean(s, p.choices));
+      }
+      return v;
+    }
+    case ParamType::real_list:
+    case ParamType::integer_list: {
+      if (!v.is_array()) wrong_type(p, v, pointer, p.type == ParamType::real_list ? "a list of numbers" : "a list of integers");
+      Json out = Json::array();
+      for (std::size_t i = 0; i < v.size(); ++i)
+        out.push_back(p.type == ParamType::real_list ? number(p, v[i], pointer_join(pointer, i))
+                                                     : integer(p, v[i], pointer_join(pointer, i)));
+      return out;
+    }
+    case ParamType::schedule: return component(Kind::schedule, v, pointer);
+    case ParamType::schedule_list: {
+      if (!v.is_array()) wrong_type(p, v, pointer, "a list of schedules");
+      Json out = Json::array();
+      for (std::size_t i = 0; i < v.size(); ++i) out.push_back(component(Kind::schedule, v[i], pointer_join(pointer, i)));
+      return out;
+    }
+    case ParamType::json: return v;
+  }
+  return v;
+}
+
+Json Resolver::object(const Json& obj, const std::vector<Param>& params, const std::string& pointer,
+                      const std::vector<std::string>& reserved) const {
+  if (!obj.is_object())
+    throw SpecError(pointer, "expected an object, received " + type_name(obj) + " (" + obj.dump() + ")");
+  std::vector<std::string> known = reserved;
+  for (const auto& p : params) {
+    known.push_back(p.name);
+    for (const auto& a : p.aliases) known.push_back(a);
+  }
+  for (const auto& [key, v] : obj.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      throw SpecError(pointer_join(pointer, key), "unknown parameter" + did_you_mean(key, known));
+  }
+  Json out = Json::object();
+  for (const auto& key : reserved)
+    if (key == "type" && obj.contains(key)) out[key] = obj[key];
+  for (const auto& p : params) {
+    const Json* given = nullptr;
+    std::string given_as = p.name;
+    if (obj.contains(p.name)) given = &obj[p.name];
+    for (const auto& a : p.aliases)
+      if (obj.contains(a)) {
+        if (given) throw SpecError(pointer_join(pointer, a), "`" + a + "` is another name for `" + p.name + "`: give only one");
+        given = &obj[a];
+        given_as = a;
+      }
+    const std::string at = pointer_join(pointer, given_as);
+    if (given && !(given->is_null() && (p.nullable || p.default_value.is_null()) && !p.is_required)) {
+      out[p.name] = value(p, *given, at);
+    } else if (p.is_required) {
+      throw SpecError(pointer_join(pointer, p.name), "required parameter `" + p.name + "` is missing (" + p.doc + ")");
+    } else if (!p.default_value.is_null()) {
+      out[p.name] = p.default_value;
+    }
+  }
+  for (const auto& key : reserved)
+    if (key != "type" && obj.contains(key)) out[key] = obj[key];
+  return out;
+}
+
+const ComponentInfo& Resolver::info(Kind kind, const Json& resolved, const std::string& pointer) const {
+  std::optional<std::string> library;
+  if (resolved.contains("library")) library = resolved["library"].get<std::string>();
+  return catalog_.find(kind, resolved["type"].get<std::string>(), pointer_join(pointer, "type"), library);
+}
+
+Json Resolver::component(Kind kind, const Json& obj, const std::string& pointer) const {
+  if (!obj.is_object())
+    throw SpecError(pointer, std::string("expected a ") + to_string(kind) + " object {\"type\": ...}, received " +
+                                 type_name(obj) + " (" + obj.dump() + ")");
+  if (!obj.contains("type"))
+    throw SpecError(pointer, std::string("a ") + to_string(kind) + " needs a \"type\" (see `lrlab plugins`)");
+  if (!obj["type"].is_string()) throw SpecError(pointer_join(pointer, "type"), "expected a string");
+  if (obj.contains("library") && !obj["library"].is_string())
+    throw SpecError(pointer_join(pointer, "library"), "expected a string (a library file or plugin name)");
+  const ComponentInfo& ci = info(kind, obj, pointer);
+  Json out = object(obj, ci.params, pointer, component_reserved_keys(kind));
+  if (kind == Kind::schedule)
+    out["unit"] = obj.contains("unit") ? value(unit_param(), obj["unit"], pointer_join(pointer, "unit")) : Json("step");
+  return out;
+}
+
+Params factory_params(Kind kind, const Json& resolved) {
+  Json p = resolved;
+  for (const auto& k : component_reserved_keys(kind)) p.erase(k);
+  return Params(std::move(p));
+}
+
+namespace {
+// "unit": "epoch": the wrapped schedule sees floor(t / steps_per_epoch) instead of t.
+class EpochUnit final : public Schedule {
+ public:
+  EpochUnit(SchedulePtr inner, std::int64_t steps_per_epoch) : inner_(std::move(inner)), spe_(steps_per_epoch) {}
+  double value(std::int64_t t) const override { return inner_->value(t / spe_); }
+  std::optional<double> beta_1(std::int64_t t) const override { return inner_->beta_1(t / spe_); }
+
+ private:
+  SchedulePtr inner_;
+  std::int64_t spe_;
+};
+}  // namespace
+
+SchedulePtr build_schedule(const Resolver& resolver, const Json& resolved, const std::string& pointer,
+                           const ScheduleContext& ctx) {
+  const ComponentInfo& ci = resolver.info(Kind::schedule, resolved, pointer);
+  ScheduleContext child_ctx = ctx;
+  child_ctx.build = [&resolver, ctx, pointer](const Json& spec, const std::string& relative) {
+    const std::string at = pointer + "/" + relative;
+    return build_schedule(resolver, resolver.component(Kind::schedule, spec, at), at, ctx);
+  };
+  SchedulePtr s;
+  try {
+    s = ci.make_schedule(factory_params(Kind::schedule, resolved), child_ctx);
+  } catch (const ParamError& e) {
+    throw SpecError(e.param().empty() ? pointer : pointer_join(pointer, e.param()), e.what());
+  }
+  if (!s) throw SpecError(pointer, "schedule " + ci.name + " (" + ci.library + ") returned no schedule");
+  if (resolved.value("unit", std::string("step")) == "epoch")
+    s = std::make_unique<EpochUnit>(std::move(s), std::max<std::int64_t>(1, ctx.steps_per_epoch));
+  return s;
+}
+
+}  // namespace lrlab

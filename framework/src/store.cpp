@@ -1,0 +1,240 @@
+#include "lrlab/store.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+
+#include "lrlab/build_info.hpp"
+#include "lrlab/errors.hpp"
+
+namespace lrlab {
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const schema_sql = R"SQL(
+CREATE TABLE IF NOT EXISTS experiments(
+  experiment_id INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL,
+  description   TEXT NOT NULL DEFAULT '',
+  spec_json     TEXT NOT NULL,
+  spec_sha256   TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  lrlab_version TEXT NOT NULL,
+  git_commit    TEXT NOT NULL,
+  host          TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS trials(
+  trial_id           INTEGER PRIMARY KEY,
+  experiment_id      INTEGER NOT NULL REFERENCES experiments(experiment_id),
+  trial_index        INTEGER NOT NULL,
+  repeat             INTEGER NOT NULL,
+  seed               INTEGER NOT NULL,
+  config_json        TEXT NOT NULL,
+  grid_json          TEXT NOT NULL,
+  status             TEXT NOT NULL CHECK (status IN
+                       ('pending','running','completed','diverged','failed','stopped_early')),
+  error              TEXT,
+  steps_done         INTEGER NOT NULL DEFAULT 0,
+  wall_seconds       REAL,
+  final_train_loss   REAL,
+  final_val_loss     REAL,
+  best_val_loss      REAL,
+  final_val_accuracy REAL,
+  UNIQUE (experiment_id, trial_index));
+CREATE TABLE IF NOT EXISTS steps(
+  trial_id   INTEGER NOT NULL,
+  step       INTEGER NOT NULL,
+  epoch      INTEGER NOT NULL,
+  lr         REAL,
+  train_loss REAL,
+  beta_1     REAL,
+  PRIMARY KEY (trial_id, step)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS evals(
+  trial_id INTEGER NOT NULL,
+  step     INTEGER NOT NULL,
+  epoch    INTEGER NOT NULL,
+  metric   TEXT NOT NULL,
+  value    REAL,
+  PRIMARY KEY (trial_id, step, metric)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events(
+  event_id INTEGER PRIMARY KEY,
+  trial_id INTEGER NOT NULL,
+  step     INTEGER NOT NULL,
+  epoch    INTEGER NOT NULL,
+  source   TEXT NOT NULL,
+  kind     TEXT NOT NULL,
+  old_lr   REAL,
+  new_lr   REAL,
+  message  TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_by_trial ON events(trial_id, step);
+CREATE INDEX IF NOT EXISTS trials_by_experiment ON trials(experiment_id, status);
+)SQL";
+
+std::string now_utc() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+int pragma_int(sqlite::Connection& c, const char* name) {
+  sqlite::Statement s(c, std::string("PRAGMA ") + name);
+  return s.step() ? static_cast<int>(s.int64(0)) : 0;
+}
+
+}  // namespace
+
+bool is_finished(const std::string& s) {
+  return s == status::completed || s == status::diverged || s == status::stopped_early;
+}
+
+void Store::check_usable(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec) || fs::file_size(path, ec) == 0) return;
+  if (fs::is_directory(path, ec)) throw StoreError(path.string() + " is a folder, not a database file");
+  {
+    std::ifstream in(path, std::ios::binary);
+    char header[16] = {};
+    in.read(header, 16);
+    if (!in || std::string(header, 15) != "SQLite format 3")
+      throw StoreError(path.string() + " exists and is not an SQLite database; refusing to touch it");
+  }
+  sqlite::Connection c(path.string(), SQLITE_OPEN_READONLY);
+  int app = 0, version = 0;
+  try {
+    app = pragma_int(c, "application_id");
+    version = pragma_int(c, "user_version");
+  } catch (const StoreError& e) {
+    throw StoreError(path.string() + " cannot be read as an SQLite database: " + e.what());
+  }
+  if (app != application_id) {
+    sqlite::Statement s(c, "SELECT count(*) FROM sqlite_master");
+    if (s.step() && s.int64(0) > 0)
+      throw StoreError(path.string() + " is an SQLite database but not an lrlab results database; refusing to touch it");
+  }
+  if (version > schema_version)
+    throw StoreError(path.string() + " has schema version " + std::to_string(version) + ", newer than this lrlab's (" +
+                     std::to_string(schema_version) + "): use a newer lrlab, or another --db");
+}
+
+struct Store::Prepared {
+  sqlite::Statement start, step, eval, event, finish, reset, del_steps, del_evals, del_events;
+  explicit Prepared(sqlite::Connection& c)
+      : start(c, "UPDATE trials SET status='running' WHERE trial_id=?1"),
+        step(c, "INSERT INTO steps(trial_id, step, epoch, lr, train_loss, beta_1) VALUES(?1,?2,?3,?4,?5,?6)"),
+        eval(c, "INSERT INTO evals(trial_id, step, epoch, metric, value) VALUES(?1,?2,?3,?4,?5)"),
+        event(c, "INSERT INTO events(trial_id, step, epoch, source, kind, old_lr, new_lr, message) "
+                 "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"),
+        finish(c, "UPDATE trials SET status=?2, error=?3, steps_done=?4, wall_seconds=?5, final_train_loss=?6, "
+                  "final_val_loss=?7, best_val_loss=?8, final_val_accuracy=?9 WHERE trial_id=?1"),
+        reset(c, "UPDATE trials SET status='pending', error=NULL, steps_done=0, wall_seconds=NULL, "
+                 "final_train_loss=NULL, final_val_loss=NULL, best_val_loss=NULL, final_val_accuracy=NULL "
+                 "WHERE trial_id=?1"),
+        del_steps(c, "DELETE FROM steps WHERE trial_id=?1"),
+        del_evals(c, "DELETE FROM evals WHERE trial_id=?1"),
+        del_events(c, "DELETE FROM events WHERE trial_id=?1") {}
+
+  void clear(std::int64_t id) {
+    for (auto* s : {&del_steps, &del_evals, &del_events, &reset}) s->bind(1, id).run();
+  }
+};
+
+Store::Store(const fs::path& path) : db_((check_usable(path), path.string()), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) {
+  db_.exec("PRAGMA journal_mode=WAL");
+  // NORMAL is crash-safe in WAL mode (a process crash loses nothing committed; a power loss may
+  // lose the last transactions, never corrupt the file) and much faster than FULL.
+  db_.exec("PRAGMA synchronous=NORMAL");
+  db_.exec("PRAGMA foreign_keys=ON");
+  create_schema();
+  prepared_ = std::make_shared<Prepared>(db_);
+}
+
+void Store::create_schema() {
+  if (pragma_int(db_, "user_version") == schema_version) return;
+  sqlite::Transaction tx(db_);
+  db_.exec(schema_sql);
+  db_.exec("PRAGMA application_id=" + std::to_string(application_id));
+  db_.exec("PRAGMA user_version=" + std::to_string(schema_version));
+  tx.commit();
+}
+
+std::optional<Store::ExperimentRef> Store::latest_experiment(const std::string& name) {
+  sqlite::Statement s(db_, "SELECT experiment_id, spec_sha256 FROM experiments WHERE name=?1 ORDER BY experiment_id DESC LIMIT 1");
+  s.bind(1, name);
+  if (!s.step()) return std::nullopt;
+  return ExperimentRef{s.int64(0), s.text(1)};
+}
+
+std::int64_t Store::create_experiment(const Experiment& ex) {
+  sqlite::Transaction tx(db_);
+  sqlite::Statement e(db_, "INSERT INTO experiments(name, description, spec_json, spec_sha256, created_at, lrlab_version, "
+                           "git_commit, host) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
+  e.bind(1, ex.name).bind(2, ex.description).bind(3, ex.spec_json).bind(4, ex.spec_sha256).bind(5, now_utc());
+  e.bind(6, std::string(build_info::version)).bind(7, std::string(build_info::git_commit)).bind(8, host_name());
+  e.run();
+  const std::int64_t id = db_.last_insert_id();
+  sqlite::Statement t(db_, "INSERT INTO trials(experiment_id, trial_index, repeat, seed, config_json, grid_json, status) "
+                           "VALUES(?1,?2,?3,?4,?5,?6,'pending')");
+  for (const auto& tr : ex.trials) {
+    t.bind(1, id).bind(2, tr.index).bind(3, tr.repeat).bind(4, static_cast<std::int64_t>(tr.seed));
+    t.bind(5, tr.config.dump()).bind(6, tr.grid_point.dump()).run();
+  }
+  tx.commit();
+  return id;
+}
+
+std::vector<TrialRow> Store::trials(std::int64_t experiment_id) {
+  sqlite::Statement s(db_, "SELECT trial_id, trial_index, status FROM trials WHERE experiment_id=?1 ORDER BY trial_index");
+  s.bind(1, experiment_id);
+  std::vector<TrialRow> out;
+  while (s.step()) out.push_back({s.int64(0), s.int64(1), s.text(2)});
+  return out;
+}
+
+void Store::reset_unfinished(std::int64_t experiment_id) {
+  std::vector<std::int64_t> ids;
+  for (const auto& t : trials(experiment_id))
+    if (!is_finished(t.status)) ids.push_back(t.trial_id);
+  sqlite::Transaction tx(db_);
+  for (auto id : ids) prepared_->clear(id);
+  tx.commit();
+}
+
+void Store::write(const std::vector<TrialChunk>& chunks) {
+  Prepared& p = *prepared_;
+  sqlite::Transaction tx(db_);
+  for (const auto& c : chunks) {
+    if (c.started) p.start.bind(1, c.trial_id).run();
+    for (const auto& r : c.steps)
+      p.step.bind(1, c.trial_id).bind(2, r.step).bind(3, r.epoch).bind(4, r.lr).bind(5, r.train_loss).bind(6, r.beta_1).run();
+    for (const auto& r : c.evals)
+      p.eval.bind(1, c.trial_id).bind(2, r.step).bind(3, r.epoch).bind(4, r.metric).bind(5, r.value).run();
+    for (const auto& r : c.events)
+      p.event.bind(1, c.trial_id).bind(2, r.step).bind(3, r.epoch).bind(4, r.source).bind(5, r.kind)
+          .bind(6, r.old_lr).bind(7, r.new_lr).bind(8, r.message).run();
+    if (c.outcome) {
+      const TrialOutcome& o = *c.outcome;
+      if (o.status == status::interrupted) {
+        p.clear(c.trial_id);
+      } else {
+        p.finish.bind(1, c.trial_id).bind(2, o.status);
+        if (o.error.empty()) p.finish.bind(3, std::nullopt); else p.finish.bind(3, o.error);
+        p.finish.bind(4, o.steps_done).bind(5, o.wall_seconds).bind(6, o.final_train_loss).bind(7, o.final_val_loss)
+            .bind(8, o.best_val_loss).bind(9, o.final_val_accuracy).run();
+      }
+    }
+  }
+  tx.commit();
+}
+
+}  // namespace lrlab

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages lrlab needs, only those that are missing.
+# Idempotent: with everything present it does nothing and asks for no privileges.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config
+  libboost-dev libboost-filesystem-dev libboost-iostreams-dev
+  nlohmann-json3-dev libsqlite3-dev sqlite3 libtbb-dev catch2
+  libcli11-dev libfmt-dev libeigen3-dev libmuparser-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "lrlab: installing missing Debian packages: ${missing[*]}" >&2
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
