@@ -4,9 +4,7 @@
 #include "lrlab/builtins.hpp"
 #include "lrlab/catalog.hpp"
 #include "lrlab/resolve.hpp"
-
-LRLAB_DECLARE_PLUGIN(decay);
-LRLAB_DECLARE_PLUGIN(tasks);
+#include "linked_plugins.hpp"
 
 namespace lrlab::test {
 
@@ -14,8 +12,7 @@ inline const Catalog& static_catalog() {
   static const Catalog c = [] {
     Catalog cat;
     cat.add_static("core", "test", &register_builtin_components);
-    cat.add_static("decay", "test", &lrlab_plugin_register_decay);
-    cat.add_static("tasks", "test", &lrlab_plugin_register_tasks);
+    register_linked_plugins(cat);
     return cat;
   }();
   return c;
