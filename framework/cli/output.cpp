@@ -19,12 +19,9 @@ Format parse_format(const std::string& s) {
 std::string exact(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  // The shortest of %.{15,16,17}g that reads back to the same double.
+  // 17 significant digits always read back to the same double (DESIGN.md, "Command line").
   char buf[40];
-  for (int prec = 15; prec <= 17; ++prec) {
-    std::snprintf(buf, sizeof buf, "%.*g", prec, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
+  std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
 }
 

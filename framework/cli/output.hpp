@@ -2,7 +2,7 @@
 // Tables on stdout, in the three formats the commands offer:
 //   table: aligned columns for people;
 //   csv:   a header row, then rows; numbers with 17 significant digits (they read back exactly);
-//   json:  an array of objects, numbers exact.
+//   json:  an array of objects; numbers in the shortest form that reads back exactly.
 #include <cstdint>
 #include <iosfwd>
 #include <string>
@@ -23,8 +23,7 @@ Format parse_format(const std::string& s);  // throws SpecError for an unknown o
 
 void print(std::ostream& out, const Table& t, Format f);
 
-// A double as 17 significant digits ("0.10000000000000001"), or the shortest text that reads
-// back exactly when that is shorter ("0.5").
+// A double as 17 significant digits ("0.10000000000000001"), which reads back exactly.
 std::string exact(double v);
 
 }  // namespace lrlab::cli

@@ -45,7 +45,7 @@ inline std::string shell_quote(const std::string& s) {
 }
 
 // Run `lrlab ARGS...` in `cwd`; capture exit code, stdout and stderr.
-inline CliResult lrlab(const std::vector<std::string>& args, const std::filesystem::path& cwd = LRLAB_TEST_TMP) {
+inline CliResult run_lrlab(const std::vector<std::string>& args, const std::filesystem::path& cwd = LRLAB_TEST_TMP) {
   static int counter = 0;
   const auto base = cwd / (".cli-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
   std::string cmd = "cd " + shell_quote(cwd.string()) + " && " + shell_quote(LRLAB_BIN);

@@ -1,0 +1,84 @@
+// Grid expansion: keys in written order (first outermost), dotted paths, whole objects, repeats
+// innermost, and seeds shared across grid points (common random numbers).
+#include <catch2/catch.hpp>
+
+#include "support/plan.hpp"
+
+using lrlab::Json;
+using lrlab::test::plan;
+
+namespace {
+const char* base = R"({
+  "name": "g", "seed": 7, "repeats": 2,
+  "task": {"type": "quadratic", "curvatures": [1, 10], "initial": [1, 1]},
+  "schedule": {"type": "exponential_decay", "decay_steps": 10, "decay_rate": 0.5},
+  "budget": {"steps": 20},
+  "grid": GRID
+})";
+std::string with_grid(const std::string& grid) {
+  std::string s = base;
+  return s.replace(s.find("GRID"), 4, grid);
+}
+}  // namespace
+
+TEST_CASE("grid: cartesian product in written key order, times repeats", "[grid]") {
+  auto ex = plan(with_grid(R"({"optimizer.learning_rate": [0.001, 0.01, 0.1],
+                               "schedule": [{"type": "constant"}, {"type": "exponential_decay", "decay_steps": 5, "decay_rate": 0.9}]})"));
+  REQUIRE(ex.trials.size() == 12);
+  // The first key is the outermost loop, the repeat the innermost.
+  const double lrs[] = {0.001, 0.001, 0.001, 0.001, 0.01, 0.01, 0.01, 0.01, 0.1, 0.1, 0.1, 0.1};
+  const char* types[] = {"constant", "constant", "exponential_decay", "exponential_decay"};
+  for (std::size_t i = 0; i < 12; ++i) {
+    const auto& t = ex.trials[i];
+    CHECK(t.index == static_cast<std::int64_t>(i));
+    CHECK(t.repeat == static_cast<std::int64_t>(i % 2));
+    CHECK(t.config["optimizer"]["learning_rate"].get<double>() == lrs[i]);
+    CHECK(t.config["schedule"]["type"] == types[i % 4]);
+  }
+  // Whole-object values replace the base object: no decay_rate 0.5 left over in "constant".
+  CHECK_FALSE(ex.trials[0].config["schedule"].contains("decay_rate"));
+  CHECK(ex.trials[2].config["schedule"]["decay_rate"].get<double>() == 0.9);
+}
+
+TEST_CASE("grid: repeat r has the same seed at every grid point, different across repeats", "[grid]") {
+  auto ex = plan(with_grid(R"({"optimizer.learning_rate": [0.001, 0.01, 0.1]})"));
+  REQUIRE(ex.trials.size() == 6);
+  for (const auto& t : ex.trials) CHECK(t.seed == ex.trials[static_cast<std::size_t>(t.repeat)].seed);
+  CHECK(ex.trials[0].seed != ex.trials[1].seed);
+  CHECK(ex.trials[0].seed == lrlab::trial_seed(7, 0));
+  CHECK(ex.trials[0].seed < (1ULL << 63));
+}
+
+TEST_CASE("grid: dotted paths reach inside components; later keys override earlier ones", "[grid]") {
+  auto ex = plan(with_grid(R"({"schedule": [{"type": "exponential_decay", "decay_steps": 3, "decay_rate": 0.1}],
+                               "schedule.decay_rate": [0.2, 0.3]})"));
+  REQUIRE(ex.trials.size() == 4);
+  CHECK(ex.trials[0].config["schedule"]["decay_steps"].get<double>() == 3);
+  CHECK(ex.trials[0].config["schedule"]["decay_rate"].get<double>() == 0.2);
+  CHECK(ex.trials[2].config["schedule"]["decay_rate"].get<double>() == 0.3);
+  CHECK(ex.trials[2].grid_point == Json::parse(R"({"schedule": {"type": "exponential_decay", "decay_steps": 3,
+                                                   "decay_rate": 0.1}, "schedule.decay_rate": 0.3})"));
+}
+
+TEST_CASE("grid: configs are fully resolved, defaults included", "[grid]") {
+  auto ex = plan(with_grid("{}"));
+  REQUIRE(ex.trials.size() == 2);
+  const Json& c = ex.trials[0].config;
+  CHECK(c["optimizer"]["beta_1"].get<double>() == 0.9);
+  CHECK(c["optimizer"]["epsilon"].get<double>() == 1e-8);
+  CHECK(c["schedule"]["staircase"] == false);
+  CHECK(c["schedule"]["unit"] == "step");
+  CHECK(c["evaluate"]["every_epochs"].get<int>() == 1);
+  CHECK(ex.trials[0].total_steps == 20);
+  CHECK(ex.trials[0].steps_per_epoch == 100);  // quadratic's default
+}
+
+TEST_CASE("grid: keras epsilon mode defaults eps to 1e-7", "[grid]") {
+  auto ex = plan(with_grid(R"({"optimizer.epsilon_mode": ["keras"]})"));
+  CHECK(ex.trials[0].config["optimizer"]["epsilon"].get<double>() == 1e-7);
+}
+
+TEST_CASE("grid: budget in epochs uses the task's steps per epoch", "[grid]") {
+  auto ex = plan(with_grid(R"({"budget": [{"epochs": 3}], "task.steps_per_epoch": [7]})"));
+  CHECK(ex.trials[0].total_steps == 21);
+}
