@@ -7,6 +7,7 @@ packages=(
   libboost-dev libboost-filesystem-dev libboost-iostreams-dev
   nlohmann-json3-dev libsqlite3-dev sqlite3 libtbb-dev catch2
   libcli11-dev libfmt-dev libeigen3-dev libmuparser-dev
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -26,6 +26,10 @@ void add_plugins(CLI::App& app, Action& action);
 void add_describe(CLI::App& app, Action& action);
 void add_preview(CLI::App& app, Action& action);
 void add_query(CLI::App& app, Action& action);
+void add_verify(CLI::App& app, Action& action);
+
+// The command line lrlab was started with, for provenance.
+std::string& invocation();
 
 // --plugin-dir DIR (repeatable), for every command that needs components.
 void add_plugin_dir_option(CLI::App& cmd, std::vector<std::filesystem::path>& dirs);

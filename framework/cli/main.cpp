@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   CLI::App app{"lrlab: reproducible learning-rate experiments with the Adam optimizer", "lrlab"};
   app.set_version_flag("--version", std::string("lrlab ") + build_info::version + " (" + build_info::git_commit + ")");
   app.require_subcommand(1);
+  for (int i = 0; i < argc; ++i) invocation() += (i ? " " : "") + std::string(argv[i]);
   Action action;
   add_run(app, action);
   add_validate(app, action);
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   add_describe(app, action);
   add_preview(app, action);
   add_query(app, action);
+  add_verify(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -2,8 +2,13 @@
 //
 // Validates everything first (a bad spec exits 2 and creates nothing), then resumes the latest
 // experiment of that name in the database when its spec is the same, or starts a new one.
+#include <unistd.h>
+
 #include <csignal>
+#include <functional>
 #include <iostream>
+#include <set>
+#include <thread>
 
 #include "commands.hpp"
 #include "lrlab/errors.hpp"
@@ -19,12 +24,39 @@ namespace {
 std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop.store(true); }
 
+std::string host_name() {
+  char buf[256] = {};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
 void install_signal_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+}
+
+// The libraries whose components the experiment's trials name (for the provenance of the run).
+std::vector<LibraryInfo> used_libraries(const Catalog& catalog, const Experiment& ex) {
+  std::set<std::string> types;
+  std::function<void(const Json&)> walk = [&](const Json& j) {
+    if (j.is_object()) {
+      if (auto t = j.find("type"); t != j.end() && t->is_string()) types.insert(t->get<std::string>());
+      for (const auto& [k, v] : j.items()) walk(v);
+    } else if (j.is_array()) {
+      for (const auto& v : j) walk(v);
+    }
+  };
+  for (const auto& t : ex.trials) walk(t.config);
+  std::vector<LibraryInfo> out;
+  std::set<std::string> seen;
+  for (const auto* c : catalog.components())
+    if (types.count(c->name))
+      if (const LibraryInfo* lib = catalog.library_of(*c); lib && seen.insert(lib->name + lib->path.string()).second)
+        out.push_back(*lib);
+  return out;
 }
 
 struct RunOptions {
@@ -34,6 +66,7 @@ struct RunOptions {
   std::vector<fs::path> plugin_dirs;
   bool fresh = false;
   bool quiet = false;
+  std::string command_line;
 };
 
 int run(const RunOptions& o) {
@@ -64,12 +97,24 @@ int run(const RunOptions& o) {
     experiment_id = store.create_experiment(ex);
   }
 
+  // Trials are matched by identity (the hash of the resolved config and seed): if the same spec
+  // now resolves differently (a plugin changed a default), mixing old and new trials would be wrong.
   std::vector<std::pair<const TrialPlan*, std::int64_t>> todo;
-  for (const auto& row : store.trials(experiment_id))
-    if (!is_finished(row.status)) todo.emplace_back(&ex.trials.at(static_cast<std::size_t>(row.trial_index)), row.trial_id);
+  for (const auto& row : store.trials(experiment_id)) {
+    const TrialPlan& plan = ex.trials.at(static_cast<std::size_t>(row.trial_index));
+    if (plan.key != row.trial_key)
+      throw SpecError("", "trial " + std::to_string(row.trial_index) + " of \"" + ex.name + "\" in " + db_path.string() +
+                              " was planned with a different resolved configuration (a plugin's defaults changed?): "
+                              "rerun with --fresh to start a new experiment");
+    if (!is_finished(row.status)) todo.emplace_back(&plan, row.trial_id);
+  }
+
+  const int threads = o.jobs > 0 ? o.jobs : static_cast<int>(std::thread::hardware_concurrency());
+  store.begin_run(experiment_id, RunInfo{resumed, threads, 1, o.command_line, used_libraries(catalog, ex)});
 
   install_signal_handlers();
   TrialEnv env;
+  env.host = host_name();
   env.resolver = &resolver;
   env.experiment_seed = ex.seed;
   env.spec_dir = ex.spec_dir;
@@ -93,8 +138,9 @@ int run(const RunOptions& o) {
                db_path.string().c_str());
   for (const auto& [index, error] : r.failures)
     std::fprintf(stderr, "lrlab: trial %lld failed: %s\n", static_cast<long long>(index), error.c_str());
-  if (g_stop.load()) return exit_interrupted;
-  return r.failed > 0 ? exit_trial_failed : exit_ok;
+  const int rc = g_stop.load() ? exit_interrupted : r.failed > 0 ? exit_trial_failed : exit_ok;
+  store.end_run(rc, ran, r.failed);
+  return rc;
 }
 
 }  // namespace
@@ -108,7 +154,10 @@ void add_run(CLI::App& app, Action& action) {
   add_plugin_dir_option(*cmd, o->plugin_dirs);
   cmd->add_flag("--fresh", o->fresh, "start a new experiment instead of resuming");
   cmd->add_flag("--quiet,-q", o->quiet, "no progress line");
-  cmd->callback([&action, o] { action = [o] { return run(*o); }; });
+  cmd->callback([&action, o] {
+    o->command_line = invocation();
+    action = [o] { return run(*o); };
+  });
 }
 
 }  // namespace lrlab::cli

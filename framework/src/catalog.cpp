@@ -4,11 +4,13 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include "lrlab/build_info.hpp"
 #include "lrlab/builtins.hpp"
 #include "lrlab/errors.hpp"
+#include "lrlab/sha256.hpp"
 #include "lrlab/suggest.hpp"
 
 namespace lrlab {
@@ -35,7 +37,7 @@ void Catalog::take(Registry& r, const LibraryInfo& lib) {
 void Catalog::add_static(const std::string& name, const std::string& version, void (*register_fn)(Registry&)) {
   Registry r;
   register_fn(r);
-  take(r, LibraryInfo{name, version, {}});
+  take(r, LibraryInfo{name, version, {}, LRLAB_SDK_VERSION, ""});
 }
 
 void Catalog::load_library(const fs::path& file) {
@@ -71,7 +73,10 @@ void Catalog::load_library(const fs::path& file) {
   } catch (const std::exception& e) {
     throw PluginLoadError("plugin library " + file.string() + " failed while registering its components: " + e.what());
   }
-  take(r, LibraryInfo{entry->name, entry->version, canonical});
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  take(r, LibraryInfo{entry->name, entry->version, canonical, entry->sdk_version, sha256_hex(bytes.str())});
   loaded_files_.push_back(canonical);
   open_libraries().push_back(std::move(lib));
 }
@@ -140,6 +145,14 @@ const ComponentInfo& Catalog::find(Kind kind, const std::string& name, const std
   for (const auto* h : hits) files += "\n  " + h->library;
   throw SpecError(pointer, std::string(to_string(kind)) + " " + name + " is defined by several libraries:" + files +
                                "\n  pick one with \"library\": \"<file or plugin name>\" in the component");
+}
+
+const LibraryInfo* Catalog::library_of(const ComponentInfo& c) const {
+  for (const auto& lib : libraries_) {
+    const std::string label = lib.path.empty() ? "(built in: " + lib.name + ")" : lib.path.string();
+    if (label == c.library) return &lib;
+  }
+  return nullptr;
 }
 
 std::vector<const ComponentInfo*> Catalog::components() const {

@@ -176,6 +176,8 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
   ex.seed = top["seed"].get<std::uint64_t>();
   ex.repeats = top["repeats"].get<std::int64_t>();
   ex.spec_dir = spec.dir;
+  std::error_code ec;
+  ex.spec_path = spec.file.empty() ? std::filesystem::path() : std::filesystem::absolute(spec.file, ec);
   ex.spec_json = spec.json.dump();
   ex.spec_sha256 = sha256_hex(ex.spec_json);
 
@@ -233,6 +235,7 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
         t.index = index++;
         t.repeat = r;
         t.seed = trial_seed(exp_seed, r);
+        t.key = sha256_hex(config.dump() + "#" + std::to_string(t.seed));
         t.config = config;
         t.grid_point = grid_point;
         t.steps_per_epoch = shape.steps_per_epoch;

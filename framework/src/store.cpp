@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS experiments(
   description   TEXT NOT NULL DEFAULT '',
   spec_json     TEXT NOT NULL,
   spec_sha256   TEXT NOT NULL,
+  spec_path     TEXT NOT NULL DEFAULT '',
+  seed          INTEGER NOT NULL DEFAULT 0,
   created_at    TEXT NOT NULL,
   lrlab_version TEXT NOT NULL,
   git_commit    TEXT NOT NULL,
@@ -31,6 +33,7 @@ CREATE TABLE IF NOT EXISTS trials(
   trial_index        INTEGER NOT NULL,
   repeat             INTEGER NOT NULL,
   seed               INTEGER NOT NULL,
+  trial_key          TEXT NOT NULL,
   config_json        TEXT NOT NULL,
   grid_json          TEXT NOT NULL,
   status             TEXT NOT NULL CHECK (status IN
@@ -42,6 +45,9 @@ CREATE TABLE IF NOT EXISTS trials(
   final_val_loss     REAL,
   best_val_loss      REAL,
   final_val_accuracy REAL,
+  run_id             INTEGER,
+  host               TEXT,
+  rank               INTEGER,
   UNIQUE (experiment_id, trial_index));
 CREATE TABLE IF NOT EXISTS steps(
   trial_id   INTEGER NOT NULL,
@@ -69,6 +75,33 @@ CREATE TABLE IF NOT EXISTS events(
   new_lr   REAL,
   message  TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_by_trial ON events(trial_id, step);
+CREATE TABLE IF NOT EXISTS runs(
+  run_id        INTEGER PRIMARY KEY,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+  started_at    TEXT NOT NULL,
+  ended_at      TEXT,
+  exit_status   INTEGER,
+  resumed       INTEGER NOT NULL,
+  host          TEXT NOT NULL,
+  threads       INTEGER NOT NULL,
+  mpi_ranks     INTEGER NOT NULL DEFAULT 1,
+  command_line  TEXT NOT NULL,
+  lrlab_version TEXT NOT NULL,
+  git_commit    TEXT NOT NULL,
+  git_dirty     INTEGER NOT NULL,
+  compiler      TEXT NOT NULL,
+  build_type    TEXT NOT NULL,
+  cxx_flags     TEXT NOT NULL,
+  cpu_model     TEXT NOT NULL,
+  trials_run    INTEGER,
+  trials_failed INTEGER);
+CREATE TABLE IF NOT EXISTS run_plugins(
+  run_id      INTEGER NOT NULL REFERENCES runs(run_id),
+  plugin      TEXT NOT NULL,
+  version     TEXT NOT NULL,
+  sdk_version INTEGER NOT NULL,
+  path        TEXT NOT NULL,
+  sha256      TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS trials_by_experiment ON trials(experiment_id, status);
 )SQL";
 
@@ -85,6 +118,18 @@ std::string host_name() {
   char buf[256] = {};
   gethostname(buf, sizeof buf - 1);
   return buf;
+}
+
+// The CPU, as /proc/cpuinfo names it, for provenance.
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      return colon == std::string::npos ? line : line.substr(colon + 2);
+    }
+  return "unknown";
 }
 
 int pragma_int(sqlite::Connection& c, const char* name) {
@@ -136,10 +181,11 @@ struct Store::Prepared {
         event(c, "INSERT INTO events(trial_id, step, epoch, source, kind, old_lr, new_lr, message) "
                  "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"),
         finish(c, "UPDATE trials SET status=?2, error=?3, steps_done=?4, wall_seconds=?5, final_train_loss=?6, "
-                  "final_val_loss=?7, best_val_loss=?8, final_val_accuracy=?9 WHERE trial_id=?1"),
+                  "final_val_loss=?7, best_val_loss=?8, final_val_accuracy=?9, run_id=?10, host=?11, rank=?12 "
+                  "WHERE trial_id=?1"),
         reset(c, "UPDATE trials SET status='pending', error=NULL, steps_done=0, wall_seconds=NULL, "
-                 "final_train_loss=NULL, final_val_loss=NULL, best_val_loss=NULL, final_val_accuracy=NULL "
-                 "WHERE trial_id=?1"),
+                 "final_train_loss=NULL, final_val_loss=NULL, best_val_loss=NULL, final_val_accuracy=NULL, "
+                 "run_id=NULL, host=NULL, rank=NULL WHERE trial_id=?1"),
         del_steps(c, "DELETE FROM steps WHERE trial_id=?1"),
         del_evals(c, "DELETE FROM evals WHERE trial_id=?1"),
         del_events(c, "DELETE FROM events WHERE trial_id=?1") {}
@@ -177,28 +223,55 @@ std::optional<Store::ExperimentRef> Store::latest_experiment(const std::string& 
 
 std::int64_t Store::create_experiment(const Experiment& ex) {
   sqlite::Transaction tx(db_);
-  sqlite::Statement e(db_, "INSERT INTO experiments(name, description, spec_json, spec_sha256, created_at, lrlab_version, "
-                           "git_commit, host) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
-  e.bind(1, ex.name).bind(2, ex.description).bind(3, ex.spec_json).bind(4, ex.spec_sha256).bind(5, now_utc());
-  e.bind(6, std::string(build_info::version)).bind(7, std::string(build_info::git_commit)).bind(8, host_name());
+  sqlite::Statement e(db_, "INSERT INTO experiments(name, description, spec_json, spec_sha256, spec_path, seed, created_at, "
+                           "lrlab_version, git_commit, host) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+  e.bind(1, ex.name).bind(2, ex.description).bind(3, ex.spec_json).bind(4, ex.spec_sha256).bind(5, ex.spec_path.string());
+  e.bind(6, static_cast<std::int64_t>(ex.seed)).bind(7, now_utc());
+  e.bind(8, std::string(build_info::version)).bind(9, std::string(build_info::git_commit)).bind(10, host_name());
   e.run();
   const std::int64_t id = db_.last_insert_id();
-  sqlite::Statement t(db_, "INSERT INTO trials(experiment_id, trial_index, repeat, seed, config_json, grid_json, status) "
-                           "VALUES(?1,?2,?3,?4,?5,?6,'pending')");
+  sqlite::Statement t(db_, "INSERT INTO trials(experiment_id, trial_index, repeat, seed, trial_key, config_json, grid_json, "
+                           "status) VALUES(?1,?2,?3,?4,?5,?6,?7,'pending')");
   for (const auto& tr : ex.trials) {
-    t.bind(1, id).bind(2, tr.index).bind(3, tr.repeat).bind(4, static_cast<std::int64_t>(tr.seed));
-    t.bind(5, tr.config.dump()).bind(6, tr.grid_point.dump()).run();
+    t.bind(1, id).bind(2, tr.index).bind(3, tr.repeat).bind(4, static_cast<std::int64_t>(tr.seed)).bind(5, tr.key);
+    t.bind(6, tr.config.dump()).bind(7, tr.grid_point.dump()).run();
   }
   tx.commit();
   return id;
 }
 
 std::vector<TrialRow> Store::trials(std::int64_t experiment_id) {
-  sqlite::Statement s(db_, "SELECT trial_id, trial_index, status FROM trials WHERE experiment_id=?1 ORDER BY trial_index");
+  sqlite::Statement s(db_, "SELECT trial_id, trial_index, status, trial_key FROM trials WHERE experiment_id=?1 "
+                           "ORDER BY trial_index");
   s.bind(1, experiment_id);
   std::vector<TrialRow> out;
-  while (s.step()) out.push_back({s.int64(0), s.int64(1), s.text(2)});
+  while (s.step()) out.push_back({s.int64(0), s.int64(1), s.text(2), s.text(3)});
   return out;
+}
+
+std::int64_t Store::begin_run(std::int64_t experiment_id, const RunInfo& info) {
+  sqlite::Transaction tx(db_);
+  sqlite::Statement r(db_, "INSERT INTO runs(experiment_id, started_at, resumed, host, threads, mpi_ranks, command_line, "
+                           "lrlab_version, git_commit, git_dirty, compiler, build_type, cxx_flags, cpu_model) "
+                           "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
+  r.bind(1, experiment_id).bind(2, now_utc()).bind(3, std::int64_t{info.resumed}).bind(4, host_name());
+  r.bind(5, std::int64_t{info.threads}).bind(6, std::int64_t{info.mpi_ranks}).bind(7, info.command_line);
+  r.bind(8, std::string(build_info::version)).bind(9, std::string(build_info::git_commit));
+  r.bind(10, std::int64_t{build_info::git_dirty}).bind(11, std::string(build_info::compiler));
+  r.bind(12, std::string(build_info::build_type)).bind(13, std::string(build_info::cxx_flags)).bind(14, cpu_model());
+  r.run();
+  run_id_ = db_.last_insert_id();
+  sqlite::Statement p(db_, "INSERT INTO run_plugins(run_id, plugin, version, sdk_version, path, sha256) VALUES(?1,?2,?3,?4,?5,?6)");
+  for (const auto& lib : info.libraries)
+    p.bind(1, run_id_).bind(2, lib.name).bind(3, lib.version).bind(4, std::int64_t{lib.sdk_version})
+        .bind(5, lib.path.string()).bind(6, lib.sha256).run();
+  tx.commit();
+  return run_id_;
+}
+
+void Store::end_run(int exit_status, std::int64_t trials_run, std::int64_t trials_failed) {
+  sqlite::Statement r(db_, "UPDATE runs SET ended_at=?2, exit_status=?3, trials_run=?4, trials_failed=?5 WHERE run_id=?1");
+  r.bind(1, run_id_).bind(2, now_utc()).bind(3, std::int64_t{exit_status}).bind(4, trials_run).bind(5, trials_failed).run();
 }
 
 void Store::reset_unfinished(std::int64_t experiment_id) {
@@ -230,7 +303,8 @@ void Store::write(const std::vector<TrialChunk>& chunks) {
         p.finish.bind(1, c.trial_id).bind(2, o.status);
         if (o.error.empty()) p.finish.bind(3, std::nullopt); else p.finish.bind(3, o.error);
         p.finish.bind(4, o.steps_done).bind(5, o.wall_seconds).bind(6, o.final_train_loss).bind(7, o.final_val_loss)
-            .bind(8, o.best_val_loss).bind(9, o.final_val_accuracy).run();
+            .bind(8, o.best_val_loss).bind(9, o.final_val_accuracy).bind(10, run_id_).bind(11, o.host)
+            .bind(12, static_cast<std::int64_t>(o.rank)).run();
       }
     }
   }

@@ -225,6 +225,8 @@ TrialOutcome TrialRun::run() {
     out_.error = e.what();
   }
   out_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out_.host = env_.host;
+  out_.rank = env_.rank;
   chunk_.outcome = out_;
   flush(true);
   return out_;

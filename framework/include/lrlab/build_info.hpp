@@ -5,4 +5,6 @@ extern const char* const version;     // the project version, "0.1.0"
 extern const char* const git_commit;  // the commit it was configured from, or "unknown"
 extern const char* const compiler;
 extern const char* const build_type;
+extern const char* const cxx_flags;
+extern const bool git_dirty;          // tracked files differed from the commit at configure time
 }  // namespace lrlab::build_info

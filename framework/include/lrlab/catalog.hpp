@@ -20,6 +20,8 @@ struct LibraryInfo {
   std::string name;     // the plugin's own name ("decay")
   std::string version;  // the plugin's version
   std::filesystem::path path;  // empty for components built into the binary
+  std::uint32_t sdk_version = 0;
+  std::string sha256;          // of the library file, for provenance and `lrlab verify`
 };
 
 class Catalog {
@@ -42,6 +44,8 @@ class Catalog {
 
   std::vector<const ComponentInfo*> components() const;
   const std::vector<LibraryInfo>& libraries() const { return libraries_; }
+  // The library a component came from (ComponentInfo::library names it).
+  const LibraryInfo* library_of(const ComponentInfo& c) const;
 
  private:
   void take(Registry& r, const LibraryInfo& lib);

@@ -26,6 +26,7 @@ struct TrialPlan {
   std::int64_t index = 0;   // 0-based position in the expansion
   std::int64_t repeat = 0;
   std::uint64_t seed = 0;   // < 2^63, so it fits SQLite's INTEGER
+  std::string key;          // sha256 of the resolved config and the seed: the trial's identity
   Json config;              // resolved task, optimizer, schedule, policies, budget, evaluate, record
   Json grid_point;          // {"optimizer.learning_rate": 0.01, ...}: the grid values of this trial
   std::int64_t steps_per_epoch = 1;
@@ -38,6 +39,7 @@ struct Experiment {
   std::uint64_t seed = 0;
   std::int64_t repeats = 1;
   std::filesystem::path spec_dir;
+  std::filesystem::path spec_path;  // absolute, so `lrlab verify` can resolve data paths later
   std::string spec_json;    // canonical: the spec as written, compact, keys in written order
   std::string spec_sha256;
   std::vector<TrialPlan> trials;

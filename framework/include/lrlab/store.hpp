@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "lrlab/catalog.hpp"
 #include "lrlab/experiment.hpp"
 #include "lrlab/sqlite.hpp"
 #include "lrlab/trial_record.hpp"
@@ -24,6 +25,16 @@ inline constexpr int application_id = 0x4C524C42;  // "LRLB"
 struct TrialRow {
   std::int64_t trial_id, trial_index;
   std::string status;
+  std::string trial_key;
+};
+
+// What a `runs` row records about one invocation of `lrlab run`, besides the build and the host.
+struct RunInfo {
+  bool resumed = false;
+  int threads = 1;
+  int mpi_ranks = 1;
+  std::string command_line;
+  std::vector<LibraryInfo> libraries;  // the plugin libraries the experiment uses
 };
 
 class Store {
@@ -51,6 +62,11 @@ class Store {
   // rows: a resumed sweep reruns them from the start.
   void reset_unfinished(std::int64_t experiment_id);
 
+  // Record the start of an invocation (a `runs` row, with its plugin libraries); trials finished
+  // from now on are attributed to it.
+  std::int64_t begin_run(std::int64_t experiment_id, const RunInfo& info);
+  void end_run(int exit_status, std::int64_t trials_run, std::int64_t trials_failed);
+
   // Apply chunks from running trials in one transaction.
   void write(const std::vector<TrialChunk>& chunks);
 
@@ -59,6 +75,7 @@ class Store {
  private:
   void create_schema();
   sqlite::Connection db_;
+  std::int64_t run_id_ = 0;
   struct Prepared;
   std::shared_ptr<Prepared> prepared_;
 };

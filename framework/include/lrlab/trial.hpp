@@ -27,6 +27,8 @@ struct TrialEnv {
   SharedData* shared = nullptr;
   const std::atomic<bool>* stop = nullptr;  // set on SIGINT/SIGTERM: the trial ends "interrupted"
   std::size_t chunk_rows = 4096;            // rows per chunk sent to the writer
+  std::string host;                         // recorded with each trial
+  int rank = 0;
 };
 
 // Runs the trial, handing rows to `send` in chunks; the last chunk carries the outcome, which is

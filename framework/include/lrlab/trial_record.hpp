@@ -48,6 +48,8 @@ struct TrialOutcome {
   std::int64_t steps_done = 0;
   double wall_seconds = 0.0;
   std::optional<double> final_train_loss, final_val_loss, best_val_loss, final_val_accuracy;
+  std::string host;  // where it ran (provenance; MPI sweeps run trials on several hosts)
+  int rank = 0;      // the MPI rank that ran it (0 without MPI)
 };
 
 struct TrialChunk {

@@ -1,0 +1,134 @@
+#include "lrlab/verify.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <vector>
+
+namespace lrlab {
+namespace {
+
+// A stored REAL: NULL stands for NaN (SQLite has no NaN).
+std::optional<double> real(const sqlite::Statement& s, int col) {
+  return s.is_null(col) ? std::nullopt : std::optional<double>(s.real(col));
+}
+
+bool same(std::optional<double> stored, double recomputed) {
+  if (!stored) return std::isnan(recomputed);
+  return std::bit_cast<std::uint64_t>(*stored) == std::bit_cast<std::uint64_t>(recomputed);
+}
+bool same(std::optional<double> stored, std::optional<double> recomputed) {
+  return recomputed ? same(stored, *recomputed) : !stored.has_value();
+}
+
+std::string show(std::optional<double> v) {
+  if (!v) return "NULL";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", *v);
+  return buf;
+}
+
+class Comparison {
+ public:
+  bool ok() const { return first_.empty(); }
+  const std::string& first() const { return first_; }
+  void real(const std::string& where, const char* column, std::optional<double> stored, std::optional<double> now) {
+    if (ok() && !same(stored, now))
+      first_ = where + ", column " + column + ": stored " + show(stored) + ", recomputed " + show(now);
+  }
+  void integer(const std::string& where, const char* column, std::int64_t stored, std::int64_t now) {
+    if (ok() && stored != now)
+      first_ = where + ", column " + column + ": stored " + std::to_string(stored) + ", recomputed " + std::to_string(now);
+  }
+  void text(const std::string& where, const char* column, const std::string& stored, const std::string& now) {
+    if (ok() && stored != now) first_ = where + ", column " + column + ": stored \"" + stored + "\", recomputed \"" + now + "\"";
+  }
+  void count(const char* table, std::size_t stored, std::size_t now) {
+    if (ok() && stored != now)
+      first_ = std::string(table) + ": " + std::to_string(stored) + " rows stored, " + std::to_string(now) + " recomputed";
+  }
+
+ private:
+  std::string first_;
+};
+
+}  // namespace
+
+Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const TrialPlan& plan, const TrialEnv& env) {
+  std::vector<StepRow> steps;
+  std::vector<EvalRow> evals;
+  std::vector<EventRow> events;
+  const TrialOutcome out = run_trial(plan, trial_id, env, [&](TrialChunk&& c) {
+    steps.insert(steps.end(), c.steps.begin(), c.steps.end());
+    evals.insert(evals.end(), c.evals.begin(), c.evals.end());
+    events.insert(events.end(), c.events.begin(), c.events.end());
+  });
+  std::stable_sort(evals.begin(), evals.end(),
+                   [](const EvalRow& a, const EvalRow& b) { return std::tie(a.step, a.metric) < std::tie(b.step, b.metric); });
+  Comparison cmp;
+
+  sqlite::Statement t(db, "SELECT status, steps_done, final_train_loss, final_val_loss, best_val_loss, final_val_accuracy "
+                          "FROM trials WHERE trial_id = ?1");
+  t.bind(1, trial_id);
+  if (t.step()) {
+    cmp.text("trial", "status", t.text(0), out.status);
+    cmp.integer("trial", "steps_done", t.int64(1), out.steps_done);
+    cmp.real("trial", "final_train_loss", real(t, 2), out.final_train_loss);
+    cmp.real("trial", "final_val_loss", real(t, 3), out.final_val_loss);
+    cmp.real("trial", "best_val_loss", real(t, 4), out.best_val_loss);
+    cmp.real("trial", "final_val_accuracy", real(t, 5), out.final_val_accuracy);
+  }
+
+  sqlite::Statement s(db, "SELECT step, epoch, lr, train_loss, beta_1 FROM steps WHERE trial_id = ?1 ORDER BY step");
+  s.bind(1, trial_id);
+  std::size_t i = 0;
+  for (; s.step(); ++i) {
+    if (i >= steps.size()) continue;
+    const StepRow& r = steps[i];
+    const std::string where = "steps, step " + std::to_string(s.int64(0));
+    cmp.integer(where, "step", s.int64(0), r.step);
+    cmp.integer(where, "epoch", s.int64(1), r.epoch);
+    cmp.real(where, "lr", real(s, 2), r.lr);
+    cmp.real(where, "train_loss", real(s, 3), r.train_loss);
+    cmp.real(where, "beta_1", real(s, 4), r.beta_1);
+  }
+  cmp.count("steps", i, steps.size());
+
+  sqlite::Statement e(db, "SELECT step, epoch, metric, value FROM evals WHERE trial_id = ?1 ORDER BY step, metric");
+  e.bind(1, trial_id);
+  i = 0;
+  for (; e.step(); ++i) {
+    if (i >= evals.size()) continue;
+    const EvalRow& r = evals[i];
+    const std::string where = "evals, step " + std::to_string(e.int64(0)) + " metric " + e.text(2);
+    cmp.integer(where, "step", e.int64(0), r.step);
+    cmp.integer(where, "epoch", e.int64(1), r.epoch);
+    cmp.text(where, "metric", e.text(2), r.metric);
+    cmp.real(where, "value", real(e, 3), r.value);
+  }
+  cmp.count("evals", i, evals.size());
+
+  sqlite::Statement v(db, "SELECT step, epoch, source, kind, old_lr, new_lr, message FROM events WHERE trial_id = ?1 "
+                          "ORDER BY event_id");
+  v.bind(1, trial_id);
+  i = 0;
+  for (; v.step(); ++i) {
+    if (i >= events.size()) continue;
+    const EventRow& r = events[i];
+    const std::string where = "events, step " + std::to_string(v.int64(0)) + " (event " + std::to_string(i) + ")";
+    cmp.integer(where, "step", v.int64(0), r.step);
+    cmp.integer(where, "epoch", v.int64(1), r.epoch);
+    cmp.text(where, "source", v.text(2), r.source);
+    cmp.text(where, "kind", v.text(3), r.kind);
+    cmp.real(where, "old_lr", real(v, 4), r.old_lr);
+    cmp.real(where, "new_lr", real(v, 5), r.new_lr);
+    cmp.text(where, "message", v.text(6), r.message);
+  }
+  cmp.count("events", i, events.size());
+
+  return Verdict{cmp.ok(), cmp.first(), steps.size(), evals.size(), events.size()};
+}
+
+}  // namespace lrlab
