@@ -1,0 +1,98 @@
+#include "classifier_task.hpp"
+
+#include <algorithm>
+
+namespace lrlab::tasks {
+namespace {
+
+std::vector<Eigen::Index> widths(const SplitData& data, const ClassifierModel& model) {
+  std::vector<Eigen::Index> w{data.train_x.rows()};
+  w.insert(w.end(), model.hidden.begin(), model.hidden.end());
+  w.push_back(model.loss == OutputLoss::sigmoid_cross_entropy ? 1 : static_cast<Eigen::Index>(data.class_count));
+  return w;
+}
+
+// Evaluation runs over the data in slices of this many examples, so that its buffers stay small
+// however large the data set.
+constexpr Eigen::Index eval_chunk = 1024;
+
+}  // namespace
+
+TaskPtr make_classifier(const Params& params, const TaskContext& ctx, const ClassifierModel& model) {
+  const DataOptions options = DataOptions::from(params);
+  auto data = shared_split(options, ctx);
+  const std::string& file = data->source->source;
+  const std::size_t k = data->class_count;
+  if (k < 2) throw TaskError(file + ": every example has the same label: a classifier needs at least two classes");
+  if (model.loss == OutputLoss::sigmoid_cross_entropy && k != 2) {
+    std::string values;
+    for (const auto c : data->source->classes) values += (values.empty() ? "" : ", ") + std::to_string(c);
+    throw TaskError(file + ": logistic_regression needs two classes, the labels have " + std::to_string(k) + " (" + values +
+                    "); use softmax_regression for more");
+  }
+  const std::size_t n_train = data->train_y.size();
+  if (options.drop_last && options.batch_size > n_train)
+    throw ParamError("batch_size", "Argument `batch_size` must be at most the " + std::to_string(n_train) +
+                                       " training examples with drop_last, or no batch is left. Received: batch_size=" +
+                                       std::to_string(options.batch_size));
+  return std::make_unique<ClassifierTask>(std::move(data), options, model, ctx.seed);
+}
+
+ClassifierTask::ClassifierTask(std::shared_ptr<const SplitData> data, const DataOptions& options,
+                               const ClassifierModel& model, std::uint64_t seed)
+    : data_(std::move(data)),
+      model_(model),
+      network_(widths(*data_, model), model.activation),
+      batches_(data_->train_y.size(), options.batch_size, options.drop_last, seed),
+      eval_train_(options.eval_train),
+      seed_(seed) {}
+
+void ClassifierTask::initialize(std::span<double> x) { network_.initialize(x, model_.init, seed_); }
+
+double ClassifierTask::loss_and_gradient(std::int64_t step, std::span<const double> x, std::span<double> grad) {
+  const std::span<const std::size_t> batch = batches_.batch(step);
+  const auto b = static_cast<Eigen::Index>(batch.size());
+  batch_x_.resize(data_->train_x.rows(), b);
+  batch_y_.resize(batch.size());
+  for (Eigen::Index j = 0; j < b; ++j) {
+    const auto i = batch[static_cast<std::size_t>(j)];
+    batch_x_.col(j) = data_->train_x.col(static_cast<Eigen::Index>(i));
+    batch_y_[static_cast<std::size_t>(j)] = data_->train_y[i];
+  }
+  const Eigen::MatrixXd& logits = network_.forward(x, batch_x_, ws_);
+  const LossSum sum = output_loss(model_.loss, logits, batch_y_, &dlogits_);
+  dlogits_ /= static_cast<double>(b);  // the batch's mean loss, as PyTorch's reduction='mean'
+  network_.backward(x, batch_x_, dlogits_, ws_, grad);
+  return sum.loss / static_cast<double>(b) + network_.add_l2_penalty(x, model_.l2, grad);
+}
+
+LossSum ClassifierTask::loss_over(std::span<const double> x, const Eigen::MatrixXd& examples,
+                                  const std::vector<int>& labels) {
+  LossSum total;
+  for (Eigen::Index start = 0; start < examples.cols(); start += eval_chunk) {
+    const Eigen::Index count = std::min(eval_chunk, examples.cols() - start);
+    const Eigen::MatrixXd& logits = network_.forward(x, examples.middleCols(start, count), ws_);
+    const LossSum part = output_loss(model_.loss, logits,
+                                     std::span<const int>(labels).subspan(static_cast<std::size_t>(start),
+                                                                          static_cast<std::size_t>(count)),
+                                     nullptr);
+    total.loss += part.loss;
+    total.correct += part.correct;
+  }
+  return total;
+}
+
+Metrics ClassifierTask::evaluate(std::span<const double> x) {
+  Metrics m;
+  const auto report = [&](const std::string& prefix, const Eigen::MatrixXd& examples, const std::vector<int>& labels) {
+    const LossSum s = loss_over(x, examples, labels);
+    const auto n = static_cast<double>(labels.size());
+    m.set(prefix + "_loss", s.loss / n);
+    m.set(prefix + "_accuracy", static_cast<double>(s.correct) / n);
+  };
+  report("val", data_->val_x, data_->val_y);
+  if (eval_train_) report("train", data_->train_x, data_->train_y);
+  return m;
+}
+
+}  // namespace lrlab::tasks

@@ -1,0 +1,62 @@
+#pragma once
+// ClassifierTask: a DenseNetwork trained on minibatches of a shared data split. softmax_regression,
+// logistic_regression and mlp are this task with different networks and output losses.
+//
+//   loss_and_gradient(step)  mean loss of the step's minibatch (+ the L2 penalty), its gradient
+//   evaluate                 val_loss and val_accuracy over the whole validation set, and with
+//                            eval_train, train_loss and train_accuracy over the training set
+// Reported losses are the data loss alone: the L2 penalty is part of what the optimizer
+// minimises, not of how well the model fits, so val_loss stays comparable across l2 values.
+#include <memory>
+#include <vector>
+
+#include <lrlab/sdk.hpp>
+
+#include "dense_network.hpp"
+#include "losses.hpp"
+#include "minibatches.hpp"
+#include "task_data.hpp"
+
+namespace lrlab::tasks {
+
+struct ClassifierModel {
+  std::vector<Eigen::Index> hidden;  // widths of the hidden layers; none for a linear model
+  Activation activation = Activation::relu;
+  Init init = Init::zeros;
+  double l2 = 0.0;
+  OutputLoss loss = OutputLoss::softmax_cross_entropy;
+};
+
+// Loads (or finds) the data, checks it suits the model, builds the task. Throws ParamError or
+// TaskError.
+TaskPtr make_classifier(const Params& params, const TaskContext& ctx, const ClassifierModel& model);
+
+class ClassifierTask final : public Task {
+ public:
+  ClassifierTask(std::shared_ptr<const SplitData> data, const DataOptions& options, const ClassifierModel& model,
+                 std::uint64_t seed);
+
+  std::size_t dimension() const override { return network_.parameter_count(); }
+  std::int64_t steps_per_epoch() const override { return batches_.steps_per_epoch(); }
+  void initialize(std::span<double> x) override;
+  double loss_and_gradient(std::int64_t step, std::span<const double> x, std::span<double> grad) override;
+  Metrics evaluate(std::span<const double> x) override;
+
+  // The shared data this task reads (tests check that trials share one copy).
+  const SplitData& data() const { return *data_; }
+
+ private:
+  LossSum loss_over(std::span<const double> x, const Eigen::MatrixXd& examples, const std::vector<int>& labels);
+
+  std::shared_ptr<const SplitData> data_;
+  ClassifierModel model_;
+  DenseNetwork network_;
+  Minibatches batches_;
+  bool eval_train_;
+  std::uint64_t seed_;
+  DenseNetwork::Workspace ws_;
+  Eigen::MatrixXd batch_x_, dlogits_;
+  std::vector<int> batch_y_;
+};
+
+}  // namespace lrlab::tasks

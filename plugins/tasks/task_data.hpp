@@ -1,0 +1,42 @@
+#pragma once
+// The data side of every classifier task: its parameters (file, CSV layout, split, batches) and
+// the loading through the sweep's SharedData, so that a data set is read once and held once
+// however many trials name it.
+//
+// Two cache entries, each built at most once per sweep:
+//   "lrlab.tasks/csv|<absolute path>|<CSV options>"             the parsed file (a Dataset)
+//   "lrlab.tasks/split|<that key>|<val_fraction, standardize, experiment seed>"   a SplitData
+// Trials that differ only in their schedule, learning rate or repeat share both; a grid over
+// val_fraction reads the file once and makes one split per value.
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include <lrlab/sdk.hpp>
+
+#include "csv_reader.hpp"
+#include "split.hpp"
+
+namespace lrlab::tasks {
+
+struct DataOptions {
+  std::filesystem::path file;  // as written in the spec
+  CsvOptions csv;
+  double val_fraction = 0.2;
+  bool standardize = false;
+  std::size_t batch_size = 32;
+  bool drop_last = false;
+  bool eval_train = false;  // also report train_loss and train_accuracy over the whole training set
+
+  // Reads and checks the declared parameters; ParamError for values wrong together.
+  static DataOptions from(const Params& p);
+};
+
+// The parameter declarations every data task starts with.
+std::vector<Param> data_params();
+
+// The split data for these options, from the sweep's cache or loaded into it (TaskError on a bad
+// file, with file and line).
+std::shared_ptr<const SplitData> shared_split(const DataOptions& options, const TaskContext& ctx);
+
+}  // namespace lrlab::tasks
