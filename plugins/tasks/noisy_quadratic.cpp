@@ -70,7 +70,7 @@ void register_noisy_quadratic(Registry& r) {
   r.add_task({.name = "noisy_quadratic",
               .summary = "the noisy quadratic model: curvatures 1/i, gradient noise covariance H / batch_size",
               .formula = "L(theta) = 1/2 sum_i theta_i^2 / i;  g = H theta + xi, xi_i ~ N(0, h_i / B);  "
-                         "train loss L(theta) + xi·theta;  val_loss = L(theta)",
+                         "train loss L(theta) + xi . theta;  val_loss = L(theta)",
               .source = "Zhang, Li, Nado, Martens, Sachdeva, Dahl, Shallue, Grosse (2019), \"Which Algorithmic Choices "
                         "Matter at Which Batch Sizes? Insights From a Noisy Quadratic Model\", NeurIPS, section 3",
               .notes = "The optimum is theta = 0 with L = 0. There is no data: `batch_size` only sets the noise level, and "
