@@ -1,0 +1,72 @@
+// The core's combinators (sequential, warmup, chain) with hand-computed values, and nested.
+#include <catch2/catch.hpp>
+
+#include "schedule_checks.hpp"
+
+using lrlab::Json;
+using lrlab::test::schedule;
+
+TEST_CASE("sequential: each child restarts its step at its milestone", "[combinators][sequential]") {
+  // constant 0.1 for t < 5, then step_lr(step_size 2, gamma 0.5) on lr0 = 0.1 from local step 0.
+  auto s = schedule(Json::parse(R"({"type":"sequential","milestones":[5],
+      "schedules":[{"type":"constant"},{"type":"step_lr","step_size":2,"gamma":0.5}]})"), 0.1);
+  CHECK(s->value(0) == 0.1);
+  CHECK(s->value(4) == 0.1);
+  CHECK(s->value(5) == 0.1);    // local step 0
+  CHECK(s->value(6) == 0.1);    // local step 1
+  CHECK(s->value(7) == Approx(0.05).epsilon(1e-15));   // local step 2
+  CHECK(s->value(15) == Approx(0.003125).epsilon(1e-15));  // local step 10: 0.1 * 0.5^5
+}
+
+TEST_CASE("sequential: three pieces and bad milestones", "[combinators][sequential]") {
+  auto s = schedule(Json::parse(R"({"type":"sequential","milestones":[2,4],
+      "schedules":[{"type":"constant","learning_rate":1},{"type":"constant","learning_rate":2},{"type":"exponential_lr","gamma":0.5}]})"), 0.4);
+  CHECK(s->value(1) == 1.0);
+  CHECK(s->value(2) == 2.0);
+  CHECK(s->value(3) == 2.0);
+  CHECK(s->value(4) == 0.4);
+  CHECK(s->value(6) == Approx(0.1).epsilon(1e-15));
+  using lrlab::test::check_rejected;
+  check_rejected(R"({"type":"sequential","milestones":[4,2],"schedules":[{"type":"constant"},{"type":"constant"},{"type":"constant"}]})",
+                 "milestones", "strictly increasing");
+  check_rejected(R"({"type":"sequential","milestones":[4],"schedules":[{"type":"constant"}]})", "milestones", "one entry fewer");
+  check_rejected(R"({"type":"sequential","milestones":[4],"schedules":[{"type":"constant"},{"type":"step_lr"}]})",
+                 "schedules/1/step_size", "required");
+}
+
+TEST_CASE("warmup: a linear ramp to the wrapped schedule's first value, then the schedule from its step 0", "[combinators][warmup]") {
+  auto s = schedule(Json::parse(R"({"type":"warmup","steps":4,"start_factor":0.2,
+      "schedule":{"type":"exponential_lr","gamma":0.5}})"), 0.1);
+  CHECK(s->value(0) == Approx(0.02).epsilon(1e-14));   // 0.1 * 0.2
+  CHECK(s->value(2) == Approx(0.06).epsilon(1e-14));   // 0.1 * (0.2 + 0.8 * 2/4)
+  CHECK(s->value(3) == Approx(0.08).epsilon(1e-14));
+  CHECK(s->value(4) == Approx(0.1).epsilon(1e-15));    // inner step 0
+  CHECK(s->value(6) == Approx(0.025).epsilon(1e-15));  // inner step 2
+}
+
+TEST_CASE("chain: the product of the children's factors of lr0", "[combinators][chain]") {
+  // ConstantLR(0.5, 3) x ExponentialLR(0.9) on lr0 = 0.1: 0.1 * 0.5 * 0.9^t, then 0.1 * 0.9^t.
+  auto s = schedule(Json::parse(R"({"type":"chain","schedules":[{"type":"constant_lr","factor":0.5,"total_iters":3},
+      {"type":"exponential_lr","gamma":0.9}]})"), 0.1);
+  CHECK(s->value(0) == Approx(0.05).epsilon(1e-14));
+  CHECK(s->value(2) == Approx(0.0405).epsilon(1e-14));
+  CHECK(s->value(3) == Approx(0.0729).epsilon(1e-14));
+}
+
+TEST_CASE("combinators nest, and pass beta_1 through", "[combinators]") {
+  // warmup(2 steps from 0) in front of sequential(cosine_annealing_lr T_max 4 | constant 0.001).
+  auto s = schedule(Json::parse(R"({"type":"warmup","steps":2,"schedule":{"type":"sequential","milestones":[4],
+      "schedules":[{"type":"cosine_annealing_lr","T_max":4},{"type":"constant","learning_rate":0.001}]}})"), 0.1);
+  CHECK(s->value(0) == 0.0);
+  CHECK(s->value(1) == Approx(0.05).epsilon(1e-14));
+  CHECK(s->value(2) == Approx(0.1).epsilon(1e-14));    // cosine step 0
+  CHECK(s->value(4) == Approx(0.05).epsilon(1e-13));   // cosine step 2: 0.1 * (1 + cos(pi/2)) / 2
+  CHECK(s->value(6) == 0.001);                         // sequential's second child
+  auto c = schedule(Json::parse(R"({"type":"chain","schedules":[{"type":"constant"},
+      {"type":"cyclic_lr","base_lr":0.1,"max_lr":1.0,"step_size_up":4,"step_size_down":6}]})"), 0.1);
+  CHECK(c->value(4) == Approx(1.0).epsilon(1e-14));
+  CHECK(*c->beta_1(4) == Approx(0.8).epsilon(1e-14));
+  lrlab::test::check_round_trip(Json::parse(R"({"type":"warmup","steps":2,"schedule":{"type":"sequential","milestones":[4],
+      "schedules":[{"type":"cosine_annealing_lr","T_max":4},{"type":"one_cycle_lr","total_steps":10}]}})"),
+                                {0, 1, 2, 5, 6, 7, 20});
+}
