@@ -1,4 +1,5 @@
-# lrlab_add_plugin(NAME SOURCES src...)
+# lrlab_add_plugin(NAME SOURCES src... [LIBRARIES lib...] [OUTPUT_DIRECTORY dir]
+#                  [STANDALONE] [INSTALL] [INSTALL_DESTINATION dir])
 #
 # Builds the plugin library `lrlab_<NAME>.so`, the name the loader looks for, from the sources
 # (one of which uses LRLAB_PLUGIN(NAME, "version")). Also defines the OBJECT library
@@ -6,12 +7,25 @@
 #   target_link_libraries(my_test PRIVATE decay_plugin_objects)
 #   LRLAB_DECLARE_PLUGIN(decay);  ...  lrlab_plugin_register_decay(registry);
 #
+# The same function serves lrlab's own tree and out-of-tree projects (after find_package(lrlab),
+# which ships this file): it links lrlab::sdk when that target exists.
+#
+# STANDALONE: do not offer the plugin to test binaries (for test-only or deliberately broken ones).
+# INSTALL: `cmake --install` copies the library to INSTALL_DESTINATION, by default
+#   lib/lrlab/plugins, where an lrlab installed in the same prefix finds it without --plugin-dir.
+#   lrlab's own plugins/ folder sets LRLAB_INSTALL_PLUGINS, which installs every non-STANDALONE
+#   plugin under it; test plugins elsewhere in the tree are never installed.
+#
 # Plugins are compiled with hidden visibility: only the entry point is exported, so two plugins
 # can hold classes of the same name without clashing.
 function(lrlab_add_plugin name)
-  cmake_parse_arguments(ARG "" "OUTPUT_DIRECTORY" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "STANDALONE;INSTALL" "OUTPUT_DIRECTORY;INSTALL_DESTINATION" "SOURCES;LIBRARIES" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "lrlab_add_plugin(${name}): SOURCES is required")
+  endif()
+  if(NOT name MATCHES "^[a-z][a-z0-9_]*$")
+    # The name becomes part of C identifiers (lrlab_plugin_register_<name>) and of the file name.
+    message(FATAL_ERROR "lrlab_add_plugin(${name}): the name must be snake_case: [a-z][a-z0-9_]*")
   endif()
   if(TARGET lrlab::sdk)
     set(_sdk lrlab::sdk)
@@ -30,7 +44,9 @@ function(lrlab_add_plugin name)
     "#include <lrlab/plugin.hpp>\nLRLAB_PLUGIN_ENTRY(${name})\n")
   configure_file(${_entry}.in ${_entry} COPYONLY)
 
-  set_property(GLOBAL APPEND PROPERTY LRLAB_PLUGINS ${name})
+  if(NOT ARG_STANDALONE)
+    set_property(GLOBAL APPEND PROPERTY LRLAB_PLUGINS ${name})
+  endif()
 
   add_library(lrlab_${name} MODULE ${_entry})
   target_link_libraries(lrlab_${name} PRIVATE ${name}_plugin_objects ${_sdk} ${ARG_LIBRARIES})
@@ -44,4 +60,13 @@ function(lrlab_add_plugin name)
   set_target_properties(lrlab_${name} PROPERTIES
     PREFIX "" OUTPUT_NAME lrlab_${name} LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY}
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+
+  if(ARG_INSTALL OR (LRLAB_INSTALL_PLUGINS AND NOT ARG_STANDALONE))
+    if(NOT ARG_INSTALL_DESTINATION)
+      set(ARG_INSTALL_DESTINATION lib/lrlab/plugins)
+    endif()
+    # A dependency from outside the system's library folders stays findable once installed.
+    set_target_properties(lrlab_${name} PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
+    install(TARGETS lrlab_${name} LIBRARY DESTINATION ${ARG_INSTALL_DESTINATION})
+  endif()
 endfunction()

@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
     std::cerr << "lrlab: database error: " << e.what() << "\n";
   } catch (const TaskError& e) {
     std::cerr << "lrlab: task error: " << e.what() << "\n";
+  } catch (const std::exception& e) {
+    // Not one of lrlab's own errors: a bug, or the system refusing (disk full, permissions).
+    std::cerr << "lrlab: error: " << e.what() << "\n";
   }
   return exit_usage;
 }

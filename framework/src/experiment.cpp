@@ -182,6 +182,13 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
   ex.spec_sha256 = sha256_hex(ex.spec_json);
 
   const std::vector<GridKey> keys = grid_keys(top["grid"]);
+  // A guard against a typo that multiplies the sweep (and keeps planning bounded).
+  double count = static_cast<double>(ex.repeats);
+  for (const auto& k : keys) count *= static_cast<double>(k.values->size());
+  if (count > static_cast<double>(max_trials))
+    throw SpecError("/grid", "the grid expands to " + std::to_string(static_cast<long long>(count)) +
+                                 " trials, more than lrlab's limit of " + std::to_string(max_trials) +
+                                 ": split the sweep into several specs");
   std::vector<std::size_t> choice(keys.size(), 0);
   std::map<std::string, TaskShape> task_shapes;  // per distinct task config: built once
 

@@ -206,6 +206,10 @@ SchedulePtr build_schedule(const Resolver& resolver, const Json& resolved, const
     s = ci.make_schedule(factory_params(Kind::schedule, resolved), child_ctx);
   } catch (const ParamError& e) {
     throw SpecError(e.param().empty() ? pointer : pointer_join(pointer, e.param()), e.what());
+  } catch (const SpecError&) {
+    throw;  // a nested schedule's error, already placed
+  } catch (const std::exception& e) {
+    throw SpecError(pointer, "the factory of schedule " + ci.name + " (" + ci.library + ") failed: " + e.what());
   }
   if (!s) throw SpecError(pointer, "schedule " + ci.name + " (" + ci.library + ") returned no schedule");
   if (resolved.value("unit", std::string("step")) == "epoch")

@@ -13,6 +13,8 @@ TaskPtr build_task(const Resolver& resolver, const Json& resolved, const std::st
     throw SpecError(e.param().empty() ? pointer : pointer_join(pointer, e.param()), e.what());
   } catch (const TaskError& e) {
     throw SpecError(pointer, e.what());
+  } catch (const std::exception& e) {
+    throw SpecError(pointer, "the factory of task " + ci.name + " (" + ci.library + ") failed: " + e.what());
   }
   if (!t) throw SpecError(pointer, "task " + ci.name + " (" + ci.library + ") returned no task");
   if (t->steps_per_epoch() < 1) throw SpecError(pointer, "task " + ci.name + " reports steps_per_epoch < 1");
@@ -26,6 +28,8 @@ PolicyPtr build_policy(const Resolver& resolver, const Json& resolved, const std
     p = ci.make_policy(factory_params(Kind::policy, resolved), ctx);
   } catch (const ParamError& e) {
     throw SpecError(e.param().empty() ? pointer : pointer_join(pointer, e.param()), e.what());
+  } catch (const std::exception& e) {
+    throw SpecError(pointer, "the factory of policy " + ci.name + " (" + ci.library + ") failed: " + e.what());
   }
   if (!p) throw SpecError(pointer, "policy " + ci.name + " (" + ci.library + ") returned no policy");
   return p;

@@ -6,17 +6,11 @@
 
 #include "lrlab/adam.hpp"
 #include "lrlab/errors.hpp"
+#include "lrlab/format.hpp"
 #include "lrlab/task_build.hpp"
 
 namespace lrlab {
 namespace {
-
-std::string num(double v) {
-  std::ostringstream ss;
-  ss.precision(6);
-  ss << v;
-  return ss.str();
-}
 
 // Everything one trial holds while it runs.
 class TrialRun {
@@ -62,6 +56,7 @@ class TrialRun {
   std::optional<Snapshot> best_;
   bool stop_requested_ = false;
   bool restored_since_eval_ = false;
+  bool done_with_divergence_ = false;
   std::int64_t last_eval_step_ = -1;
   double best_val_ = INFINITY;
 };
@@ -81,8 +76,17 @@ class TrialRun::Control final : public PolicyControl {
   }
   void set_lr(double target, const std::string& kind, const std::string& message) override {
     const double before = lr();
-    const double others = r_.schedule_->value(rate_step_) * r_.factors() / r_.factor_[i_];
-    r_.factor_[i_] = others != 0.0 ? target / others : 0.0;
+    double others = r_.schedule_->value(rate_step_);
+    for (std::size_t j = 0; j < r_.factor_.size(); ++j)
+      if (j != i_) others *= r_.factor_[j];
+    if (others == 0.0 || !std::isfinite(others)) {
+      // A factor cannot turn a zero rate into `target` (a warm-up starting at 0, another policy's
+      // factor 0): say so rather than store a factor that could never be undone.
+      r_.event(step_, epoch_, r_.policy_names_[i_], kind + "_skipped", before, before,
+               message + " (not applied: the rate without this policy is " + message_number(others) + ")");
+      return;
+    }
+    r_.factor_[i_] = target / others;
     r_.event(step_, epoch_, r_.policy_names_[i_], kind, before, lr(), message);
   }
   void stop(const std::string& message) override {
@@ -133,7 +137,7 @@ bool TrialRun::evaluate(std::int64_t steps_done, bool record, bool notify_polici
     out_.final_val_loss = *v;
     if (!std::isfinite(*v)) {
       out_.status = status::diverged;
-      out_.error = "val_loss is " + num(*v) + " after " + std::to_string(steps_done) + " updates";
+      out_.error = "val_loss is " + message_number(*v) + " after " + std::to_string(steps_done) + " updates";
       return false;
     }
     best_val_ = std::min(best_val_, *v);
@@ -199,7 +203,7 @@ TrialOutcome TrialRun::run() {
       if (t % record_every == 0 || !finite) chunk_.steps.push_back({t, epoch, lr, loss, b1 ? *b1 : NAN});
       if (!finite) {
         out_.status = status::diverged;
-        out_.error = (std::isfinite(lr) ? "train loss is " + num(loss) : "learning rate is " + num(lr)) + " at step " +
+        out_.error = (std::isfinite(lr) ? "train loss is " + message_number(loss) : "learning rate is " + message_number(lr)) + " at step " +
                      std::to_string(t);
         break;
       }
@@ -215,11 +219,21 @@ TrialOutcome TrialRun::run() {
       flush(false);
     }
     if (stop_requested_ && out_.status == status::completed) out_.status = status::stopped_early;
-    // Final metrics describe the final parameters: evaluate once more when the last evaluation
-    // is not of them (budget not a multiple of the evaluation period, or best parameters restored).
+    // Final metrics describe the final parameters. A completed trial always ends with an
+    // evaluation of them (also when the budget is not a multiple of the evaluation period), which
+    // policies see, then their at_end(); after any restore the restored parameters are evaluated
+    // once more for the final metrics (not stored in evals: that step already has its row).
+    const std::int64_t done = out_.steps_done;
+    if (out_.status == status::completed && done > 0) {
+      if (last_eval_step_ != done && !evaluate(done, true, true)) done_with_divergence_ = true;
+      for (std::size_t i = 0; i < policies_.size() && !done_with_divergence_; ++i) {
+        Control c(*this, i, done, (done - 1) / plan_.steps_per_epoch, done);
+        policies_[i]->at_end(done, c);
+      }
+    }
     const bool ran = out_.status == status::completed || out_.status == status::stopped_early;
-    if (ran && out_.steps_done > 0 && (last_eval_step_ != out_.steps_done || restored_since_eval_))
-      evaluate(out_.steps_done, last_eval_step_ != out_.steps_done, false);
+    if (ran && done > 0 && (last_eval_step_ != done || restored_since_eval_))
+      evaluate(done, last_eval_step_ != done, false);
   } catch (const std::exception& e) {
     out_.status = status::failed;
     out_.error = e.what();

@@ -18,7 +18,6 @@
 
 #include <lrlab/sdk.hpp>
 
-#include "text.hpp"
 
 namespace lrlab::manual {
 namespace {
@@ -31,7 +30,7 @@ struct Rule {
 
 std::string describe(const Rule& r) {
   return std::string(r.until_epoch ? "until_epoch " + std::to_string(*r.until_epoch) + ", " : "") +
-         (r.set ? "set " : "multiply ") + num(r.value);
+         (r.set ? "set " : "multiply ") + message_number(r.value);
 }
 
 class EpochRule final : public Policy {
@@ -50,7 +49,7 @@ class EpochRule final : public Policy {
       // a rate within rounding of the new one is unchanged, and logs nothing.
       if (std::abs(new_lr - old_lr) <= 1e-12 * std::abs(old_lr)) return;
       const std::string why = "epoch " + std::to_string(epoch) + " starts, rule " + std::to_string(i) + " (" +
-                              describe(r) + "); lr " + num(old_lr) + " -> " + num(new_lr);
+                              describe(r) + "); lr " + message_number(old_lr) + " -> " + message_number(new_lr);
       if (r.set)
         ctl.set_lr(r.value, "epoch_rule", why);
       else

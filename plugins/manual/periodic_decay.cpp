@@ -9,7 +9,6 @@
 //   before update t:  t >= first_at and (t - first_at) % every == 0  =>  lr <- lr * factor
 #include <lrlab/sdk.hpp>
 
-#include "text.hpp"
 
 namespace lrlab::manual {
 namespace {
@@ -24,7 +23,7 @@ class PeriodicDecay final : public Policy {
     const double old_lr = ctl.lr();
     ctl.scale(factor_, "decay",
               "step " + std::to_string(step) + " = " + std::to_string(first_at_) + " + k*" + std::to_string(every_) +
-                  "; lr " + num(old_lr) + " -> " + num(old_lr * factor_) + " (x" + num(factor_) + ")");
+                  "; lr " + message_number(old_lr) + " -> " + message_number(old_lr * factor_) + " (x" + message_number(factor_) + ")");
   }
 
  private:

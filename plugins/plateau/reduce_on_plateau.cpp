@@ -18,7 +18,6 @@
 
 #include <lrlab/sdk.hpp>
 
-#include "text.hpp"
 
 namespace lrlab::plateau {
 namespace {
@@ -73,18 +72,18 @@ class ReduceOnPlateau final : public Policy {
     const double old_lr = ctl.lr();
     const double scaled = old_lr * c_.factor;
     const double new_lr = std::max(scaled, c_.min_lr);
-    std::string reason = c_.monitor + " " + num(current) + " did not improve on best " + num(best_) + " (" +
-                         (c_.relative ? "rel" : "abs") + " threshold " + num(c_.threshold) + ") for " +
+    std::string reason = c_.monitor + " " + message_number(current) + " did not improve on best " + message_number(best_) + " (" +
+                         (c_.relative ? "rel" : "abs") + " threshold " + message_number(c_.threshold) + ") for " +
                          std::to_string(bad_) + " evaluations (patience " + std::to_string(c_.patience) + ")";
     if (!(old_lr - new_lr > c_.eps)) {
       // PyTorch skips a reduction smaller than eps (typically: already at min_lr) but still
       // starts the cooldown; say so, since nothing else in the database would show it.
-      ctl.note("reduce_skipped", reason + "; lr " + num(old_lr) + " -> " + num(new_lr) + " is a change of at most eps " +
-                                     num(c_.eps) + (new_lr == c_.min_lr ? " (min_lr " + num(c_.min_lr) + ")" : "") +
+      ctl.note("reduce_skipped", reason + "; lr " + message_number(old_lr) + " -> " + message_number(new_lr) + " is a change of at most eps " +
+                                     message_number(c_.eps) + (new_lr == c_.min_lr ? " (min_lr " + message_number(c_.min_lr) + ")" : "") +
                                      ": lr left unchanged");
       return;
     }
-    reason += "; lr " + num(old_lr) + " -> " + num(new_lr);
+    reason += "; lr " + message_number(old_lr) + " -> " + message_number(new_lr);
     if (new_lr == scaled) {
       ctl.scale(c_.factor, "reduce", reason);
     } else {
@@ -114,8 +113,8 @@ PolicyPtr make(const Params& p, const PolicyContext&) {
     if (c.threshold != 1e-4 || !c.relative)
       throw ParamError("min_delta",
                        "Argument `min_delta` (Keras: an absolute threshold) replaces `threshold` and `threshold_mode`: give "
-                       "either min_delta or threshold/threshold_mode. Received: min_delta=" + num(p.real("min_delta")) +
-                           ", threshold=" + num(c.threshold) + ", threshold_mode=" + p.string("threshold_mode"));
+                       "either min_delta or threshold/threshold_mode. Received: min_delta=" + message_number(p.real("min_delta")) +
+                           ", threshold=" + message_number(c.threshold) + ", threshold_mode=" + p.string("threshold_mode"));
     c.threshold = p.real("min_delta");
     c.relative = false;
   }

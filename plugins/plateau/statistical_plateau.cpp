@@ -16,7 +16,6 @@
 
 #include "running_gradient.hpp"
 #include "steps_without_decrease.hpp"
-#include "text.hpp"
 
 namespace lrlab::plateau {
 namespace {
@@ -57,13 +56,13 @@ class StatisticalPlateau final : public Policy {
     const double old_lr = ctl.lr();
     const double new_lr = std::max(old_lr * c_.factor, c_.min_lr);
     const std::string reason =
-        "train loss not decreasing over the last " + std::to_string(c_.window) + " steps: slope " + num(g.slope()) +
-        " +- " + num(g.standard_error()) + " per step, P(decreasing) = " + num(g.probability_slope_below(0.0)) +
-        " < " + num(c_.probability_of_decrease) + "; steps without decrease " + std::to_string(plain) + ", " +
-        std::to_string(robust) + " with the top " + num(100.0 * c_.discard) + "% of losses dropped; lr " + num(old_lr) +
-        " -> " + num(new_lr);
+        "train loss not decreasing over the last " + std::to_string(c_.window) + " steps: slope " + message_number(g.slope()) +
+        " +- " + message_number(g.standard_error()) + " per step, P(decreasing) = " + message_number(g.probability_slope_below(0.0)) +
+        " < " + message_number(c_.probability_of_decrease) + "; steps without decrease " + std::to_string(plain) + ", " +
+        std::to_string(robust) + " with the top " + message_number(100.0 * c_.discard) + "% of losses dropped; lr " + message_number(old_lr) +
+        " -> " + message_number(new_lr);
     if (new_lr >= old_lr) {
-      ctl.note("reduce_skipped", reason + " (already at min_lr " + num(c_.min_lr) + ")");
+      ctl.note("reduce_skipped", reason + " (already at min_lr " + message_number(c_.min_lr) + ")");
     } else if (new_lr == old_lr * c_.factor) {
       ctl.scale(c_.factor, "reduce", reason);
     } else {

@@ -31,7 +31,7 @@ class Backtracking final : public Policy {
       return;
     }
     if (!m_.worse(current, best_->value, 0.0)) return;
-    const std::string what = m_.metric() + " " + num(current) + " is worse than best " + num(best_->value) +
+    const std::string what = m_.metric() + " " + message_number(current) + " is worse than best " + message_number(best_->value) +
                              " (step " + std::to_string(best_->step) + ")";
     if (backtracks_ >= max_backtracks_) {
       if (!limit_noted_) ctl.note("limit", what + "; max_backtracks " + std::to_string(max_backtracks_) +
@@ -43,7 +43,7 @@ class Backtracking final : public Policy {
     const std::string count = " (backtrack " + std::to_string(backtracks_) + " of " + std::to_string(max_backtracks_) + ")";
     ctl.restore_best(what + "; back to the parameters and Adam state of step " + std::to_string(best_->step) + count);
     const double old_lr = ctl.lr();
-    ctl.scale(factor_, "backtrack", what + count + "; lr " + num(old_lr) + " -> " + num(old_lr * factor_));
+    ctl.scale(factor_, "backtrack", what + count + "; lr " + message_number(old_lr) + " -> " + message_number(old_lr * factor_));
   }
 
  private:

@@ -22,13 +22,13 @@ class BoldDriver final : public Policy {
     const double current = m_.value(info, "bold_driver");
     if (previous_) {
       const double old_lr = ctl.lr();
-      const std::string change = m_.metric() + " " + num(*previous_) + " -> " + num(current);
+      const std::string change = m_.metric() + " " + message_number(*previous_) + " -> " + message_number(current);
       if (m_.improves(current, previous_)) {
         ctl.scale(increase_, "increase",
-                  change + " improved; lr " + num(old_lr) + " -> " + num(old_lr * increase_) + " (x" + num(increase_) + ")");
+                  change + " improved; lr " + message_number(old_lr) + " -> " + message_number(old_lr * increase_) + " (x" + message_number(increase_) + ")");
       } else if (m_.worse(current, *previous_, m_.min_delta())) {
         ctl.scale(decrease_, "decrease",
-                  change + " got worse; lr " + num(old_lr) + " -> " + num(old_lr * decrease_) + " (x" + num(decrease_) + ")");
+                  change + " got worse; lr " + message_number(old_lr) + " -> " + message_number(old_lr * decrease_) + " (x" + message_number(decrease_) + ")");
       }
     }
     previous_ = current;

@@ -50,10 +50,10 @@ class EarlyStopping final : public Policy {
       return;
     }
     if (wait_ >= c_.patience && !first) {
-      std::string reason = m_.metric() + " " + num(current) + " has not improved on best " + num(best_->value) +
-                           " (epoch " + std::to_string(best_->epoch) + ") by more than min_delta " + num(m_.min_delta()) +
+      std::string reason = m_.metric() + " " + message_number(current) + " has not improved on best " + message_number(best_->value) +
+                           " (epoch " + std::to_string(best_->epoch) + ") by more than min_delta " + message_number(m_.min_delta()) +
                            " for " + std::to_string(wait_) + " evaluations (patience " + std::to_string(c_.patience) + ")";
-      if (c_.baseline && !m_.improves(best_->value, c_.baseline)) reason += ", nor beaten the baseline " + num(*c_.baseline);
+      if (c_.baseline && !m_.improves(best_->value, c_.baseline)) reason += ", nor beaten the baseline " + message_number(*c_.baseline);
       if (c_.restore_best) {
         ctl.restore_best(restore_text());
         ctl.stop(reason + "; stopping, final metrics are those of the restored best parameters");
@@ -64,7 +64,7 @@ class EarlyStopping final : public Policy {
     }
     // Keras's on_train_end restores the best weights even without an early stop.
     if (c_.restore_best && info.step >= c_.total_steps && saved_->step != info.step)
-      ctl.restore_best("end of training: " + restore_text() + " (" + m_.metric() + " now " + num(current) + ")");
+      ctl.restore_best("end of training: " + restore_text() + " (" + m_.metric() + " now " + message_number(current) + ")");
   }
 
  private:
@@ -75,7 +75,7 @@ class EarlyStopping final : public Policy {
 
   std::string restore_text() const {
     return "restoring the best parameters, from step " + std::to_string(saved_->step) + " (epoch " +
-           std::to_string(saved_->epoch) + ", " + m_.metric() + " " + num(saved_->value) + ")";
+           std::to_string(saved_->epoch) + ", " + m_.metric() + " " + message_number(saved_->value) + ")";
   }
 
   Monitor m_;

@@ -14,13 +14,6 @@
 
 namespace lrlab::validation {
 
-// Numbers in event messages: six significant digits.
-inline std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
 class Monitor {
  public:
   Monitor(std::string metric, const std::string& mode, double min_delta)

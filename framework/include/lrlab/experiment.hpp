@@ -45,6 +45,9 @@ struct Experiment {
   std::vector<TrialPlan> trials;
 };
 
+// The most trials one experiment may expand to.
+inline constexpr std::int64_t max_trials = 1'000'000;
+
 // The seed of repeat `r` of an experiment with seed `seed`.
 std::uint64_t trial_seed(std::uint64_t seed, std::int64_t repeat);
 

@@ -59,6 +59,10 @@ class Policy {
   virtual void after_step(const StepInfo&, PolicyControl&) {}
   // After each evaluation.
   virtual void after_eval(const EvalInfo&, PolicyControl&) {}
+  // Once, when the budget is spent (after the last evaluation, which always covers the final
+  // parameters): where Keras's on_train_end acts, e.g. restoring the best weights. Not called
+  // when the trial stopped early, diverged or failed.
+  virtual void at_end(std::int64_t /*steps_done*/, PolicyControl&) {}
 };
 
 using PolicyPtr = std::unique_ptr<Policy>;

@@ -2,6 +2,7 @@
 // Everything a plugin author needs: include this one header.
 #include "component.hpp"
 #include "errors.hpp"
+#include "format.hpp"
 #include "json.hpp"
 #include "metrics.hpp"
 #include "param.hpp"
