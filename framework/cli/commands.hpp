@@ -27,6 +27,7 @@ void add_describe(CLI::App& app, Action& action);
 void add_preview(CLI::App& app, Action& action);
 void add_query(CLI::App& app, Action& action);
 void add_verify(CLI::App& app, Action& action);
+void add_new_plugin(CLI::App& app, Action& action);
 
 // The command line lrlab was started with, for provenance.
 std::string& invocation();

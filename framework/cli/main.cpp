@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add_preview(app, action);
   add_query(app, action);
   add_verify(app, action);
+  add_new_plugin(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
