@@ -22,6 +22,11 @@ int main(int argc, char** argv) {
   add_query(app, action);
   add_verify(app, action);
   add_new_plugin(app, action);
+  add_summary(app, action);
+  add_export(app, action);
+  add_schema(app, action);
+  add_plot(app, action);
+  add_report(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -25,6 +25,16 @@ std::string exact(double v) {
   return buf;
 }
 
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char ch : s) {
+    if (ch == '"') q += '"';
+    q += ch;
+  }
+  return q + "\"";
+}
+
 namespace {
 
 std::string text(const Cell& c, bool for_table) {
@@ -43,15 +53,6 @@ std::string text(const Cell& c, bool for_table) {
   return std::visit(V{for_table}, c);
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char ch : s) {
-    if (ch == '"') q += '"';
-    q += ch;
-  }
-  return q + "\"";
-}
 
 Json json_cell(const Cell& c) {
   struct V {

@@ -23,6 +23,9 @@ Format parse_format(const std::string& s);  // throws SpecError for an unknown o
 
 void print(std::ostream& out, const Table& t, Format f);
 
+// A csv field as RFC 4180 quotes it: in double quotes (doubled inside) when it holds , " or a line break.
+std::string csv_field(const std::string& s);
+
 // A double as 17 significant digits ("0.10000000000000001"), which reads back exactly.
 std::string exact(double v);
 

@@ -1,8 +1,11 @@
 // lrlab preview --schedule JSON --steps N [--base-lr X] [--steps-per-epoch K] [--format csv|json|table]
-// The schedule's rate at steps 0..N-1, before any run: header step,epoch,lr.
+//               [--plot FILE.svg|FILE.png]
+// The schedule's rate at steps 0..N-1, before any run: header step,epoch,lr. With --plot, the
+// same values drawn (and beta_1 under them when the schedule sets it) instead of printed.
 #include <iostream>
 
 #include "commands.hpp"
+#include "gnuplot.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/resolve.hpp"
 #include "output.hpp"
@@ -16,7 +19,32 @@ struct PreviewOptions {
   std::int64_t steps_per_epoch = 1;
   std::vector<std::filesystem::path> plugin_dirs;
   std::string format = "csv";
+  std::string plot;
 };
+
+// The preview's columns as a chart: the rate, and beta_1 when the schedule cycles momentum.
+void plot_preview(const Table& t, const std::string& schedule, const std::string& file) {
+  std::vector<Panel> panels;
+  for (std::size_t col = 2; col < t.columns.size(); ++col) {
+    Curve c{t.columns[col], {}, {}, {}, {}};
+    for (const auto& row : t.rows) {
+      if (!std::holds_alternative<double>(row[col])) continue;
+      const double v = std::get<double>(row[col]);
+      c.x.push_back(static_cast<double>(std::get<std::int64_t>(row[0])));
+      c.mean.push_back(v);
+      c.low.push_back(v);
+      c.high.push_back(v);
+    }
+    Panel p;
+    p.title = col == 2 ? "learning rate" : t.columns[col];
+    p.y_label = t.columns[col];
+    p.curves.push_back(std::move(c));
+    p.log_y = wants_log_y(p);
+    panels.push_back(std::move(p));
+  }
+  draw_chart(panels, schedule, file);
+  std::cerr << "lrlab: wrote " << file << "\n";
+}
 
 int preview(const PreviewOptions& o) {
   const Format format = parse_format(o.format);
@@ -51,7 +79,8 @@ int preview(const PreviewOptions& o) {
     }
     t.rows.push_back(std::move(row));
   }
-  print(std::cout, t, format);
+  if (!o.plot.empty()) plot_preview(t, spec.dump(), o.plot);
+  else print(std::cout, t, format);
   return exit_ok;
 }
 }  // namespace
@@ -66,6 +95,7 @@ void add_preview(CLI::App& app, Action& action) {
       ->check(CLI::PositiveNumber);
   add_plugin_dir_option(*cmd, o->plugin_dirs);
   cmd->add_option("--format", o->format, "csv (default), json or table");
+  cmd->add_option("--plot", o->plot, "draw the schedule into this .svg or .png file (through gnuplot) instead");
   cmd->callback([&action, o] { action = [o] { return preview(*o); }; });
 }
 

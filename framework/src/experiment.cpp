@@ -43,8 +43,6 @@ const std::vector<Param>& optimizer_params() {
   return p;
 }
 
-namespace {
-
 const std::vector<Param>& budget_params() {
   static const std::vector<Param> p{Param::integer("epochs", "train for this many epochs").at_least(1),
                                     Param::integer("steps", "train for this many updates").at_least(1)};
@@ -60,16 +58,18 @@ const std::vector<Param>& record_params() {
   return p;
 }
 
+const std::vector<std::string>& grid_roots() {
+  static const std::vector<std::string> r{"seed", "task", "optimizer", "schedule", "policies", "budget", "evaluate", "record"};
+  return r;
+}
+
+namespace {
+
 // Exactly one of two keys.
 void one_of_two(const Json& obj, const char* a, const char* b, const std::string& pointer) {
   const bool ha = obj.contains(a), hb = obj.contains(b);
   if (ha == hb)
     throw SpecError(pointer, std::string("give exactly one of \"") + a + "\" and \"" + b + "\", received " + obj.dump());
-}
-
-const std::vector<std::string>& grid_roots() {
-  static const std::vector<std::string> r{"seed", "task", "optimizer", "schedule", "policies", "budget", "evaluate", "record"};
-  return r;
 }
 
 std::vector<std::string> split_path(const std::string& path) {

@@ -8,6 +8,7 @@
 
 #include "lrlab/build_info.hpp"
 #include "lrlab/errors.hpp"
+#include "views.hpp"
 
 namespace lrlab {
 namespace fs = std::filesystem;
@@ -206,6 +207,7 @@ Store::Store(const fs::path& path) : db_((check_usable(path), path.string()), SQ
 }
 
 void Store::create_schema() {
+  create_analysis_views(db_);  // before the version check: also adds them to older databases
   if (pragma_int(db_, "user_version") == schema_version) return;
   sqlite::Transaction tx(db_);
   db_.exec(schema_sql);

@@ -2,6 +2,7 @@
 // an existing database byte for byte unchanged.
 #include <catch2/catch.hpp>
 
+#include "lrlab/json.hpp"
 #include "support/cli.hpp"
 
 using Catch::Matchers::Contains;
@@ -10,25 +11,39 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string good = R"({
-  "name": "keep", "seed": 1, "repeats": 1,
-  "task": {"type": "quadratic", "curvatures": [1, 10], "initial": [1, 1], "steps_per_epoch": 5},
-  "optimizer": {"learning_rate": 0.01},
-  "schedule": {"type": "exponential_decay", "decay_steps": 10, "decay_rate": 0.5},
-  "budget": {"epochs": 2},
-  "grid": {"optimizer.learning_rate": [0.01, 0.1]}
-})";
+// The bad specs, shared with the JSON Schema check: tests/data/bad_specs.json.
+const lrlab::Json& table() {
+  static const lrlab::Json t = lrlab::Json::parse(read_file(fs::path(LRLAB_SOURCE_DIR) / "tests/data/bad_specs.json"));
+  return t;
+}
+
+std::string joined(const lrlab::Json& lines) {
+  std::string s;
+  for (const auto& l : lines) s += (s.empty() ? "" : "\n") + l.get<std::string>();
+  return s;
+}
+const std::string& good() {
+  static const std::string g = joined(table()["good"]);
+  return g;
+}
 
 // `good` with one substring replaced.
 std::string bad(const std::string& from, const std::string& to) {
-  std::string s = good;
+  std::string s = good();
   const auto at = s.find(from);
   if (at == std::string::npos) throw std::runtime_error("test bug: no " + from);
   return s.replace(at, from.size(), to);
 }
 
+// A case's spec text, as bad_specs.json describes it.
+std::string spec_of(const lrlab::Json& c) {
+  if (c.contains("spec")) return c["spec"].get<std::string>();
+  if (c.contains("truncate")) return good().substr(0, c["truncate"].get<std::size_t>());
+  return bad(c["replace"][0].get<std::string>(), c["replace"][1].get<std::string>());
+}
+
 struct Case {
-  const char* what;
+  std::string what;
   std::string spec;                // written to spec.json ("" = leave none)
   std::vector<std::string> extra;  // more arguments after `run spec.json --db keep.db`
   std::string expect;              // in stderr
@@ -39,7 +54,7 @@ struct Case {
 
 TEST_CASE("the bad-input table: exit 2, a message with the place, the database untouched", "[e2e][errors]") {
   const fs::path dir = temp_dir("badinput");
-  write_file(dir / "spec.json", good);
+  write_file(dir / "spec.json", good());
   REQUIRE(run_lrlab({"run", "spec.json", "--db", "keep.db"}, dir).rc == 0);
   const std::string keep = read_file(dir / "keep.db");
   REQUIRE_FALSE(fs::exists(dir / "keep.db-wal"));
@@ -59,56 +74,21 @@ TEST_CASE("the bad-input table: exit 2, a message with the place, the database u
   }
   const std::string broken = std::string(LRLAB_TEST_TMP) + "/../broken-plugins/";
 
-  const std::vector<Case> cases{
-      {"malformed JSON", bad("\"seed\": 1,", "\"seed\": 1,,"), {}, "spec.json:2:29: JSON syntax error"},
-      {"not an object", "[1, 2]", {}, "the spec must be a JSON object"},
-      {"truncated file", good.substr(0, 40), {}, "spec.json:2:"},
-      {"wrong type of a number", bad("\"decay_steps\": 10", "\"decay_steps\": \"10\""), {},
-       "/schedule/decay_steps: expected a number"},
-      {"wrong type of a flag", bad("\"learning_rate\": 0.01}", "\"learning_rate\": 0.01, \"amsgrad\": \"yes\"}"), {},
-       "/optimizer/amsgrad: expected true or false"},
-      {"wrong type of repeats", bad("\"repeats\": 1", "\"repeats\": \"3\""), {}, "/repeats: expected an integer"},
-      {"wrong type of a section", bad("\"budget\": {\"epochs\": 2}", "\"budget\": 2"), {}, "/budget"},
-      {"misspelt schedule type", bad("\"exponential_decay\"", "\"exponential_deacy\""), {},
-       "/schedule/type: unknown schedule type exponential_deacy; did you mean exponential_decay?"},
-      {"unknown task type", bad("\"quadratic\"", "\"cubic\""), {}, "/task/type: unknown task type cubic"},
-      {"misspelt parameter", bad("\"decay_rate\"", "\"decay_rat\""), {},
-       "/schedule/decay_rat: unknown parameter; did you mean decay_rate?"},
-      {"unknown top-level key", bad("\"seed\": 1", "\"sead\": 1"), {}, "/sead: unknown parameter; did you mean seed?"},
-      {"beta_2 out of range", bad("\"learning_rate\": 0.01}", "\"learning_rate\": 0.01, \"beta_2\": 1}"), {},
-       "/optimizer/beta_2: Argument `beta_2` must be in [0, 1). Received: beta_2=1"},
-      {"zero learning rate", bad("[0.01, 0.1]", "[0, 0.1]"), {},
-       "/grid/optimizer.learning_rate/0: Argument `learning_rate` must be > 0"},
-      {"negative decay_rate", bad("\"decay_rate\": 0.5", "\"decay_rate\": -0.5"), {}, "/schedule/decay_rate"},
-      {"empty grid list", bad("[0.01, 0.1]", "[]"), {}, "/grid/optimizer.learning_rate: the list of values is empty"},
-      {"grid value not a list", bad("[0.01, 0.1]", "0.1"), {}, "/grid/optimizer.learning_rate: expected a list"},
-      {"grid path with an unknown root", bad("\"optimizer.learning_rate\"", "\"optimiser.learning_rate\""), {},
-       "/grid/optimiser.learning_rate"},
-      {"grid path that does not exist", bad("\"optimizer.learning_rate\"", "\"optimizer.learning_rat\""), {},
-       "/grid/optimizer.learning_rat/0: unknown parameter; did you mean learning_rate?"},
-      {"grid path past a list's end", bad("\"optimizer.learning_rate\"", "\"policies.2.factor\""), {}, "past the end"},
-      {"a bad value inside the grid", bad("[0.01, 0.1]", "[0.01, -0.1]"), {}, "/grid/optimizer.learning_rate/1"},
-      {"zero repeats", bad("\"repeats\": 1", "\"repeats\": 0"), {}, "/repeats: Argument `repeats` must be >= 1"},
-      {"missing budget", bad("\"budget\": {\"epochs\": 2},", ""), {}, "/budget: required parameter"},
-      {"both budget forms", bad("{\"epochs\": 2}", "{\"epochs\": 2, \"steps\": 5}"), {}, "/budget: give exactly one"},
-      {"evaluate every 0", bad("\"budget\"", "\"evaluate\": {\"every_steps\": 0}, \"budget\""), {}, "/evaluate/every_steps"},
-      {"record every 0", bad("\"budget\"", "\"record\": {\"every_steps\": 0}, \"budget\""), {}, "/record/every_steps"},
-      {"a name that is not a file name", bad("\"keep\"", "\"../keep\""), {}, "/name"},
-      {"task lists of different lengths", bad("\"initial\": [1, 1]", "\"initial\": [1, 1, 1]"), {}, "/task/initial"},
-      {"sequential milestones that do not fit", bad(R"({"type": "exponential_decay", "decay_steps": 10, "decay_rate": 0.5})",
-         R"({"type": "sequential", "schedules": [{"type": "constant"}, {"type": "constant"}], "milestones": [5, 9]})"), {},
-       "/schedule/milestones"},
+  std::vector<Case> cases;
+  for (const auto& c : table()["cases"]) cases.push_back({c["what"].get<std::string>(), spec_of(c), {}, c["expect"].get<std::string>()});
+  const std::vector<Case> other_cases{
       {"missing spec file", "", {}, "cannot read spec file"},
       {"a different spec for the same database", bad("\"seed\": 1", "\"seed\": 2"), {}, "different spec"},
-      {"a file that is not SQLite", good, {}, "is not an SQLite database", "text.db"},
-      {"a database from a newer lrlab", good, {}, "schema version 99, newer than this lrlab's", "newer.db"},
-      {"someone else's SQLite database", good, {}, "not an lrlab results database", "foreign.db"},
-      {"a plugin folder that does not exist", good, {"--plugin-dir", "/no/such/plugins"}, "/no/such/plugins does not exist"},
-      {"a library without the entry point", good, {"--plugin-dir", broken + "no_entry"}, "has no entry point lrlab_plugin_entry"},
-      {"a library for another SDK version", good, {"--plugin-dir", broken + "other_sdk"}, "was built for lrlab SDK version"},
-      {"a library with a missing dependency", good, {"--plugin-dir", broken + "missing_dep"}, "libgone.so"},
-      {"bad usage: negative jobs", good, {"--jobs", "-1"}, "jobs"},
+      {"a file that is not SQLite", good(), {}, "is not an SQLite database", "text.db"},
+      {"a database from a newer lrlab", good(), {}, "schema version 99, newer than this lrlab's", "newer.db"},
+      {"someone else's SQLite database", good(), {}, "not an lrlab results database", "foreign.db"},
+      {"a plugin folder that does not exist", good(), {"--plugin-dir", "/no/such/plugins"}, "/no/such/plugins does not exist"},
+      {"a library without the entry point", good(), {"--plugin-dir", broken + "no_entry"}, "has no entry point lrlab_plugin_entry"},
+      {"a library for another SDK version", good(), {"--plugin-dir", broken + "other_sdk"}, "was built for lrlab SDK version"},
+      {"a library with a missing dependency", good(), {"--plugin-dir", broken + "missing_dep"}, "libgone.so"},
+      {"bad usage: negative jobs", good(), {"--jobs", "-1"}, "jobs"},
   };
+  cases.insert(cases.end(), other_cases.begin(), other_cases.end());
   REQUIRE(cases.size() >= 25);
   for (const auto& c : cases) {
     INFO("case: " << c.what);

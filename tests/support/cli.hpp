@@ -44,19 +44,37 @@ inline std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-// Run `lrlab ARGS...` in `cwd`; capture exit code, stdout and stderr.
-inline CliResult run_lrlab(const std::vector<std::string>& args, const std::filesystem::path& cwd = LRLAB_TEST_TMP) {
+// Run a shell command line in `cwd`; capture exit code, stdout and stderr.
+inline CliResult run_shell(const std::string& command, const std::filesystem::path& cwd = LRLAB_TEST_TMP) {
   static int counter = 0;
   const auto base = cwd / (".cli-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-  std::string cmd = "cd " + shell_quote(cwd.string()) + " && " + shell_quote(LRLAB_BIN);
-  for (const auto& a : args) cmd += " " + shell_quote(a);
-  cmd += " >" + shell_quote(base.string() + ".out") + " 2>" + shell_quote(base.string() + ".err");
+  const std::string cmd = "cd " + shell_quote(cwd.string()) + " && " + command + " >" + shell_quote(base.string() + ".out") +
+                          " 2>" + shell_quote(base.string() + ".err");
   const int status = std::system(cmd.c_str());
   CliResult r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(base.string() + ".out"),
               read_file(base.string() + ".err")};
   std::filesystem::remove(base.string() + ".out");
   std::filesystem::remove(base.string() + ".err");
   return r;
+}
+
+// Run `lrlab ARGS...` in `cwd`; capture exit code, stdout and stderr.
+inline CliResult run_lrlab(const std::vector<std::string>& args, const std::filesystem::path& cwd = LRLAB_TEST_TMP) {
+  std::string cmd = shell_quote(LRLAB_BIN);
+  for (const auto& a : args) cmd += " " + shell_quote(a);
+  return run_shell(cmd, cwd);
+}
+
+// Run statements that change a database (tests set up values by hand with it).
+inline void sql_exec(const std::filesystem::path& db, const std::string& statements) {
+  sqlite3* h = nullptr;
+  if (sqlite3_open(db.c_str(), &h) != SQLITE_OK) throw std::runtime_error("cannot open " + db.string());
+  char* err = nullptr;
+  const int rc = sqlite3_exec(h, statements.c_str(), nullptr, nullptr, &err);
+  const std::string message = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(h);
+  if (rc != SQLITE_OK) throw std::runtime_error("SQL failed: " + message + " in: " + statements);
 }
 
 // Rows of a query, each a vector of column texts ("" for NULL); doubles with 17 digits.

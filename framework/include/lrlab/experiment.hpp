@@ -57,5 +57,10 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
 // The declarations of the spec's own sections (used by the validator, describe and the schema).
 const std::vector<Param>& spec_params();
 const std::vector<Param>& optimizer_params();
+const std::vector<Param>& budget_params();    // exactly one of epochs, steps
+const std::vector<Param>& evaluate_params();  // exactly one of every_epochs, every_steps
+const std::vector<Param>& record_params();
+// The first dotted-path components a grid key may start with.
+const std::vector<std::string>& grid_roots();
 
 }  // namespace lrlab

@@ -1,0 +1,127 @@
+#include "curves.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "lrlab/errors.hpp"
+
+namespace lrlab::cli {
+namespace {
+
+using Series = std::vector<std::pair<double, double>>;  // (step, value), by step
+
+Series load_series(const sqlite::Connection& c, std::int64_t trial, const std::string& metric) {
+  const bool from_steps = metric == "lr" || metric == "train_loss";
+  sqlite::Statement s(c, from_steps ? "SELECT step, " + metric + " FROM steps WHERE trial_id = ?1 ORDER BY step"
+                                    : std::string("SELECT step, value FROM evals WHERE trial_id = ?1 AND metric = ?2 ORDER BY step"));
+  s.bind(1, trial);
+  if (!from_steps) s.bind(2, metric);
+  Series out;
+  while (s.step())
+    if (!s.is_null(1) && std::isfinite(s.real(1))) out.emplace_back(static_cast<double>(s.int64(0)), s.real(1));
+  return out;
+}
+
+// Mean, minimum and maximum over the trials at each step any of them recorded.
+Curve aggregate(const std::string& label, const std::vector<Series>& trials) {
+  struct Acc {
+    double sum = 0, lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity();
+    int n = 0;
+  };
+  std::map<double, Acc> at;
+  for (const auto& series : trials)
+    for (const auto& [x, y] : series) {
+      Acc& a = at[x];
+      a.sum += y;
+      a.lo = std::min(a.lo, y);
+      a.hi = std::max(a.hi, y);
+      ++a.n;
+    }
+  Curve c{label, {}, {}, {}, {}};
+  for (const auto& [x, a] : at) {
+    c.x.push_back(x);
+    c.mean.push_back(a.sum / a.n);
+    c.low.push_back(a.lo);
+    c.high.push_back(a.hi);
+  }
+  return c;
+}
+
+// At most `max_points` points: consecutive bins of equal count, each drawn at its mean x with the
+// mean of its means and the widest band.
+Curve thin(Curve c, std::size_t max_points) {
+  const std::size_t n = c.x.size();
+  if (n <= max_points || max_points == 0) return c;
+  Curve out{c.label, {}, {}, {}, {}};
+  for (std::size_t b = 0; b < max_points; ++b) {
+    const std::size_t from = b * n / max_points, to = (b + 1) * n / max_points;
+    double x = 0, m = 0, lo = c.low[from], hi = c.high[from];
+    for (std::size_t i = from; i < to; ++i) {
+      x += c.x[i];
+      m += c.mean[i];
+      lo = std::min(lo, c.low[i]);
+      hi = std::max(hi, c.high[i]);
+    }
+    out.x.push_back(x / static_cast<double>(to - from));
+    out.mean.push_back(m / static_cast<double>(to - from));
+    out.low.push_back(lo);
+    out.high.push_back(hi);
+  }
+  return out;
+}
+
+}  // namespace
+
+Panel metric_panel(const sqlite::Connection& c, const Grouping& grouping, const CurveRequest& r) {
+  if (r.log_y != "auto" && r.log_y != "on" && r.log_y != "off")
+    throw SpecError("", "--log-y must be auto, on or off; received \"" + r.log_y + "\"");
+  Panel p;
+  p.title = r.metric == "lr" ? "learning rate" : r.metric;
+  p.y_label = r.metric;
+  for (const auto& g : grouping.groups) {
+    const std::string name = grouping.name(g);
+    if (r.per_trial) {
+      for (const auto& t : g.trials) {
+        Curve one = aggregate("trial " + std::to_string(t.trial_id) + " (" + name + ", repeat " + std::to_string(t.repeat) + ")",
+                              {load_series(c, t.trial_id, r.metric)});
+        if (!one.x.empty()) p.curves.push_back(thin(std::move(one), r.max_points));
+      }
+      continue;
+    }
+    std::vector<Series> series;
+    for (const auto& t : g.trials) series.push_back(load_series(c, t.trial_id, r.metric));
+    Curve mean = aggregate(name, series);
+    if (!mean.x.empty()) p.curves.push_back(thin(std::move(mean), r.max_points));
+  }
+  if (p.curves.empty()) throw SpecError("", "no values of \"" + r.metric + "\" to draw in this experiment");
+  p.log_y = r.log_y == "on" || (r.log_y == "auto" && wants_log_y(p));
+  return p;
+}
+
+bool wants_log_y(const Panel& p) {
+  double lo = std::numeric_limits<double>::infinity(), hi = 0;
+  for (const auto& c : p.curves)
+    for (std::size_t i = 0; i < c.x.size(); ++i) {
+      if (!(c.low[i] > 0)) return false;
+      lo = std::min(lo, c.low[i]);
+      hi = std::max(hi, c.high[i]);
+    }
+  return hi > 0 && hi / lo > 30;
+}
+
+std::vector<std::string> available_metrics(const sqlite::Connection& c, std::int64_t experiment) {
+  std::vector<std::string> out{"lr"};
+  sqlite::Statement loss(c, "SELECT 1 FROM steps s JOIN trials t USING(trial_id) WHERE t.experiment_id = ?1 "
+                            "AND s.train_loss IS NOT NULL LIMIT 1");
+  loss.bind(1, experiment);
+  if (loss.step()) out.push_back("train_loss");
+  sqlite::Statement evals(c, "SELECT DISTINCT e.metric FROM evals e JOIN trials t USING(trial_id) WHERE t.experiment_id = ?1 "
+                             "ORDER BY e.metric = 'val_loss' DESC, e.metric");
+  evals.bind(1, experiment);
+  while (evals.step()) out.push_back(evals.text(0));
+  return out;
+}
+
+}  // namespace lrlab::cli

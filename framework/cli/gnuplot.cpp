@@ -1,0 +1,173 @@
+#include "gnuplot.hpp"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "lrlab/errors.hpp"
+#include "output.hpp"
+
+extern char** environ;
+
+namespace lrlab::cli {
+namespace fs = std::filesystem;
+namespace {
+
+// gnuplot from LRLAB_GNUPLOT, else the first `gnuplot` on PATH.
+fs::path find_gnuplot() {
+  if (const char* env = std::getenv("LRLAB_GNUPLOT"); env && *env) {
+    if (access(env, X_OK) == 0) return env;
+    throw std::runtime_error(std::string("LRLAB_GNUPLOT is ") + env + ", which is not an executable file");
+  }
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / "gnuplot";
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  throw std::runtime_error("plots need gnuplot, which is not installed (not on PATH): install Debian's package "
+                           "gnuplot-nox (sudo apt-get install gnuplot-nox), or run scripts/deps.sh");
+}
+
+// A gnuplot string literal: single quotes, a quote doubled.
+std::string quoted(const std::string& s) {
+  std::string q = "'";
+  for (char ch : s) q += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return q + "'";
+}
+
+// A private temporary folder, removed when it goes out of scope.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "lrlab-plot-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a temporary folder in " + fs::temp_directory_path().string());
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// Colours that stay apart for up to 12 lines (Paul Tol's "muted" and "bright" sets).
+const char* const palette[] = {"#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377",
+                               "#332288", "#117733", "#999933", "#882255", "#44AA99", "#DDCC77"};
+
+std::string script(const std::vector<Panel>& panels, const std::string& title, const fs::path& out, bool svg,
+                   const fs::path& dir) {
+  std::size_t lines = 0, longest_label = 0;
+  for (const auto& p : panels) {
+    lines = std::max(lines, p.curves.size());
+    for (const auto& c : p.curves) longest_label = std::max(longest_label, c.label.size());
+  }
+  // Wide enough for the key's longest label (about 8 pixels a character at these fonts).
+  const int width = std::max(960, 120 + 8 * static_cast<int>(longest_label));
+  const int panel_height = 300, key_height = 16 * static_cast<int>(lines) + 30;
+  const int height = panel_height * static_cast<int>(panels.size()) + key_height + 40;
+  std::ostringstream g;
+  if (svg) g << "set terminal svg size " << width << "," << height << " dynamic noenhanced font 'sans,11' background rgb 'white'\n";
+  else g << "set terminal pngcairo size " << width << "," << height << " noenhanced font 'sans,10' background rgb 'white'\n";
+  g << "set output " << quoted(out.string()) << "\n"
+    << "set grid lc rgb '#dddddd'\nset border lc rgb '#555555'\nset style fill transparent solid 0.18 noborder\n"
+    << "set autoscale xfix\nset autoscale yfix\nset offsets 0, 0, graph 0.04, graph 0.04\n";  // lines at the extremes stay off the border
+  // Panels share the top of the canvas; the key of the last one lists every line under it.
+  const double key_share = static_cast<double>(key_height) / height;
+  const double title_share = title.empty() ? 0.0 : 40.0 / height;
+  const double panel_share = (1.0 - key_share - title_share) / static_cast<double>(panels.size());
+  if (!title.empty()) g << "set label 1000 " << quoted(title) << " at screen 0.5, screen " << 1.0 - title_share / 2 << " center font ',13'\n";
+  g << "set multiplot\n";
+  for (std::size_t i = 0; i < panels.size(); ++i) {
+    const Panel& p = panels[i];
+    const bool last = i + 1 == panels.size();
+    const double top = 1.0 - title_share - panel_share * static_cast<double>(i);
+    g << "set origin 0, " << (last ? 0.0 : top - panel_share) << "\nset size 1, " << (last ? panel_share + key_share : panel_share) << "\n"
+      << "set tmargin 2\nset bmargin " << (last ? std::to_string(3 + static_cast<int>(lines)) : std::string("3")) << "\n"
+      << "set lmargin 12\nset rmargin 3\n"
+      << "set title " << quoted(p.title) << "\nset xlabel " << quoted(p.x_label) << "\nset ylabel " << quoted(p.y_label) << "\n"
+      << (p.log_y ? "set logscale y\nset format y '%.0e'\n" : "unset logscale y\nset format y '% g'\n")
+      << (last ? "set key below left Left reverse vertical maxcols 1 samplen 2\n" : "unset key\n");
+    const fs::path data = dir / ("panel" + std::to_string(i) + ".dat");
+    std::ofstream d(data);
+    for (const auto& c : p.curves) {
+      for (std::size_t k = 0; k < c.x.size(); ++k)
+        d << exact(c.x[k]) << ' ' << exact(c.mean[k]) << ' ' << exact(c.low[k]) << ' ' << exact(c.high[k]) << '\n';
+      d << "\n\n";  // the next gnuplot `index`
+    }
+    g << "plot ";
+    for (std::size_t k = 0; k < p.curves.size(); ++k) {
+      const std::string colour = quoted(palette[k % std::size(palette)]);
+      const std::string src = (k ? "''" : quoted(data.string())) + " index " + std::to_string(k);
+      g << (k ? ", \\\n     " : "") << src << " using 1:3:4 with filledcurves lc rgb " << colour << " notitle, \\\n     "
+        << "'' index " << k << " using 1:2 with lines lw 1.6 lc rgb " << colour << " title " << quoted(p.curves[k].label);
+    }
+    g << "\n";
+    if (i == 0 && !title.empty()) g << "unset label 1000\n";  // drawn once, not under every panel
+  }
+  g << "unset multiplot\nset output\n";
+  return g.str();
+}
+
+void run_gnuplot(const fs::path& gnuplot, const fs::path& script_file, const fs::path& err_file) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const std::string exe = gnuplot.string(), arg = script_file.string();
+  char* argv[] = {const_cast<char*>(exe.c_str()), const_cast<char*>(arg.c_str()), nullptr};
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + exe + ": " + std::strerror(rc));
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::ifstream in(err_file);
+    std::ostringstream e;
+    e << in.rdbuf();
+    throw std::runtime_error("gnuplot failed: " + e.str());
+  }
+}
+
+}  // namespace
+
+void draw_chart(const std::vector<Panel>& panels, const std::string& title, const fs::path& out) {
+  const std::string ext = out.extension().string();
+  if (ext != ".svg" && ext != ".png")
+    throw SpecError("", "the output file must end in .svg or .png; received \"" + out.string() + "\"");
+  if (panels.empty()) throw SpecError("", "nothing to draw");
+  const fs::path gnuplot = find_gnuplot();
+  TempDir dir;
+  // Draw into the temporary folder, then move: a failed run leaves no half-written file behind.
+  const fs::path drawn = dir.path / ("chart" + ext);
+  std::ofstream(dir.path / "chart.gp") << script(panels, title, drawn, ext == ".svg", dir.path);
+  run_gnuplot(gnuplot, dir.path / "chart.gp", dir.path / "gnuplot.err");
+  std::error_code ec;
+  fs::rename(drawn, out, ec);
+  if (ec) {  // another file system
+    fs::copy_file(drawn, out, fs::copy_options::overwrite_existing, ec);
+    if (ec) throw StoreError("cannot write " + out.string() + ": " + ec.message());
+  }
+}
+
+std::string chart_svg(const std::vector<Panel>& panels, const std::string& title) {
+  TempDir dir;
+  const fs::path file = dir.path / "inline.svg";
+  draw_chart(panels, title, file);
+  std::ifstream in(file);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace lrlab::cli

@@ -1,0 +1,59 @@
+// lrlab plot DB -o FILE.svg|FILE.png [--experiment NAME] [--metrics lr,train_loss,val_loss]
+//           [--by PATH,...] [--per-trial] [--log-y auto|on|off]
+//
+// One picture of a sweep: a panel per metric, one line per configuration (the mean over repeats,
+// the band from their minimum to their maximum) or per trial, drawn by gnuplot.
+#include <iostream>
+
+#include "analysis_db.hpp"
+#include "commands.hpp"
+#include "curves.hpp"
+#include "gnuplot.hpp"
+#include "lrlab/errors.hpp"
+
+namespace lrlab::cli {
+namespace {
+
+struct PlotOptions {
+  std::string db, experiment, metrics, by, output, log_y = "auto";
+  bool per_trial = false;
+};
+
+int plot(const PlotOptions& o) {
+  sqlite::Connection c = open_results_read_only(o.db);
+  const ExperimentChoice ex = choose_experiment(c, o.experiment);
+  const auto available = available_metrics(c, ex.id);
+  std::vector<std::string> metrics = split_list(o.metrics);
+  if (metrics.empty())  // the rate, then the losses there are
+    for (const auto& m : available)
+      if (m == "lr" || m == "train_loss" || m == "val_loss") metrics.push_back(m);
+  for (const auto& m : metrics)
+    if (std::find(available.begin(), available.end(), m) == available.end()) {
+      std::string known;
+      for (const auto& a : available) known += (known.empty() ? "" : ", ") + a;
+      throw SpecError("", "--metrics: experiment \"" + ex.name + "\" has no \"" + m + "\" to draw; it has: " + known);
+    }
+  const Grouping grouping = group_trials(c, ex.id, split_list(o.by));
+  std::vector<Panel> panels;
+  for (const auto& m : metrics) panels.push_back(metric_panel(c, grouping, {m, o.per_trial, 400, o.log_y}));
+  draw_chart(panels, ex.name + (o.per_trial ? " (one line per trial)" : " (mean over repeats, band: min to max)"), o.output);
+  std::cerr << "lrlab: wrote " << o.output << "\n";
+  return exit_ok;
+}
+
+}  // namespace
+
+void add_plot(CLI::App& app, Action& action) {
+  auto o = std::make_shared<PlotOptions>();
+  auto* cmd = app.add_subcommand("plot", "draw rates and losses of an experiment to SVG or PNG (gnuplot)");
+  cmd->add_option("db", o->db, "the results database")->required();
+  cmd->add_option("-o,--output", o->output, "the picture: FILE.svg or FILE.png")->required();
+  cmd->add_option("--experiment", o->experiment, "experiment name (default: the latest experiment)");
+  cmd->add_option("--metrics", o->metrics, "panels, comma-separated: lr, train_loss or evals metrics (default lr,train_loss,val_loss)");
+  cmd->add_option("--by", o->by, "one line per value of these dotted config paths, e.g. schedule.type");
+  cmd->add_flag("--per-trial", o->per_trial, "one line per trial instead of the mean over repeats");
+  cmd->add_option("--log-y", o->log_y, "auto (default: log when values span > 30x), on or off");
+  cmd->callback([&action, o] { action = [o] { return plot(*o); }; });
+}
+
+}  // namespace lrlab::cli

@@ -1,0 +1,118 @@
+// lrlab plot and preview --plot: the SVG parses as XML with a line per configuration and the
+// legend's labels, the PNG is a PNG of the promised size; without gnuplot the error names the package.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+
+#include "support/cli.hpp"
+
+using Catch::Matchers::Contains;
+using namespace lrlab::test;
+namespace fs = std::filesystem;
+
+namespace {
+const char* spec = R"({
+  "name": "plotted", "seed": 4, "repeats": 2,
+  "task": {"type": "quadratic", "dimension": 3, "condition_number": 20, "noise_std": 0.2, "steps_per_epoch": 10},
+  "budget": {"epochs": 4},
+  "grid": {"schedule": [{"type": "constant"}, {"type": "exponential_decay", "decay_steps": 5, "decay_rate": 0.5}]}
+})";
+
+fs::path make_db(const fs::path& dir) {
+  write_file(dir / "spec.json", spec);
+  const auto r = run_lrlab({"run", "spec.json", "--db", "p.db", "--quiet"}, dir);
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  return dir / "p.db";
+}
+
+// Parse `svg` with Python's XML parser (independent of gnuplot and lrlab); print the root tag, the
+// number of <path> elements and all text.
+CliResult parse_svg(const fs::path& svg) {
+  return run_shell("python3 -c " + shell_quote(
+      "import sys, xml.etree.ElementTree as E\n"
+      "root = E.parse(sys.argv[1]).getroot()\n"
+      "ns = '{http://www.w3.org/2000/svg}'\n"
+      "print(root.tag)\n"
+      "print(sum(1 for e in root.iter(ns + 'path')))\n"
+      "print('|'.join(t.strip() for t in root.itertext() if t.strip()))\n") + " " + shell_quote(svg.string()));
+}
+
+// Width and height from a PNG's IHDR chunk (bytes 16..23, big-endian), after checking the signature.
+std::pair<std::uint32_t, std::uint32_t> png_size(const fs::path& png) {
+  const std::string b = read_file(png);
+  REQUIRE(b.size() > 24);
+  REQUIRE(b.substr(0, 8) == std::string("\x89PNG\r\n\x1a\n", 8));
+  REQUIRE(b.substr(12, 4) == "IHDR");
+  auto be32 = [&](std::size_t at) {
+    return (std::uint32_t(std::uint8_t(b[at])) << 24) | (std::uint32_t(std::uint8_t(b[at + 1])) << 16) |
+           (std::uint32_t(std::uint8_t(b[at + 2])) << 8) | std::uint32_t(std::uint8_t(b[at + 3]));
+  };
+  return {be32(16), be32(20)};
+}
+}  // namespace
+
+TEST_CASE("plot: an SVG with one line and band per configuration in each panel, and its legend", "[analysis][plot]") {
+  const fs::path dir = temp_dir("plot");
+  const fs::path db = make_db(dir);
+  const auto r = run_lrlab({"plot", db.string(), "-o", (dir / "curves.svg").string()});
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  CHECK_THAT(r.err, Contains("wrote"));
+  const auto parsed = parse_svg(dir / "curves.svg");
+  INFO(parsed.err);
+  REQUIRE(parsed.rc == 0);
+  std::istringstream lines(parsed.out);
+  std::string tag, paths, text;
+  std::getline(lines, tag);
+  std::getline(lines, paths);
+  std::getline(lines, text);
+  CHECK(tag == "{http://www.w3.org/2000/svg}svg");
+  // 3 panels (lr, train_loss, val_loss) x 2 configurations x (a line + a band), plus axes and grid.
+  CHECK(std::stoi(paths) >= 12);
+  CHECK_THAT(text, Contains("learning rate") && Contains("train_loss") && Contains("val_loss"));
+  CHECK_THAT(text, Contains("schedule=constant") && Contains("schedule=exponential_decay(decay_steps=5, decay_rate=0.5)"));
+}
+
+TEST_CASE("plot: PNG per trial, bad metrics and file names are usage errors", "[analysis][plot]") {
+  const fs::path dir = temp_dir("plot-png");
+  const fs::path db = make_db(dir);
+  auto r = run_lrlab({"plot", db.string(), "--per-trial", "--metrics", "lr,val_loss", "-o", (dir / "trials.png").string()});
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  const auto [w, h] = png_size(dir / "trials.png");
+  CHECK(w == 960);
+  CHECK(h == 300 * 2 + (16 * 4 + 30) + 40);  // 2 panels, a key of 4 trials, the title
+  CHECK(fs::file_size(dir / "trials.png") > 10000);
+
+  r = run_lrlab({"plot", db.string(), "--metrics", "val_acc", "-o", (dir / "x.svg").string()});
+  CHECK(r.rc == 2);
+  CHECK_THAT(r.err, Contains("no \"val_acc\"") && Contains("val_loss"));
+  r = run_lrlab({"plot", db.string(), "-o", (dir / "x.pdf").string()});
+  CHECK(r.rc == 2);
+  CHECK_THAT(r.err, Contains(".svg or .png"));
+  CHECK_FALSE(fs::exists(dir / "x.svg"));
+}
+
+TEST_CASE("preview --plot draws a schedule before any run", "[analysis][plot]") {
+  const fs::path dir = temp_dir("preview-plot");
+  const auto r = run_lrlab({"preview", "--schedule", R"({"type": "one_cycle_lr", "max_lr": 0.1, "total_steps": 100})",
+                            "--steps", "100", "--plot", (dir / "one_cycle.svg").string()});
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  const auto parsed = parse_svg(dir / "one_cycle.svg");
+  REQUIRE(parsed.rc == 0);
+  CHECK_THAT(parsed.out, Contains("learning rate") && Contains("beta_1"));  // one_cycle_lr cycles momentum too
+}
+
+TEST_CASE("plot without gnuplot: the error names the package", "[analysis][plot]") {
+  const fs::path dir = temp_dir("plot-nognuplot");
+  const fs::path db = make_db(dir);
+  const std::string path = std::getenv("PATH");
+  setenv("PATH", "/nonexistent", 1);  // the shell and lrlab are started by absolute path
+  const auto r = run_lrlab({"plot", db.string(), "-o", (dir / "x.svg").string()});
+  setenv("PATH", path.c_str(), 1);
+  CHECK(r.rc == 2);
+  CHECK_THAT(r.err, Contains("gnuplot-nox"));
+  CHECK_FALSE(fs::exists(dir / "x.svg"));
+}
