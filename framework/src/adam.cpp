@@ -1,5 +1,7 @@
 #include "lrlab/adam.hpp"
 
+#include "lrlab/adam_kernel.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -23,48 +25,47 @@ Adam::Adam(const AdamConfig& config, std::size_t n) : config_(config) {
   if (config.amsgrad) state_.v_max.assign(n, 0.0);
 }
 
-namespace {
-// The update loop, specialised at compile time so that each variant is one branch-free pass over
-// memory (the loop is bandwidth-bound and vectorises).
-template <bool Keras, bool AmsGrad>
-void update(std::size_t n, double* __restrict x, const double* __restrict grad, double* __restrict m,
-            double* __restrict v, double* __restrict v_max, double lr, double b1, double b2, double eps, double wd,
-            bool l2, double shrink, double bc1, double bc2_sqrt) {
-  const double step_size = Keras ? lr * bc2_sqrt / bc1 : lr / bc1;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double g = l2 ? grad[i] + wd * x[i] : grad[i];
-    const double mi = b1 * m[i] + (1.0 - b1) * g;
-    const double vi = b2 * v[i] + (1.0 - b2) * g * g;
-    m[i] = mi;
-    v[i] = vi;
-    double vh = vi;
-    if constexpr (AmsGrad) {
-      vh = std::max(v_max[i], vi);
-      v_max[i] = vh;
-    }
-    // PyTorch: denom = sqrt(v) / sqrt(bc2) + eps (a division, as torch does, for the same bits).
-    const double denom = Keras ? std::sqrt(vh) + eps : std::sqrt(vh) / bc2_sqrt + eps;
-    x[i] = x[i] * shrink - step_size * mi / denom;
+double Adam::BiasCorrection::at(double b, double k) {
+  if (b != base_) {
+    base_ = b;
+    // b^k <= 2^-55 from here on (one step of margin over the rounding of log2): 1 - b^k is then
+    // exactly 1.0, as 1 - pow(b, k) would give, and pow's slow underflow path is never taken.
+    exact_one_from_ = b == 0.0 ? 1.0 : std::ceil(-55.0 / std::log2(b)) + 1.0;
   }
+  return k >= exact_one_from_ ? 1.0 : 1.0 - std::pow(b, k);
+}
+
+namespace {
+template <typename T, bool Keras, bool AmsGrad>
+__attribute__((target_clones("avx2", "default"))) void pass(std::size_t n, T* x, const T* grad, T* m, T* v, T* v_max,
+                                                             const AdamScalars<T>& s) {
+  adam_update<T, Keras, AmsGrad>(n, x, grad, m, v, v_max, s);
 }
 }  // namespace
+
+template <typename T>
+void adam_pass(bool keras_epsilon, bool amsgrad, std::size_t n, T* x, const T* grad, T* m, T* v, T* v_max,
+               const AdamScalars<T>& s) {
+  if (keras_epsilon)
+    amsgrad ? pass<T, true, true>(n, x, grad, m, v, v_max, s) : pass<T, true, false>(n, x, grad, m, v, v_max, s);
+  else
+    amsgrad ? pass<T, false, true>(n, x, grad, m, v, v_max, s) : pass<T, false, false>(n, x, grad, m, v, v_max, s);
+}
+template void adam_pass<double>(bool, bool, std::size_t, double*, const double*, double*, double*, double*,
+                                const AdamScalars<double>&);
+template void adam_pass<float>(bool, bool, std::size_t, float*, const float*, float*, float*, float*,
+                               const AdamScalars<float>&);
 
 void Adam::step(std::span<double> x, std::span<const double> grad, double lr, double beta_1) {
   const double b1 = beta_1, b2 = config_.beta_2, eps = config_.epsilon, wd = config_.weight_decay;
   const double k = static_cast<double>(++state_.updates);
-  const double bc1 = 1.0 - std::pow(b1, k);
-  const double bc2_sqrt = std::sqrt(1.0 - std::pow(b2, k));
+  const double bc1 = bias_correction_1_.at(b1, k);
+  const double bc2_sqrt = std::sqrt(bias_correction_2_.at(b2, k));
   const bool l2 = wd != 0.0 && !config_.decoupled_weight_decay;
   const double shrink = (wd != 0.0 && config_.decoupled_weight_decay) ? 1.0 - lr * wd : 1.0;
-  auto* vmax = config_.amsgrad ? state_.v_max.data() : nullptr;
-  auto run = [&](auto kernel) {
-    kernel(x.size(), x.data(), grad.data(), state_.m.data(), state_.v.data(), vmax, lr, b1, b2, eps, wd, l2, shrink,
-           bc1, bc2_sqrt);
-  };
-  if (config_.keras_epsilon)
-    config_.amsgrad ? run(update<true, true>) : run(update<true, false>);
-  else
-    config_.amsgrad ? run(update<false, true>) : run(update<false, false>);
+  const AdamScalars<double> s{lr, b1, b2, eps, wd, l2, shrink, bc1, bc2_sqrt};
+  adam_pass<double>(config_.keras_epsilon, config_.amsgrad, x.size(), x.data(), grad.data(), state_.m.data(),
+                    state_.v.data(), config_.amsgrad ? state_.v_max.data() : nullptr, s);
 }
 
 }  // namespace lrlab

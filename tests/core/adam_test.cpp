@@ -3,6 +3,7 @@
 // the gradients 2, 1, -3. Step 1 by hand: m = 0.2, v = 0.004, m^ = 2, v^ = 4,
 // x1 = 1 - 0.1 * 2 / (2 + 1e-8) = 0.9000000005 (to 10 digits).
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "lrlab/adam.hpp"
 
@@ -71,4 +72,36 @@ TEST_CASE("Adam's state round-trips: restoring it replays the same update", "[ad
   x = x_saved;
   a.step(x, g, 0.01);
   CHECK(x == x_next);
+}
+
+// A second implementation of PyTorch's update, written out plainly (pow at every step, one
+// parameter at a time): Adam must give the same bits over a long run, where its shortcut for
+// 1 - beta^k == 1 and its vectorised pass take over, also when beta_1 changes every step.
+TEST_CASE("Adam over 200000 updates: bit for bit the plain formula, constant and cycled beta_1", "[adam]") {
+  for (bool cycled : {false, true}) {
+    const std::size_t n = 7;  // a vector tail too
+    AdamConfig c;
+    Adam adam(c, n);
+    std::vector<double> x(n), ref(n), m(n, 0.0), v(n, 0.0), g(n);
+    for (std::size_t i = 0; i < n; ++i) x[i] = ref[i] = 1.0 + 0.1 * static_cast<double>(i);
+    int first_difference = -1;
+    for (int t = 0; t < 200000 && first_difference < 0; ++t) {
+      const double b1 = cycled ? 0.85 + 0.1 * std::abs(std::sin(0.001 * t)) : 0.9;
+      const double lr = 1e-3;
+      for (std::size_t i = 0; i < n; ++i) g[i] = std::cos(0.37 * t + static_cast<double>(i)) + 0.5 * (x[i] - 1.0);
+      adam.step(x, g, lr, b1);
+      const double k = t + 1.0;
+      const double bc1 = 1.0 - std::pow(b1, k), bc2 = 1.0 - std::pow(0.999, k);
+      for (std::size_t i = 0; i < n; ++i) {
+        const double gi = std::cos(0.37 * t + static_cast<double>(i)) + 0.5 * (ref[i] - 1.0);
+        m[i] = b1 * m[i] + (1.0 - b1) * gi;
+        v[i] = 0.999 * v[i] + (1.0 - 0.999) * gi * gi;
+        const double denom = std::sqrt(v[i]) / std::sqrt(bc2) + 1e-8;
+        ref[i] = ref[i] - lr / bc1 * m[i] / denom;
+        if (ref[i] != x[i]) first_difference = t;
+      }
+    }
+    INFO((cycled ? "cycled beta_1" : "constant beta_1"));
+    CHECK(first_difference == -1);
+  }
 }

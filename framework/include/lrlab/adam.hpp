@@ -52,8 +52,20 @@ class Adam {
   void set_state(const AdamState& s) { state_ = s; }
 
  private:
+  // 1 - b^k, the bits of 1 - std::pow(b, k), without pow once the power no longer matters (pow is
+  // most of the per-step cost of a small model, and slowest when b^k underflows).
+  class BiasCorrection {
+   public:
+    double at(double b, double k);
+
+   private:
+    double base_ = -1.0;           // the b exact_one_from_ was computed for
+    double exact_one_from_ = 0.0;  // from this k on, 1 - b^k == 1.0 exactly
+  };
+
   AdamConfig config_;
   AdamState state_;
+  BiasCorrection bias_correction_1_, bias_correction_2_;
 };
 
 }  // namespace lrlab

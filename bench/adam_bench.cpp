@@ -1,0 +1,52 @@
+// The Adam update against the memory bandwidth of the same machine: a STREAM triad
+// (a = b + s * c) measured in the same binary over the same sizes. Both are reported as bytes moved
+// per second: Adam moves 7 arrays per parameter (reads x, g, m, v; writes x, m, v), the triad 3.
+// Target (bench/RESULTS.md): at 10^7 parameters, Adam >= 80% of the triad's bandwidth.
+#include <benchmark/benchmark.h>
+
+#include <vector>
+
+#include "lrlab/adam_kernel.hpp"
+
+namespace {
+
+template <typename T>
+void BM_adam(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::vector<T> x(n, T(0.5)), g(n, T(0.01)), m(n, T(0)), v(n, T(0));
+  // The scalars of update k = 10 at lr 1e-3, PyTorch's form (the default).
+  const lrlab::AdamScalars<T> s{T(1e-3), T(0.9), T(0.999), T(1e-8), T(0), false, T(1), T(1 - 0.3486784401), T(0.0998)};
+  for (auto _ : state) {
+    lrlab::adam_pass<T>(false, false, n, x.data(), g.data(), m.data(), v.data(), nullptr, s);
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * n * 7 * sizeof(T)));
+  state.counters["params"] = static_cast<double>(n);
+}
+
+// The triad in the same vector widths as adam_pass (AVX2 where the CPU has it), so the comparison
+// is between two loops compiled alike.
+template <typename T>
+__attribute__((target_clones("avx2", "default"))) void triad(std::size_t n, T* __restrict a, const T* __restrict b,
+                                                             const T* __restrict c, T scalar) {
+  for (std::size_t i = 0; i < n; ++i) a[i] = b[i] + scalar * c[i];
+}
+
+template <typename T>
+void BM_triad(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::vector<T> a(n, T(0)), b(n, T(1)), c(n, T(2));
+  const T scalar = T(3);
+  for (auto _ : state) {
+    triad<T>(n, a.data(), b.data(), c.data(), scalar);
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * n * 3 * sizeof(T)));
+}
+
+}  // namespace
+
+BENCHMARK(BM_adam<double>)->Name("adam/float64")->RangeMultiplier(10)->Range(1000, 10'000'000)->UseRealTime();
+BENCHMARK(BM_triad<double>)->Name("triad/float64")->RangeMultiplier(10)->Range(1000, 10'000'000)->UseRealTime();
+BENCHMARK(BM_adam<float>)->Name("adam/float32")->RangeMultiplier(10)->Range(1000, 10'000'000)->UseRealTime();
+BENCHMARK(BM_triad<float>)->Name("triad/float32")->RangeMultiplier(10)->Range(1000, 10'000'000)->UseRealTime();

@@ -1,0 +1,55 @@
+#pragma once
+// The Adam update loop (the formulas are in adam.hpp), for one scalar type: Adam runs the double
+// version; the benchmarks (bench/adam_bench.cpp) measure float too. Specialised at compile time
+// per variant, so each one is a single branch-free pass over memory: 7 arrays' worth of traffic per
+// parameter (read x, g, m, v; write x, m, v), and the compiler vectorises it.
+//
+// adam_pass() runs it in the widest vectors the CPU has: a copy compiled for AVX2 and one for the
+// x86-64 baseline (SSE2), chosen when the program loads. The copies differ only in vector width:
+// no FMA, no reassociation, so every CPU computes the same bits.
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+
+namespace lrlab {
+
+template <typename T>
+struct AdamScalars {
+  T lr, b1, b2, eps, wd;
+  bool l2;       // add wd * x to the gradient (L2; not with decoupled weight decay)
+  T shrink;      // x is multiplied by it first: 1 - lr * wd for AdamW, else 1
+  T bc1;         // 1 - beta_1^k
+  T bc2_sqrt;    // sqrt(1 - beta_2^k)
+};
+
+template <typename T, bool Keras, bool AmsGrad>
+[[gnu::always_inline]] inline
+void adam_update(std::size_t n, T* __restrict x, const T* __restrict grad, T* __restrict m, T* __restrict v,
+                 T* __restrict v_max, const AdamScalars<T>& s) {
+  const T step_size = Keras ? s.lr * s.bc2_sqrt / s.bc1 : s.lr / s.bc1;
+  // Copies, so the loop reads no memory that the stores could alias: it stays vectorised.
+  const T b1 = s.b1, b2 = s.b2, eps = s.eps, wd = s.wd, shrink = s.shrink, bc2_sqrt = s.bc2_sqrt, one = 1;
+  const bool l2 = s.l2;
+  for (std::size_t i = 0; i < n; ++i) {
+    const T g = l2 ? grad[i] + wd * x[i] : grad[i];
+    const T mi = b1 * m[i] + (one - b1) * g;
+    const T vi = b2 * v[i] + (one - b2) * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    T vh = vi;
+    if constexpr (AmsGrad) {
+      vh = std::max(v_max[i], vi);
+      v_max[i] = vh;
+    }
+    // PyTorch: denom = sqrt(v) / sqrt(bc2) + eps (a division, as torch does, for the same bits).
+    const T denom = Keras ? std::sqrt(vh) + eps : std::sqrt(vh) / bc2_sqrt + eps;
+    x[i] = x[i] * shrink - step_size * mi / denom;
+  }
+}
+
+// One update of n parameters, in float or double (instantiated for both in adam.cpp).
+template <typename T>
+void adam_pass(bool keras_epsilon, bool amsgrad, std::size_t n, T* x, const T* grad, T* m, T* v, T* v_max,
+               const AdamScalars<T>& s);
+
+}  // namespace lrlab
