@@ -174,7 +174,7 @@ void Store::check_usable(const fs::path& path) {
 }
 
 // Step rows go in blocks of this many per INSERT: one statement execution per block instead of per
-// row roughly doubles the rows per second the writer takes (bench/writer_bench.cpp).
+// row takes about 1.5x the rows per second (bench/writer_bench.cpp, bench/RESULTS.md).
 constexpr std::size_t step_block_rows = 32;
 
 std::string step_insert(std::size_t rows) {
