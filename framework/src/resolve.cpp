@@ -196,10 +196,19 @@ class EpochUnit final : public Schedule {
 SchedulePtr build_schedule(const Resolver& resolver, const Json& resolved, const std::string& pointer,
                            const ScheduleContext& ctx) {
   const ComponentInfo& ci = resolver.info(Kind::schedule, resolved, pointer);
-  ScheduleContext child_ctx = ctx;
-  child_ctx.build = [&resolver, ctx, pointer](const Json& spec, const std::string& relative) {
+  // The schedule's own time: steps, or with "unit": "epoch" epochs, in which it also gets its
+  // length (the budget in whole epochs) and the rest of its tree lives.
+  const bool in_epochs = resolved.value("unit", std::string("step")) == "epoch";
+  const std::int64_t spe = std::max<std::int64_t>(1, ctx.steps_per_epoch);
+  ScheduleContext own = ctx;
+  if (in_epochs) {
+    own.total_steps = (ctx.total_steps + spe - 1) / spe;
+    own.steps_per_epoch = 1;
+  }
+  ScheduleContext child_ctx = own;
+  child_ctx.build = [&resolver, own, pointer](const Json& spec, const std::string& relative) {
     const std::string at = pointer + "/" + relative;
-    return build_schedule(resolver, resolver.component(Kind::schedule, spec, at), at, ctx);
+    return build_schedule(resolver, resolver.component(Kind::schedule, spec, at), at, own);
   };
   SchedulePtr s;
   try {
@@ -212,8 +221,7 @@ SchedulePtr build_schedule(const Resolver& resolver, const Json& resolved, const
     throw SpecError(pointer, "the factory of schedule " + ci.name + " (" + ci.library + ") failed: " + e.what());
   }
   if (!s) throw SpecError(pointer, "schedule " + ci.name + " (" + ci.library + ") returned no schedule");
-  if (resolved.value("unit", std::string("step")) == "epoch")
-    s = std::make_unique<EpochUnit>(std::move(s), std::max<std::int64_t>(1, ctx.steps_per_epoch));
+  if (in_epochs) s = std::make_unique<EpochUnit>(std::move(s), spe);
   return s;
 }
 

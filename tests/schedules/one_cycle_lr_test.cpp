@@ -64,3 +64,17 @@ TEST_CASE("one_cycle_lr: bad parameters", "[one_cycle_lr]") {
   check_rejected(R"({"type":"one_cycle_lr","total_steps":100,"anneal_strategy":"cosine"})", "anneal_strategy", "one of cos | linear");
   check_rejected(R"({"type":"one_cycle_lr","total_steps":0})", "total_steps", "must be > 0");
 }
+
+TEST_CASE("one_cycle_lr with \"unit\": \"epoch\" and no total_steps: one cycle over the budget's epochs", "[one_cycle_lr][unit]") {
+  // A budget of 1000 updates at 10 per epoch is 100 epochs: the cycle of the first test, one point
+  // per epoch, held through each epoch's 10 updates.
+  auto s = schedule(Json::parse(R"({"type":"one_cycle_lr","max_lr":1.0,"unit":"epoch"})"), 1e-3, 1000, 10);
+  for (std::int64_t t : {0, 9}) CHECK(s->value(t) == Approx(0.04).epsilon(1e-13));
+  CHECK(s->value(100) == Approx(0.29516394846410077).epsilon(1e-13));  // epoch 10
+  CHECK(s->value(299) == Approx(1.0).epsilon(1e-14));                  // epoch 29
+  CHECK(s->value(640) == Approx(0.500002).epsilon(1e-13));             // epoch 64
+  CHECK(s->value(999) == Approx(4e-6).epsilon(1e-10));                 // epoch 99, the last
+  // A partial last epoch counts: 995 updates are still 100 epochs.
+  auto partial = schedule(Json::parse(R"({"type":"one_cycle_lr","max_lr":1.0,"unit":"epoch"})"), 1e-3, 995, 10);
+  CHECK(partial->value(990) == Approx(4e-6).epsilon(1e-10));
+}

@@ -33,7 +33,9 @@ using SchedulePtr = std::unique_ptr<const Schedule>;
 // What a schedule factory may know about the trial besides its own parameters.
 struct ScheduleContext {
   double base_lr = 1e-3;             // the optimizer's learning_rate
-  std::int64_t total_steps = 0;      // the trial's budget in updates (0 when unknown)
+  // In the schedule's own unit: updates, or with "unit": "epoch" epochs (then total_steps is the
+  // budget in whole epochs, rounded up, and steps_per_epoch is 1).
+  std::int64_t total_steps = 0;      // the trial's budget (0 when unknown)
   std::int64_t steps_per_epoch = 1;  // from the task
   // Builds a nested schedule (for combinators), during the factory call only: `spec` is a component
   // object, `where` its place relative to the combinator ("schedules/0"), for messages. The core
