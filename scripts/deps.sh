@@ -8,6 +8,7 @@ packages=(
   nlohmann-json3-dev libsqlite3-dev sqlite3 libtbb-dev catch2
   libcli11-dev libfmt-dev libeigen3-dev libmuparser-dev
   clang libclang-rt-14-dev
+  libboost-mpi-dev libopenmpi-dev openmpi-bin
 )
 missing=()
 for p in "${packages[@]}"; do
