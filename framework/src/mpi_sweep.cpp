@@ -19,6 +19,8 @@
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <sched.h>
+
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
@@ -48,6 +50,7 @@ struct Session::Impl {
   bmpi::communicator world;
   std::vector<RankInfo> ranks;
   bool gave_up_a_rank = false;
+  bool warned_binding = false;
 };
 
 namespace {
@@ -71,18 +74,26 @@ int resolved_jobs(int jobs) { return jobs > 0 ? jobs : tbb::info::default_concur
 // RankInfo as one string for gather (fields never contain the separator's NUL... except an error
 // message could in theory: it is cut there, which is harmless).
 std::string pack(const RankInfo& r) {
-  return r.host + '\0' + std::to_string(r.jobs) + '\0' + r.fingerprint + '\0' + r.error;
+  return r.host + '\0' + std::to_string(r.jobs) + '\0' + std::to_string(r.cores) + '\0' + r.fingerprint + '\0' + r.error;
 }
 RankInfo unpack(const std::string& s) {
   std::vector<std::string> f;
   std::size_t at = 0;
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 4; ++i) {
     const auto end = s.find('\0', at);
     f.push_back(s.substr(at, end - at));
     at = end == std::string::npos ? s.size() : end + 1;
   }
   f.push_back(s.substr(at));
-  return {f[0], std::atoi(f[1].c_str()), f[2], f[3]};
+  return {f[0], std::atoi(f[1].c_str()), std::atoi(f[2].c_str()), f[3], f[4]};
+}
+
+// The CPUs this process may run on: an MPI launcher may have bound it to a few (Open MPI binds
+// each rank to one core when it starts at most two).
+int affinity_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
 }
 
 // This rank's trial threads: a oneTBB arena with `jobs` worker slots and none kept for the MPI
@@ -217,6 +228,7 @@ const std::vector<RankInfo>& Session::ranks() const { return impl_->ranks; }
 std::string Session::agree(const RankInfo& mine) {
   RankInfo me = mine;
   me.jobs = resolved_jobs(me.jobs);
+  me.cores = affinity_cores();
   std::vector<std::string> all;
   bmpi::gather(impl_->world, pack(me), all, 0);
   std::string verdict;
@@ -232,6 +244,16 @@ std::string Session::agree(const RankInfo& mine) {
       if (ranks[r].fingerprint != ranks[0].fingerprint)
         verdict = who(r) + " does not expand the experiment as " + who(0) +
                   " does: every rank must see the same spec, data files, plugin libraries and lrlab build";
+    // Threads beyond the cores a rank is bound to share them: the sweep runs, slower than it could.
+    for (std::size_t r = 0; verdict.empty() && !impl_->warned_binding && r < ranks.size(); ++r)
+      if (ranks[r].cores > 0 && ranks[r].jobs > ranks[r].cores) {
+        impl_->warned_binding = true;
+        std::fprintf(stderr,
+                     "lrlab: warning: %s runs %d trial threads on %d core%s: the launcher bound it (Open MPI: add "
+                     "--bind-to none, or --map-by ppr:1:node:pe=N)\n",
+                     who(r).c_str(), ranks[r].jobs, ranks[r].cores, ranks[r].cores == 1 ? "" : "s");
+        break;
+      }
   }
   bmpi::broadcast(impl_->world, verdict, 0);
   return verdict;
@@ -272,6 +294,10 @@ SweepReport run_root(Session& session, const Experiment& ex, const TrialEnv& env
     ranks[r].heard = t0;
     slots += ranks[r].capacity;
   }
+  // Rank 0 leaves one of its --jobs cores to the writer and to this dispatching thread, which
+  // take in every rank's rows: it runs jobs - 1 trial threads, none with --jobs 1.
+  const int own_jobs = ranks[0].capacity;
+  ranks[0].capacity = own_jobs - 1;
   const auto silence = silence_limit();
 
   std::atomic<bool> stop{false};
@@ -282,7 +308,7 @@ SweepReport run_root(Session& session, const Experiment& ex, const TrialEnv& env
   Writer writer(store, progress, options.queue_chunks ? options.queue_chunks : 4 * static_cast<std::size_t>(slots) + 8);
   const std::function<void(TrialChunk&&)> write = [&](TrialChunk&& c) { writer.push(std::move(c)); };
   tbb::concurrent_queue<std::pair<std::int64_t, TrialOutcome>> local_done;  // trial_id, outcome
-  TrialPool pool(ranks[0].capacity);
+  TrialPool pool(own_jobs);
   StopOnExit stop_on_exit{stop};
 
   auto tally = [&](std::size_t i, const TrialOutcome& out) {
@@ -329,6 +355,10 @@ SweepReport run_root(Session& session, const Experiment& ex, const TrialEnv& env
       ++report.interrupted;
     }
     w.in_flight.clear();
+    // With no worker left, rank 0 runs the rest itself rather than wait forever.
+    bool any = false;
+    for (std::size_t k = 1; k < ranks.size(); ++k) any = any || !ranks[k].lost;
+    if (!any) ranks[0].capacity = own_jobs;
   };
 
   // Hand out trials, one per free slot, going round the ranks (rank 0 first).

@@ -75,7 +75,7 @@ TEST_CASE("chunk codec: a full chunk round-trips, doubles bit for bit", "[core][
   CHECK(d.outcome->rank == 42);
 }
 
-TEST_CASE("chunk codec: an empty chunk round-trips; damaged bytes are refused", "[core][mpi]") {
+TEST_CASE("chunk codec: an empty chunk round-trips, damaged bytes are refused", "[core][mpi]") {
   TrialChunk c;
   c.trial_id = 3;
   const std::string bytes = encode_chunk(c);

@@ -175,12 +175,19 @@ TEST_CASE("mpirun -np 3 stores the same rows as --jobs 2, with each trial's rank
   CHECK_THAT(r.err, Contains("12 trials in") && Contains("on 3 MPI ranks"));
   CHECK(r.err.find("lrlab: mpi_small:") == r.err.rfind("lrlab: mpi_small:"));
 
-  // Provenance: the run's rank count, each trial's rank and host. Every rank starts with a trial.
+  // Provenance: the run's rank count, each trial's rank and host. With --jobs 1, rank 0 only
+  // writes and each worker starts with a trial.
   const fs::path db = dir / "mpi.db";
   CHECK(sql1(db, "SELECT mpi_ranks || ' ' || threads || ' ' || exit_status FROM runs") == "3 1 0");
-  CHECK(sql1(db, "SELECT group_concat(rank) FROM (SELECT DISTINCT rank FROM trials ORDER BY rank)") == "0,1,2");
+  CHECK(sql1(db, "SELECT group_concat(rank) FROM (SELECT DISTINCT rank FROM trials ORDER BY rank)") == "1,2");
   CHECK(sql1(db, "SELECT count(*) FROM trials WHERE host IS NULL OR host = '' OR run_id != 1") == "0");
   CHECK(sql1(db, "SELECT count(DISTINCT host) FROM trials") == "1");
+
+  // With --jobs 2 rank 0 runs trials too (on one thread): the same rows again.
+  r = run_in(dir, mpirun(3, {"run", "spec.json", "--jobs", "2", "-q", "--db", "mpi2.db"}));
+  CHECK(r.rc == 0);
+  CHECK(db_content(dir / "mpi2.db") == db_content(dir / "ref.db"));
+  CHECK(sql1(dir / "mpi2.db", "SELECT group_concat(rank) FROM (SELECT DISTINCT rank FROM trials ORDER BY rank)") == "0,1,2");
 
   // Nothing left to do: a rerun under MPI resumes, runs nothing, changes nothing.
   r = run_in(dir, mpirun(3, {"run", "spec.json", "--jobs", "1", "-q", "--db", "mpi.db"}));

@@ -5,10 +5,11 @@
 // Every rank plans the experiment itself (same spec, same plugins, same data: the ranks check
 // that they agree before anything runs). Rank 0 owns the database: it resumes or creates the
 // experiment, hands trials out one at a time as slots free up (trials differ in cost, so no static
-// split), runs trials itself on its own threads, and is the only writer: workers stream each
-// running trial's rows to it (chunk_codec.hpp) and it commits them exactly as the single-process
-// writer does. Every rank runs its trials on its own oneTBB threads (`--jobs` per rank). A trial
-// runs on one thread from start to end, so its rows do not depend on the rank that ran it.
+// split), and is the only writer: workers stream each running trial's rows to it (chunk_codec.hpp)
+// and it commits them exactly as the single-process writer does. Every rank runs its trials on
+// its own oneTBB threads (`--jobs` per rank), rank 0 on one fewer: one of its cores goes to the
+// writer and the dispatcher, which take in every rank's rows (with --jobs 1 it only writes). A
+// trial runs on one thread from start to end, so its rows do not depend on the rank that ran it.
 //
 // Stopping: SIGINT/SIGTERM on any rank stops the whole sweep: no new trials, the running ones end
 // "interrupted" (put back to pending), exit 130; rank 0 waits half a second for the workers'
@@ -41,6 +42,7 @@ bool launched();
 struct RankInfo {
   std::string host;
   int jobs = 0;             // trial threads on this rank (0: as many as it has cores)
+  int cores = 0;            // CPUs this rank may run on (its affinity mask), filled in by agree()
   std::string fingerprint;  // of the expanded trials, the plugin libraries and the lrlab build
   std::string error;        // empty when this rank is ready
 };
