@@ -284,7 +284,7 @@ TEST_CASE("a worker that falls silent is given up after LRLAB_MPI_TIMEOUT: the o
   write_file(dir / "spec.json", long_spec);
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "-q", "--db", "ref.db"}, dir).rc == 0);
 
-  setenv("LRLAB_MPI_TIMEOUT", "2", 1);
+  setenv("LRLAB_MPI_TIMEOUT", "3", 1);
   const pid_t mpirun_pid = start_in(dir, mpirun(3, {"run", "spec.json", "--jobs", "1", "-q", "--db", "s.db"}));
   unsetenv("LRLAB_MPI_TIMEOUT");
   wait_completed(dir / "s.db", 4, 60);
