@@ -277,6 +277,36 @@ TEST_CASE("SIGTERM to mpirun stops every rank: what finished is kept, a rerun wi
   CHECK(db_content(db) == db_content(dir / "ref.db"));
 }
 
+TEST_CASE("SIGTERM to rank 0 alone stops the workers too: exit 130, nothing left running, a rerun completes",
+          "[e2e][mpi][crash]") {
+  if (skipped()) return;
+  const fs::path dir = temp_dir("mpi-term0");
+  write_file(dir / "spec.json", long_spec);
+  REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "-q", "--db", "ref.db"}, dir).rc == 0);
+
+  const pid_t mpirun_pid = start_in(dir, mpirun(3, {"run", "spec.json", "--jobs", "2", "-q", "--db", "t.db"}));
+  const auto before = wait_completed(dir / "t.db", 4, 60);
+  const pid_t root = rank_pid(mpirun_pid, 0);
+  REQUIRE(root > 0);
+  kill(root, SIGTERM);
+  const int rc = wait_for(mpirun_pid, 60);
+  INFO(read_file(dir / "bg.err"));
+  const fs::path db = dir / "t.db";
+  const auto after = completed_now(db);
+  CHECK(includes(after, before));
+  if (after.size() < 36) {
+    CHECK(rc == 130);
+    CHECK(sql1(db, "SELECT exit_status FROM runs") == "130");
+    CHECK(sql1(db, "SELECT count(*) FROM trials WHERE status = 'running'") == "0");
+    CHECK(sql1(db, "SELECT count(*) FROM steps s JOIN trials t USING(trial_id) WHERE t.status = 'pending'") == "0");
+  } else {
+    WARN("the sweep finished before SIGTERM arrived");
+  }
+  const auto r = run_in(dir, mpirun(2, {"run", "spec.json", "--jobs", "2", "-q", "--db", "t.db"}));
+  CHECK(r.rc == 0);
+  CHECK(db_content(db) == db_content(dir / "ref.db"));
+}
+
 TEST_CASE("a worker that falls silent is given up after LRLAB_MPI_TIMEOUT: the others finish, a rerun completes",
           "[e2e][mpi][crash]") {
   if (skipped()) return;
