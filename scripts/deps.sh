@@ -9,6 +9,7 @@ packages=(
   libcli11-dev libfmt-dev libeigen3-dev libmuparser-dev
   clang libclang-rt-14-dev
   gnuplot-nox chromium python3-jsonschema libbenchmark-dev
+  libboost-mpi-dev libopenmpi-dev openmpi-bin
 )
 missing=()
 for p in "${packages[@]}"; do
