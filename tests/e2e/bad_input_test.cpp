@@ -62,6 +62,8 @@ TEST_CASE("the bad-input table: exit 2, a message with the place, the database u
   const std::vector<Case> cases{
       {"malformed JSON", bad("\"seed\": 1,", "\"seed\": 1,,"), {}, "spec.json:2:29: JSON syntax error"},
       {"not an object", "[1, 2]", {}, "the spec must be a JSON object"},
+      {"a number beyond a double's range", bad("\"decay_rate\": 0.5", "\"decay_rate\": 5e999"), {},
+       "spec.json:5:78: the number 5e999 is out of range"},
       {"truncated file", good.substr(0, 40), {}, "spec.json:2:"},
       {"wrong type of a number", bad("\"decay_steps\": 10", "\"decay_steps\": \"10\""), {},
        "/schedule/decay_steps: expected a number"},
