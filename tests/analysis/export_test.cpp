@@ -10,7 +10,7 @@ using namespace lrlab::test;
 namespace fs = std::filesystem;
 
 namespace {
-const char* spec = R"({
+const char* export_spec = R"({
   "name": "exported", "seed": 3, "repeats": 2,
   "task": {"type": "quadratic", "dimension": 3, "condition_number": 10, "noise_std": 0.3, "steps_per_epoch": 5},
   "budget": {"epochs": 3},
@@ -20,8 +20,8 @@ const char* spec = R"({
            "schedule": [{"type": "constant"}, {"type": "exponential_decay", "decay_steps": 2, "decay_rate": 0.9}]}
 })";
 
-fs::path make_db(const fs::path& dir) {
-  write_file(dir / "spec.json", spec);
+fs::path make_export_db(const fs::path& dir) {
+  write_file(dir / "spec.json", export_spec);
   const auto r = run_lrlab({"run", "spec.json", "--db", "e.db", "--quiet"}, dir);
   INFO(r.err);
   REQUIRE(r.rc == 0);
@@ -52,7 +52,7 @@ std::vector<std::string> lines(const std::string& text) {
 
 TEST_CASE("export csv: steps round-trip with grid values as columns", "[analysis][export]") {
   const fs::path dir = temp_dir("export");
-  const fs::path db = make_db(dir);
+  const fs::path db = make_export_db(dir);
   const auto r = run_lrlab({"export", db.string(), "--table", "steps", "--format", "csv", "-o", (dir / "steps.csv").string()});
   INFO(r.err);
   REQUIRE(r.rc == 0);
@@ -75,7 +75,7 @@ TEST_CASE("export csv: steps round-trip with grid values as columns", "[analysis
 
 TEST_CASE("export jsonl: every table's rows read back to the same values", "[analysis][export]") {
   const fs::path dir = temp_dir("export-jsonl");
-  const fs::path db = make_db(dir);
+  const fs::path db = make_export_db(dir);
   for (const std::string table : {"steps", "evals", "events", "trials"}) {
     const auto r = run_lrlab({"export", db.string(), "--table", table, "--format", "jsonl"});
     INFO(table << ": " << r.err);
@@ -104,7 +104,7 @@ TEST_CASE("export jsonl: every table's rows read back to the same values", "[ana
 
 TEST_CASE("export: bad table or format is a usage error", "[analysis][export]") {
   const fs::path dir = temp_dir("export-bad");
-  const fs::path db = make_db(dir);
+  const fs::path db = make_export_db(dir);
   auto r = run_lrlab({"export", db.string(), "--table", "nope"});
   CHECK(r.rc == 2);
   CHECK_THAT(r.err, Contains("steps, evals, events or trials"));

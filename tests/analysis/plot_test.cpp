@@ -11,15 +11,15 @@ using namespace lrlab::test;
 namespace fs = std::filesystem;
 
 namespace {
-const char* spec = R"({
+const char* plot_spec = R"({
   "name": "plotted", "seed": 4, "repeats": 2,
   "task": {"type": "quadratic", "dimension": 3, "condition_number": 20, "noise_std": 0.2, "steps_per_epoch": 10},
   "budget": {"epochs": 4},
   "grid": {"schedule": [{"type": "constant"}, {"type": "exponential_decay", "decay_steps": 5, "decay_rate": 0.5}]}
 })";
 
-fs::path make_db(const fs::path& dir) {
-  write_file(dir / "spec.json", spec);
+fs::path make_plot_db(const fs::path& dir) {
+  write_file(dir / "spec.json", plot_spec);
   const auto r = run_lrlab({"run", "spec.json", "--db", "p.db", "--quiet"}, dir);
   INFO(r.err);
   REQUIRE(r.rc == 0);
@@ -54,7 +54,7 @@ std::pair<std::uint32_t, std::uint32_t> png_size(const fs::path& png) {
 
 TEST_CASE("plot: an SVG with one line and band per configuration in each panel, and its legend", "[analysis][plot]") {
   const fs::path dir = temp_dir("plot");
-  const fs::path db = make_db(dir);
+  const fs::path db = make_plot_db(dir);
   const auto r = run_lrlab({"plot", db.string(), "-o", (dir / "curves.svg").string()});
   INFO(r.err);
   REQUIRE(r.rc == 0);
@@ -76,7 +76,7 @@ TEST_CASE("plot: an SVG with one line and band per configuration in each panel, 
 
 TEST_CASE("plot: PNG per trial, bad metrics and file names are usage errors", "[analysis][plot]") {
   const fs::path dir = temp_dir("plot-png");
-  const fs::path db = make_db(dir);
+  const fs::path db = make_plot_db(dir);
   auto r = run_lrlab({"plot", db.string(), "--per-trial", "--metrics", "lr,val_loss", "-o", (dir / "trials.png").string()});
   INFO(r.err);
   REQUIRE(r.rc == 0);
@@ -107,7 +107,7 @@ TEST_CASE("preview --plot draws a schedule before any run", "[analysis][plot]") 
 
 TEST_CASE("plot without gnuplot: the error names the package", "[analysis][plot]") {
   const fs::path dir = temp_dir("plot-nognuplot");
-  const fs::path db = make_db(dir);
+  const fs::path db = make_plot_db(dir);
   const std::string path = std::getenv("PATH");
   setenv("PATH", "/nonexistent", 1);  // the shell and lrlab are started by absolute path
   const auto r = run_lrlab({"plot", db.string(), "-o", (dir / "x.svg").string()});

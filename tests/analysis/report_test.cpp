@@ -11,7 +11,7 @@ using namespace lrlab::test;
 namespace fs = std::filesystem;
 
 namespace {
-const char* spec = R"({
+const char* report_spec = R"({
   "name": "reported", "description": "two schedules with a plateau policy", "seed": 6, "repeats": 3,
   "task": {"type": "quadratic", "dimension": 3, "condition_number": 20, "noise_std": 0.3, "steps_per_epoch": 8},
   "optimizer": {"learning_rate": 0.5},
@@ -32,7 +32,7 @@ std::string chromium() {
 
 TEST_CASE("report: one self-contained HTML file that renders in headless Chromium", "[analysis][report]") {
   const fs::path dir = temp_dir("report");
-  write_file(dir / "spec.json", spec);
+  write_file(dir / "spec.json", report_spec);
   auto r = run_lrlab({"run", "spec.json", "--db", "r.db", "--quiet"}, dir);
   REQUIRE(r.rc == 0);
   const fs::path db = dir / "r.db";

@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 // 3 learning rates x 3 repeats of a tiny quadratic: 9 trials, trial_index = 3 * config + repeat.
-const char* spec = R"({
+const char* summary_spec = R"({
   "name": "synthetic", "seed": 5, "repeats": 3,
   "task": {"type": "quadratic", "dimension": 2, "condition_number": 10, "steps_per_epoch": 2},
   "budget": {"epochs": 2},
@@ -22,11 +22,11 @@ const char* spec = R"({
 })";
 
 
-// The database of `spec`, with best_val_loss replaced by these values (config A, B, C by repeat):
+// The database of `summary_spec`, with best_val_loss replaced by these values (config A, B, C by repeat):
 //   A (lr 0.01): 1.0 2.0 3.0    B (lr 0.02): 1.5 2.7 3.3    C (lr 0.03): 4.0 5.0 6.0
 fs::path synthetic_db() {
   const fs::path dir = temp_dir("summary");
-  write_file(dir / "spec.json", spec);
+  write_file(dir / "spec.json", summary_spec);
   const auto r = run_lrlab({"run", "spec.json", "--db", "s.db", "--quiet"}, dir);
   INFO(r.err);
   REQUIRE(r.rc == 0);

@@ -31,6 +31,15 @@ TEST_CASE("a syntax error gives file, line and column", "[spec]") {
   CHECK_THAT(plan_error("{\"name\": \"x\",\n  \"task\": }"), Contains("spec.json:2:11"));
 }
 
+TEST_CASE("a number beyond a double's range gives file, line and column (found by the fuzzer)", "[spec]") {
+  // Line 5 is the schedule, where 5e999 starts at column 78.
+  CHECK_THAT(plan_error(spec("\"decay_rate\": 0.5", "\"decay_rate\": 5e999")),
+             Contains("spec.json:5:78: the number 5e999 is out of range"));
+  // The same text inside a string, earlier, is not the number.
+  CHECK_THAT(plan_error("{\"name\": \"x\", \"description\": \"-2e308\",\n \"seed\": -2e308}"),
+             Contains("spec.json:2:10: the number -2e308 is out of range"));
+}
+
 TEST_CASE("misspelt keys and types get the nearest valid name", "[spec]") {
   CHECK_THAT(plan_error(spec("\"decay_steps\"", "\"decay_step\"")),
              Contains("/schedule/decay_step: unknown parameter; did you mean decay_steps?"));

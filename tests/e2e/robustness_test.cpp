@@ -1,6 +1,12 @@
 // Reproducibility and fault tolerance through the CLI: verify, failure isolation, kill -9 at
 // several moments then resume, SIGTERM, and readers during a sweep.
 #include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <signal.h>
+
+#include <chrono>
+#include <functional>
+#include <thread>
 
 #include "support/cli.hpp"
 
@@ -10,17 +16,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// 24 trials of 400 updates over 50,000 parameters: about a second of work on 2 cores, so that a
-// signal lands in the middle of the sweep.
-const char* long_spec = R"({
+// 24 trials of 400 updates over `dimension` parameters. The signals below are sent when the
+// database shows the sweep has reached a given point, not after fixed delays, so they land where
+// they should however fast the build is (a sanitizer build is ten times slower than Release).
+std::string sweep_spec(int dimension) {
+  return R"({
   "name": "long", "seed": 5, "repeats": 2,
-  "task": {"type": "quadratic", "dimension": 50000, "condition_number": 100, "steps_per_epoch": 50},
+  "task": {"type": "quadratic", "dimension": )" + std::to_string(dimension) + R"(, "condition_number": 100, "steps_per_epoch": 50},
   "budget": {"steps": 400},
   "evaluate": {"every_steps": 100},
   "record": {"every_steps": 1},
   "grid": {"optimizer.learning_rate": [0.001, 0.003, 0.01, 0.03, 0.1, 0.3],
            "schedule": [{"type": "constant"}, {"type": "exponential_decay", "decay_steps": 100, "decay_rate": 0.5}]}
 })";
+}
+// About 0.2 s of work in Release on 2 cores (each trial a few tens of milliseconds).
+const std::string crash_spec = sweep_spec(10000);
+// About a second in Release: long enough for a few readers to query it while it runs.
+const std::string long_spec = sweep_spec(50000);
 
 // Everything a run stores except timing, run and surrogate-key columns.
 std::string content(const fs::path& db) {
@@ -41,13 +54,51 @@ std::string content(const fs::path& db) {
   return s;
 }
 
-// Start `lrlab run` in the background, send `signal` after `delay` seconds; returns its exit code.
-int run_and_signal(const fs::path& dir, const std::string& db, double delay, const char* signal) {
-  const std::string script = "cd " + shell_quote(dir.string()) + " && (" + shell_quote(LRLAB_BIN) +
-                             " run spec.json --jobs 2 -q --db " + db + " >/dev/null 2>run.err & p=$!; sleep " +
-                             std::to_string(delay) + "; kill -" + signal + " $p 2>/dev/null; wait $p; echo $? > rc)";
-  std::system(script.c_str());
-  return std::stoi(read_file(dir / "rc"));
+// Completed trials in a database a sweep is writing; -1 while there is no database or no trials
+// table yet (or the reader could not get in at that instant).
+int completed_so_far(const fs::path& db) {
+  if (!fs::exists(db)) return -1;
+  try {
+    return std::stoi(sql1(db, "SELECT count(*) FROM trials WHERE status = 'completed'"));
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+// Start `lrlab run` in `dir` and send it `signal` as soon as `moment()` holds (polled every 2 ms),
+// unless it ends first. Returns its exit code, or 128 + the signal that killed it.
+int run_and_signal(const fs::path& dir, const std::string& db, int signal, const std::function<bool()>& moment) {
+  const std::string err_file = (dir / "run.err").string();
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {  // only async-signal-safe calls from here to exec
+    const int out = open("/dev/null", O_WRONLY);
+    const int err = open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (chdir(dir.c_str()) != 0 || out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(127);
+    execl(LRLAB_BIN, LRLAB_BIN, "run", "spec.json", "--jobs", "2", "-q", "--db", db.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (moment()) {
+      kill(pid, signal);
+      waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// A moment a fixed time after the start (which may come before the database exists).
+std::function<bool()> after(double seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  return [deadline] { return std::chrono::steady_clock::now() >= deadline; };
+}
+
+// The moment the sweep has completed at least `n` trials (n = 0: its trials table exists).
+std::function<bool()> when_completed(const fs::path& db, int n) {
+  return [db, n] { return completed_so_far(db) >= n; };
 }
 
 void exec_sql(const fs::path& db, const std::string& statement) {
@@ -100,15 +151,19 @@ TEST_CASE("a trial whose plugin throws fails alone: the others run, exit 1, the 
 
 TEST_CASE("kill -9 at several moments, then a rerun: the same content as an uninterrupted run", "[e2e][crash]") {
   const fs::path dir = temp_dir("crash");
-  write_file(dir / "spec.json", long_spec);
+  write_file(dir / "spec.json", crash_spec);
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "--db", "ref.db"}, dir).rc == 0);
   const std::string reference = content(dir / "ref.db");
   REQUIRE(sql1(dir / "ref.db", "SELECT count(*) FROM trials WHERE status = 'completed'") == "24");
 
+  // Just after the start (maybe before the database exists), once the trials table exists, after
+  // the first completed trial, and half-way.
+  const std::vector<std::pair<std::string, int>> moments = {
+      {"k_start.db", -1}, {"k_planned.db", 0}, {"k_first.db", 1}, {"k_half.db", 12}};
   int interrupted_mid_sweep = 0;
-  for (double delay : {0.05, 0.2, 0.4, 0.7}) {
-    const std::string db = "k" + std::to_string(static_cast<int>(delay * 100)) + ".db";
-    const int rc = run_and_signal(dir, db, delay, "9");
+  for (const auto& [db, completed] : moments) {
+    INFO("killed at " << db);
+    const int rc = run_and_signal(dir, db, SIGKILL, completed < 0 ? after(0.05) : when_completed(dir / db, completed));
     if (fs::exists(dir / db) && sql1(dir / db, "SELECT count(*) FROM sqlite_master WHERE name = 'trials'") == "1") {
       // What a kill leaves opens, and every completed trial in it is whole.
       CHECK(sql1(dir / db, "PRAGMA integrity_check") == "ok");
@@ -120,21 +175,21 @@ TEST_CASE("kill -9 at several moments, then a rerun: the same content as an unin
     CHECK(r.rc == 0);
     CHECK(content(dir / db) == reference);
   }
-  CHECK(interrupted_mid_sweep >= 1);
+  CHECK(interrupted_mid_sweep >= 2);
 }
 
 TEST_CASE("SIGTERM stops cleanly: exit 130, nothing left running, a rerun completes identically", "[e2e][crash]") {
   const fs::path dir = temp_dir("sigterm");
-  write_file(dir / "spec.json", long_spec);
+  write_file(dir / "spec.json", crash_spec);
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "--db", "ref.db"}, dir).rc == 0);
-  const int rc = run_and_signal(dir, "t.db", 0.3, "TERM");
-  if (rc == 130) {
-    CHECK(sql1(dir / "t.db", "SELECT count(*) FROM trials WHERE status = 'running'") == "0");
-    CHECK(sql1(dir / "t.db", "SELECT count(*) FROM steps s JOIN trials t USING(trial_id) WHERE t.status = 'pending'") == "0");
-    CHECK(sql1(dir / "t.db", "SELECT exit_status FROM runs") == "130");
-  } else {
-    WARN("the sweep finished before SIGTERM arrived (rc " << rc << ")");
-  }
+  // After the first trial: the others are running or waiting, so the sweep must stop early.
+  const int rc = run_and_signal(dir, "t.db", SIGTERM, when_completed(dir / "t.db", 1));
+  CHECK(rc == 130);
+  INFO(read_file(dir / "run.err"));
+  CHECK(sql1(dir / "t.db", "SELECT count(*) FROM trials WHERE status = 'running'") == "0");
+  CHECK(sql1(dir / "t.db", "SELECT count(*) FROM steps s JOIN trials t USING(trial_id) WHERE t.status = 'pending'") == "0");
+  CHECK(sql1(dir / "t.db", "SELECT exit_status FROM runs") == "130");
+  CHECK(sql1(dir / "t.db", "SELECT count(*) FROM trials WHERE status = 'completed'") != "24");
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "--db", "t.db"}, dir).rc == 0);
   CHECK(content(dir / "t.db") == content(dir / "ref.db"));
 }

@@ -10,7 +10,7 @@ using namespace lrlab::test;
 
 namespace {
 
-Json spec(Json extra = Json::object()) {
+Json logistic_spec(Json extra = Json::object()) {
   Json j{{"type", "logistic_regression"}, {"data", "breast_cancer.csv"}, {"skip_rows", 1},
          {"standardize", true}, {"batch_size", 16}};
   j.update(extra);
@@ -22,14 +22,14 @@ Json spec(Json extra = Json::object()) {
 TEST_CASE("logistic_regression: gradient matches central differences", "[logistic_regression]") {
   for (const double l2 : {0.0, 0.05}) {
     CAPTURE(l2);
-    auto task = make_task(spec({{"l2", l2}}));
+    auto task = make_task(logistic_spec({{"l2", l2}}));
     CHECK(task->dimension() == 31);
     for (const std::int64_t step : {0, 3, 40}) CHECK(gradient_error(*task, step, probe_point(*task, 0.2)) < 1e-7);
   }
 }
 
 TEST_CASE("logistic_regression: log 2 at zero weights", "[logistic_regression]") {
-  auto task = make_task(spec());
+  auto task = make_task(logistic_spec());
   std::vector<double> x(task->dimension()), g(x.size());
   task->initialize(x);
   CHECK(task->loss_and_gradient(0, x, g) == Approx(std::log(2.0)).epsilon(1e-14));
@@ -37,7 +37,7 @@ TEST_CASE("logistic_regression: log 2 at zero weights", "[logistic_regression]")
 }
 
 TEST_CASE("logistic_regression: learns breast cancer to over 95% validation accuracy", "[logistic_regression]") {
-  auto task = make_task(spec());
+  auto task = make_task(logistic_spec());
   CHECK(task->steps_per_epoch() == 29);  // 455 training examples (569 less 114 held out) / 16
   std::vector<double> x(task->dimension()), g(x.size());
   task->initialize(x);
@@ -53,10 +53,10 @@ TEST_CASE("logistic_regression: learns breast cancer to over 95% validation accu
 TEST_CASE("logistic_regression: needs exactly two classes", "[logistic_regression]") {
   const auto three = temp_dir("logistic") / "three.csv";
   write_file(three, blobs_csv(3, 2, 5));
-  CHECK_THROWS_WITH(make_task(spec({{"data", three.string()}, {"skip_rows", 0}})),
+  CHECK_THROWS_WITH(make_task(logistic_spec({{"data", three.string()}, {"skip_rows", 0}})),
                     Contains("logistic_regression needs two classes, the labels have 3 (0, 1, 2)"));
   // Any two integer values will do: -1 and 0 become classes 0 and 1.
   const auto signs = temp_dir("logistic") / "signs.csv";
   write_file(signs, blobs_csv(2, 2, 10, -1, false, 5, -1));
-  CHECK(make_task(spec({{"data", signs.string()}, {"skip_rows", 0}}))->dimension() == 3);
+  CHECK(make_task(logistic_spec({{"data", signs.string()}, {"skip_rows", 0}}))->dimension() == 3);
 }

@@ -10,15 +10,15 @@ using namespace lrlab::test;
 
 namespace {
 
-std::string blobs_file() {
+std::string mlp_blobs_file() {
   static const auto p = temp_dir("mlp") / "blobs.csv";
   static const bool written = (write_file(p, blobs_csv(3, 5, 20)), true);
   (void)written;
   return p.string();
 }
 
-Json spec(Json extra = Json::object()) {
-  Json j{{"type", "mlp"}, {"data", blobs_file()}, {"batch_size", 8}, {"standardize", true}, {"hidden", {6, 5}}};
+Json mlp_spec(Json extra = Json::object()) {
+  Json j{{"type", "mlp"}, {"data", mlp_blobs_file()}, {"batch_size", 8}, {"standardize", true}, {"hidden", {6, 5}}};
   j.update(extra);
   return j;
 }
@@ -29,17 +29,17 @@ TEST_CASE("mlp: gradient matches central differences for each activation, with a
   for (const char* activation : {"relu", "tanh", "gelu"})
     for (const double l2 : {0.0, 0.1}) {
       CAPTURE(activation, l2);
-      auto task = make_task(spec({{"activation", activation}, {"l2", l2}}));
+      auto task = make_task(mlp_spec({{"activation", activation}, {"l2", l2}}));
       CHECK(task->dimension() == 5 * 6 + 6 + 6 * 5 + 5 + 5 * 3 + 3);
       for (const std::int64_t step : {0, 7}) CHECK(gradient_error(*task, step, probe_point(*task, 0.1)) < 1e-7);
     }
 }
 
 TEST_CASE("mlp: a single hidden layer and no hidden layer", "[mlp]") {
-  auto one = make_task(spec({{"hidden", {4}}, {"activation", "gelu"}}));
+  auto one = make_task(mlp_spec({{"hidden", {4}}, {"activation", "gelu"}}));
   CHECK(one->dimension() == 5 * 4 + 4 + 4 * 3 + 3);
   CHECK(gradient_error(*one, 2, probe_point(*one)) < 1e-7);
-  auto none = make_task(spec({{"hidden", Json::array()}}));
+  auto none = make_task(mlp_spec({{"hidden", Json::array()}}));
   CHECK(none->dimension() == 5 * 3 + 3);
   CHECK(gradient_error(*none, 2, probe_point(*none)) < 1e-7);
 }
@@ -101,8 +101,8 @@ TEST_CASE("mlp: two tasks with the same seed give bit-identical trajectories", "
 }
 
 TEST_CASE("mlp: parameter errors", "[mlp]") {
-  CHECK_THROWS_WITH(make_task(spec({{"activation", "sigmoid"}})),
+  CHECK_THROWS_WITH(make_task(mlp_spec({{"activation", "sigmoid"}})),
                     Contains("/task/activation") && Contains("relu | tanh | gelu"));
-  CHECK_THROWS_WITH(make_task(spec({{"hidden", {8, 0}}})), Contains("/task/hidden/1") && Contains(">= 1"));
-  CHECK_THROWS_WITH(make_task(spec({{"init", "lecun"}})), Contains("/task/init"));
+  CHECK_THROWS_WITH(make_task(mlp_spec({{"hidden", {8, 0}}})), Contains("/task/hidden/1") && Contains(">= 1"));
+  CHECK_THROWS_WITH(make_task(mlp_spec({{"init", "lecun"}})), Contains("/task/init"));
 }

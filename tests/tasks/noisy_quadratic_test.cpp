@@ -10,7 +10,7 @@ using namespace lrlab::test;
 
 namespace {
 
-Json spec(Json extra = Json::object()) {
+Json noisy_quadratic_spec(Json extra = Json::object()) {
   Json j{{"type", "noisy_quadratic"}, {"dimension", 20}, {"batch_size", 4}};
   j.update(extra);
   return j;
@@ -25,7 +25,7 @@ double exact_loss(const std::vector<double>& x) {
 }  // namespace
 
 TEST_CASE("noisy_quadratic: val_loss is the exact loss, the start is `initial`", "[noisy_quadratic]") {
-  auto task = make_task(spec({{"initial", 2.0}}));
+  auto task = make_task(noisy_quadratic_spec({{"initial", 2.0}}));
   CHECK(task->dimension() == 20);
   CHECK(task->steps_per_epoch() == 100);
   std::vector<double> x(20);
@@ -36,7 +36,7 @@ TEST_CASE("noisy_quadratic: val_loss is the exact loss, the start is `initial`",
 }
 
 TEST_CASE("noisy_quadratic: the noise-free gradient H theta by finite differences of val_loss", "[noisy_quadratic]") {
-  auto task = make_task(spec());
+  auto task = make_task(noisy_quadratic_spec());
   std::vector<double> x = probe_point(*task, 1.0), g(x.size());
   // The mean gradient over many steps is H theta: check the expected value the paper's analysis
   // uses against central differences of the exact loss.
@@ -60,14 +60,14 @@ TEST_CASE("noisy_quadratic: the noise-free gradient H theta by finite difference
 }
 
 TEST_CASE("noisy_quadratic: the minibatch loss and its gradient agree at every step", "[noisy_quadratic]") {
-  auto task = make_task(spec());
+  auto task = make_task(noisy_quadratic_spec());
   for (const std::int64_t step : {0, 1, 999}) CHECK(gradient_error(*task, step, probe_point(*task)) < 1e-7);
 }
 
 TEST_CASE("noisy_quadratic: gradient noise covariance is H / batch_size", "[noisy_quadratic]") {
   for (const double batch : {1.0, 16.0}) {
     CAPTURE(batch);
-    auto task = make_task(spec({{"batch_size", batch}}));
+    auto task = make_task(noisy_quadratic_spec({{"batch_size", batch}}));
     std::vector<double> x(20, 0.0), g(20);  // at the optimum the gradient is pure noise
     std::vector<double> sq(20, 0.0);
     double loss_mean = 0.0;
@@ -88,7 +88,7 @@ TEST_CASE("noisy_quadratic: gradient noise covariance is H / batch_size", "[nois
 }
 
 TEST_CASE("noisy_quadratic: the noise is a function of seed and step", "[noisy_quadratic]") {
-  auto a = make_task(spec(), 1), b = make_task(spec(), 1), c = make_task(spec(), 2);
+  auto a = make_task(noisy_quadratic_spec(), 1), b = make_task(noisy_quadratic_spec(), 1), c = make_task(noisy_quadratic_spec(), 2);
   std::vector<double> x(20, 0.5), ga(20), gb(20), gc(20);
   a->loss_and_gradient(5, x, ga);
   b->loss_and_gradient(3, x, gb);
