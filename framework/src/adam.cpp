@@ -36,25 +36,38 @@ double Adam::BiasCorrection::at(double b, double k) {
 }
 
 namespace {
-template <typename T, bool Keras, bool AmsGrad>
-__attribute__((target_clones("avx2", "default"))) void pass(std::size_t n, T* x, const T* grad, T* m, T* v, T* v_max,
-                                                             const AdamScalars<T>& s) {
-  adam_update<T, Keras, AmsGrad>(n, x, grad, m, v, v_max, s);
-}
-}  // namespace
+// One function per scalar type and variant, each cloned for AVX2 and the baseline (compilers
+// multiversion plain functions, not templates).
+#define LRLAB_ADAM_PASS(NAME, T, KERAS, AMSGRAD)                                                         \
+  __attribute__((target_clones("avx2", "default"))) void NAME(std::size_t n, T* x, const T* grad, T* m, T* v, \
+                                                              T* v_max, const AdamScalars<T>& s) {      \
+    adam_update<T, KERAS, AMSGRAD>(n, x, grad, m, v, v_max, s);                                          \
+  }
+LRLAB_ADAM_PASS(pass_f64, double, false, false)
+LRLAB_ADAM_PASS(pass_f64_amsgrad, double, false, true)
+LRLAB_ADAM_PASS(pass_f64_keras, double, true, false)
+LRLAB_ADAM_PASS(pass_f64_keras_amsgrad, double, true, true)
+LRLAB_ADAM_PASS(pass_f32, float, false, false)
+LRLAB_ADAM_PASS(pass_f32_amsgrad, float, false, true)
+LRLAB_ADAM_PASS(pass_f32_keras, float, true, false)
+LRLAB_ADAM_PASS(pass_f32_keras_amsgrad, float, true, true)
+#undef LRLAB_ADAM_PASS
 
 template <typename T>
-void adam_pass(bool keras_epsilon, bool amsgrad, std::size_t n, T* x, const T* grad, T* m, T* v, T* v_max,
-               const AdamScalars<T>& s) {
-  if (keras_epsilon)
-    amsgrad ? pass<T, true, true>(n, x, grad, m, v, v_max, s) : pass<T, true, false>(n, x, grad, m, v, v_max, s);
-  else
-    amsgrad ? pass<T, false, true>(n, x, grad, m, v, v_max, s) : pass<T, false, false>(n, x, grad, m, v, v_max, s);
+using Pass = void (*)(std::size_t, T*, const T*, T*, T*, T*, const AdamScalars<T>&);
+// [keras_epsilon][amsgrad]
+constexpr Pass<double> passes_f64[2][2] = {{pass_f64, pass_f64_amsgrad}, {pass_f64_keras, pass_f64_keras_amsgrad}};
+constexpr Pass<float> passes_f32[2][2] = {{pass_f32, pass_f32_amsgrad}, {pass_f32_keras, pass_f32_keras_amsgrad}};
+}  // namespace
+
+void adam_pass(bool keras_epsilon, bool amsgrad, std::size_t n, double* x, const double* grad, double* m,
+                       double* v, double* v_max, const AdamScalars<double>& s) {
+  passes_f64[keras_epsilon][amsgrad](n, x, grad, m, v, v_max, s);
 }
-template void adam_pass<double>(bool, bool, std::size_t, double*, const double*, double*, double*, double*,
-                                const AdamScalars<double>&);
-template void adam_pass<float>(bool, bool, std::size_t, float*, const float*, float*, float*, float*,
-                               const AdamScalars<float>&);
+void adam_pass(bool keras_epsilon, bool amsgrad, std::size_t n, float* x, const float* grad, float* m,
+                      float* v, float* v_max, const AdamScalars<float>& s) {
+  passes_f32[keras_epsilon][amsgrad](n, x, grad, m, v, v_max, s);
+}
 
 void Adam::step(std::span<double> x, std::span<const double> grad, double lr, double beta_1) {
   const double b1 = beta_1, b2 = config_.beta_2, eps = config_.epsilon, wd = config_.weight_decay;
@@ -64,7 +77,7 @@ void Adam::step(std::span<double> x, std::span<const double> grad, double lr, do
   const bool l2 = wd != 0.0 && !config_.decoupled_weight_decay;
   const double shrink = (wd != 0.0 && config_.decoupled_weight_decay) ? 1.0 - lr * wd : 1.0;
   const AdamScalars<double> s{lr, b1, b2, eps, wd, l2, shrink, bc1, bc2_sqrt};
-  adam_pass<double>(config_.keras_epsilon, config_.amsgrad, x.size(), x.data(), grad.data(), state_.m.data(),
+  adam_pass(config_.keras_epsilon, config_.amsgrad, x.size(), x.data(), grad.data(), state_.m.data(),
                     state_.v.data(), config_.amsgrad ? state_.v_max.data() : nullptr, s);
 }
 

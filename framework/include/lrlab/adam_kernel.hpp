@@ -47,9 +47,10 @@ void adam_update(std::size_t n, T* __restrict x, const T* __restrict grad, T* __
   }
 }
 
-// One update of n parameters, in float or double (instantiated for both in adam.cpp).
-template <typename T>
-void adam_pass(bool keras_epsilon, bool amsgrad, std::size_t n, T* x, const T* grad, T* m, T* v, T* v_max,
-               const AdamScalars<T>& s);
+// One update of n parameters, in double or float (adam.cpp).
+void adam_pass(bool keras_epsilon, bool amsgrad, std::size_t n, double* x, const double* grad, double* m, double* v,
+               double* v_max, const AdamScalars<double>& s);
+void adam_pass(bool keras_epsilon, bool amsgrad, std::size_t n, float* x, const float* grad, float* m, float* v,
+               float* v_max, const AdamScalars<float>& s);
 
 }  // namespace lrlab
