@@ -207,7 +207,47 @@ struct Store::Prepared {
   }
 };
 
-Store::Store(const fs::path& path) : db_((check_usable(path), path.string()), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) {
+namespace {
+
+// The tables, the marks that make the file lrlab's, and the views, in one transaction.
+void write_schema(sqlite::Connection& c) {
+  sqlite::Transaction tx(c);
+  c.exec(schema_sql);
+  create_analysis_views(c);
+  c.exec("PRAGMA application_id=" + std::to_string(application_id));
+  c.exec("PRAGMA user_version=" + std::to_string(schema_version));
+  tx.commit();
+}
+
+// A new results file is made whole (WAL mode, tables, views) under a temporary name in the same
+// folder, then renamed into place: a reader that opens `path` meanwhile finds no file or all of
+// it, never a database without its tables.
+void create_database(const fs::path& path) {
+  const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".new-" + std::to_string(getpid()));
+  try {
+    {
+      sqlite::Connection c(tmp.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+      c.exec("PRAGMA journal_mode=WAL");
+      write_schema(c);
+    }  // closed: the WAL is checkpointed into the file and removed
+    fs::rename(tmp, path);
+  } catch (...) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(tmp.string() + suffix, ec);
+    throw;
+  }
+}
+
+// The path to open for writing: checked, and created whole when absent or empty.
+std::string usable_database(const fs::path& path) {
+  Store::check_usable(path);
+  if (!fs::exists(path) || fs::file_size(path) == 0) create_database(path);
+  return path.string();
+}
+
+}  // namespace
+
+Store::Store(const fs::path& path) : db_(usable_database(path), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) {
   db_.exec("PRAGMA journal_mode=WAL");
   // NORMAL is crash-safe in WAL mode (a process crash loses nothing committed; a power loss may
   // lose the last transactions, never corrupt the file) and much faster than FULL.
@@ -218,13 +258,11 @@ Store::Store(const fs::path& path) : db_((check_usable(path), path.string()), SQ
 }
 
 void Store::create_schema() {
-  create_analysis_views(db_);  // before the version check: also adds them to older databases
-  if (pragma_int(db_, "user_version") == schema_version) return;
-  sqlite::Transaction tx(db_);
-  db_.exec(schema_sql);
-  db_.exec("PRAGMA application_id=" + std::to_string(application_id));
-  db_.exec("PRAGMA user_version=" + std::to_string(schema_version));
-  tx.commit();
+  if (pragma_int(db_, "user_version") != schema_version) {
+    write_schema(db_);
+    return;
+  }
+  create_analysis_views(db_);  // databases made before the views existed get them now (a no-op otherwise)
 }
 
 std::optional<Store::ExperimentRef> Store::latest_experiment(const std::string& name) {
