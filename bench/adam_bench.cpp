@@ -31,11 +31,11 @@ template <typename T>
                                               T scalar) {
   for (std::size_t i = 0; i < n; ++i) a[i] = b[i] + scalar * c[i];
 }
-__attribute__((target_clones("avx2", "default"))) void triad(std::size_t n, double* a, const double* b, const double* c,
+LRLAB_VECTOR_CLONES void triad(std::size_t n, double* a, const double* b, const double* c,
                                                              double scalar) {
   triad_loop(n, a, b, c, scalar);
 }
-__attribute__((target_clones("avx2", "default"))) void triad(std::size_t n, float* a, const float* b, const float* c,
+LRLAB_VECTOR_CLONES void triad(std::size_t n, float* a, const float* b, const float* c,
                                                              float scalar) {
   triad_loop(n, a, b, c, scalar);
 }

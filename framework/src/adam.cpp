@@ -39,8 +39,8 @@ namespace {
 // One function per scalar type and variant, each cloned for AVX2 and the baseline (compilers
 // multiversion plain functions, not templates).
 #define LRLAB_ADAM_PASS(NAME, T, KERAS, AMSGRAD)                                                         \
-  __attribute__((target_clones("avx2", "default"))) void NAME(std::size_t n, T* x, const T* grad, T* m, T* v, \
-                                                              T* v_max, const AdamScalars<T>& s) {      \
+  LRLAB_VECTOR_CLONES void NAME(std::size_t n, T* x, const T* grad, T* m, T* v, T* v_max,              \
+                                const AdamScalars<T>& s) {                                              \
     adam_update<T, KERAS, AMSGRAD>(n, x, grad, m, v, v_max, s);                                          \
   }
 LRLAB_ADAM_PASS(pass_f64, double, false, false)

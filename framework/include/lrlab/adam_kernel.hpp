@@ -11,6 +11,22 @@
 #include <cmath>
 #include <cstddef>
 
+// The vector-width clones of a function (AVX2 and the baseline). The loader picks one through an
+// ifunc resolver before ThreadSanitizer's runtime is up, and an instrumented resolver crashes
+// there: TSan builds get the baseline only.
+#if defined(__SANITIZE_THREAD__)
+#define LRLAB_NO_VECTOR_CLONES 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LRLAB_NO_VECTOR_CLONES 1
+#endif
+#endif
+#ifdef LRLAB_NO_VECTOR_CLONES
+#define LRLAB_VECTOR_CLONES
+#else
+#define LRLAB_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+
 namespace lrlab {
 
 template <typename T>
