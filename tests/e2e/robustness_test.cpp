@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "support/cli.hpp"
+#include "support/db_content.hpp"
 
 using Catch::Matchers::Contains;
 using namespace lrlab::test;
@@ -34,25 +35,6 @@ std::string sweep_spec(int dimension) {
 const std::string crash_spec = sweep_spec(10000);
 // About a second in Release: long enough for a few readers to query it while it runs.
 const std::string long_spec = sweep_spec(50000);
-
-// Everything a run stores except timing, run and surrogate-key columns.
-std::string content(const fs::path& db) {
-  std::string s;
-  for (const char* q : {"SELECT trial_index, repeat, seed, trial_key, config_json, grid_json, status, error, steps_done, "
-                        "final_train_loss, final_val_loss, best_val_loss, final_val_accuracy FROM trials ORDER BY trial_index",
-                        "SELECT t.trial_index, s.step, s.epoch, s.lr, s.train_loss, s.beta_1 FROM steps s JOIN trials t "
-                        "USING(trial_id) ORDER BY 1, 2",
-                        "SELECT t.trial_index, e.step, e.epoch, e.metric, e.value FROM evals e JOIN trials t USING(trial_id) "
-                        "ORDER BY 1, 2, 4",
-                        "SELECT t.trial_index, v.step, v.epoch, v.source, v.kind, v.old_lr, v.new_lr, v.message FROM events v "
-                        "JOIN trials t USING(trial_id) ORDER BY 1, v.event_id"}) {
-    for (const auto& row : sql(db, q)) {
-      for (const auto& c : row) s += c + "|";
-      s += "\n";
-    }
-  }
-  return s;
-}
 
 // Completed trials in a database a sweep is writing; -1 while there is no database or no trials
 // table yet (or the reader could not get in at that instant).
@@ -153,7 +135,7 @@ TEST_CASE("kill -9 at several moments, then a rerun: the same content as an unin
   const fs::path dir = temp_dir("crash");
   write_file(dir / "spec.json", crash_spec);
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "--db", "ref.db"}, dir).rc == 0);
-  const std::string reference = content(dir / "ref.db");
+  const std::string reference = db_content(dir / "ref.db");
   REQUIRE(sql1(dir / "ref.db", "SELECT count(*) FROM trials WHERE status = 'completed'") == "24");
 
   // Just after the start (maybe before the database exists), once the trials table exists, after
@@ -173,7 +155,7 @@ TEST_CASE("kill -9 at several moments, then a rerun: the same content as an unin
     }
     auto r = run_lrlab({"run", "spec.json", "--jobs", "2", "--db", db}, dir);
     CHECK(r.rc == 0);
-    CHECK(content(dir / db) == reference);
+    CHECK(db_content(dir / db) == reference);
   }
   CHECK(interrupted_mid_sweep >= 2);
 }
@@ -191,7 +173,7 @@ TEST_CASE("SIGTERM stops cleanly: exit 130, nothing left running, a rerun comple
   CHECK(sql1(dir / "t.db", "SELECT exit_status FROM runs") == "130");
   CHECK(sql1(dir / "t.db", "SELECT count(*) FROM trials WHERE status = 'completed'") != "24");
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "--db", "t.db"}, dir).rc == 0);
-  CHECK(content(dir / "t.db") == content(dir / "ref.db"));
+  CHECK(db_content(dir / "t.db") == db_content(dir / "ref.db"));
 }
 
 TEST_CASE("readers can query while a sweep writes, and the sweep never fails for it", "[e2e][concurrency]") {
