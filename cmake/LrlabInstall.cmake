@@ -1,7 +1,7 @@
 # Installation: `cmake --install build --prefix P` gives
 #   P/bin/lrlab                      the command line
 #   P/lib/lrlab/plugins/lrlab_*.so   the built-in plugins (installed by lrlab_add_plugin, see plugins/)
-#   P/include/lrlab/*.hpp            the SDK headers: sdk.hpp and what it includes
+#   P/include/lrlab/*.hpp            the SDK headers: framework/include/lrlab/, whole
 #   P/lib/cmake/lrlab/               the CMake package: find_package(lrlab) and lrlab_add_plugin()
 # Always "lib", not GNUInstallDirs' lib/<multiarch>: an installed lrlab finds its plugins at
 # <bin>/../lib/lrlab/plugins (framework/src/catalog.cpp).
@@ -15,25 +15,9 @@ if(NOT LRLAB_SDK_VERSION MATCHES "^[0-9]+$")
   message(FATAL_ERROR "cannot read LRLAB_SDK_VERSION from framework/include/lrlab/version.hpp")
 endif()
 
-# The SDK headers are exactly what sdk.hpp pulls in, followed transitively: the core's own headers
-# (catalog, store, ...) are not installed, since the core library they describe is not either.
-set(_inc ${PROJECT_SOURCE_DIR}/framework/include/lrlab)
-set(_todo sdk.hpp)
-set(_sdk_headers "")
-while(_todo)
-  list(POP_FRONT _todo _h)
-  if(_h IN_LIST _sdk_headers)
-    continue()
-  endif()
-  list(APPEND _sdk_headers ${_h})
-  file(STRINGS ${_inc}/${_h} _includes REGEX "^#include \"[a-z_0-9]+\\.hpp\"")
-  foreach(_i IN LISTS _includes)
-    string(REGEX REPLACE "^#include \"([a-z_0-9]+\\.hpp)\".*$" "\\1" _i "${_i}")
-    list(APPEND _todo ${_i})
-  endforeach()
-endwhile()
-list(TRANSFORM _sdk_headers PREPEND ${_inc}/)
-install(FILES ${_sdk_headers} DESTINATION include/lrlab)
+# The SDK headers: framework/include/lrlab/ holds exactly them (the core's own headers live in
+# framework/src/lrlab/ and are not installed, since the core library they describe is not either).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/framework/include/lrlab DESTINATION include FILES_MATCHING PATTERN "*.hpp")
 
 # lrlab::sdk for plugins; lrlab::lrlab, the command line, for projects that want to run it.
 set_target_properties(lrlab_sdk PROPERTIES EXPORT_NAME sdk)
@@ -47,8 +31,8 @@ install(EXPORT lrlabTargets NAMESPACE lrlab:: DESTINATION ${_pkg})
 set(LRLAB_PLUGIN_INSTALL_DIR lib/lrlab/plugins)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/lrlabConfig.cmake.in
   ${PROJECT_BINARY_DIR}/lrlabConfig.cmake INSTALL_DESTINATION ${_pkg} PATH_VARS LRLAB_PLUGIN_INSTALL_DIR)
-# The package's version is the SDK version, with SameMajorVersion: find_package(lrlab 1) accepts
-# an lrlab with SDK 1 only, the one version whose loader accepts the plugins it builds.
+# The package's version is the SDK version, with SameMajorVersion: find_package(lrlab 2) accepts
+# an lrlab with SDK 2 only, the one version whose loader accepts the plugins it builds.
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/lrlabConfigVersion.cmake
   VERSION ${LRLAB_SDK_VERSION} COMPATIBILITY SameMajorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/lrlabConfig.cmake ${PROJECT_BINARY_DIR}/lrlabConfigVersion.cmake

@@ -8,7 +8,7 @@
 
 #include "lrlab/build_info.hpp"
 #include "lrlab/errors.hpp"
-#include "views.hpp"
+#include "lrlab/views.hpp"
 
 namespace lrlab {
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "views.hpp"
+#include "lrlab/views.hpp"
 
 namespace lrlab {
 namespace {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "metrics.hpp"
+#include "state.hpp"
 
 namespace lrlab {
 
@@ -63,6 +64,12 @@ class Policy {
   // parameters): where Keras's on_train_end acts, e.g. restoring the best weights. Not called
   // when the trial stopped early, diverged or failed.
   virtual void at_end(std::int64_t /*steps_done*/, PolicyControl&) {}
+
+  // Checkpoints: put every member that decides what the policy does next through the archive,
+  // `a(best_, bad_, cooldown_)` (state.hpp). The core calls it to pause a trial and to resume or
+  // fork one; a resumed trial must continue bit for bit as if it had never stopped. The default is
+  // a policy without state.
+  virtual void persist(StateArchive& /*a*/) {}
 };
 
 using PolicyPtr = std::unique_ptr<Policy>;

@@ -10,6 +10,8 @@
 #include <span>
 #include <utility>
 
+#include "state.hpp"
+
 namespace lrlab {
 
 inline std::uint64_t splitmix64(std::uint64_t& state) {
@@ -87,6 +89,9 @@ class Rng {
     has_spare_ = true;
     return u * f;
   }
+
+  // Its position in the stream, for checkpoints (state.hpp).
+  void persist(StateArchive& a) { a(s_[0], s_[1], s_[2], s_[3], spare_, has_spare_); }
 
   // Fisher-Yates shuffle.
   template <class T>

@@ -8,6 +8,7 @@
 
 #include "metrics.hpp"
 #include "shared_data.hpp"
+#include "state.hpp"
 
 namespace lrlab {
 
@@ -31,6 +32,12 @@ class Task {
   // Evaluate at `x`: at least "val_loss" (the exact, noise-free loss for analytic tasks);
   // data tasks add "val_accuracy".
   virtual Metrics evaluate(std::span<const double> x) = 0;
+
+  // Checkpoints: the per-trial state that changes while training (a random number generator that
+  // advances with each draw, a cache that decides the next batch), through the archive
+  // (state.hpp); the data, the model's shape and the parameters (the core holds them) are not
+  // part of it. The default is a task whose batches and noise are functions of the step alone.
+  virtual void persist(StateArchive& /*a*/) {}
 };
 
 using TaskPtr = std::unique_ptr<Task>;
