@@ -226,7 +226,7 @@ def main():
         print(f"wrote {args.write}")
         return 0
     if failures:
-        print("FAILED: lrlab run stored different results than recorded in " + args.check, file=sys.stderr)
+        print(f"FAILED: {len(failures)} difference(s) from {args.check}:", file=sys.stderr)
         for line in failures:
             print("  " + line, file=sys.stderr)
         if args.workdir:
