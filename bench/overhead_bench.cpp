@@ -5,7 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench_support.hpp"
-#include "lrlab/trial.hpp"
+#include "lrlab/trial_run.hpp"
 
 namespace {
 

@@ -5,7 +5,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/deps.sh"
 build="${LRLAB_BUILD_DIR:-$root/build}"
-if [[ ! -f "$build/CMakeCache.txt" || $# -gt 0 ]]; then
-  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+# LRLAB_WERROR=ON (CI sets it): compiler warnings are errors.
+werror=()
+[[ -n "${LRLAB_WERROR:-}" ]] && werror=(-DLRLAB_WERROR="$LRLAB_WERROR")
+if [[ ! -f "$build/CMakeCache.txt" || $# -gt 0 || ${#werror[@]} -gt 0 ]]; then
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release "${werror[@]}" "$@" >/dev/null
 fi
 cmake --build "$build" -j"$(nproc)"

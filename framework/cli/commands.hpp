@@ -9,16 +9,16 @@
 #include <vector>
 
 #include "lrlab/catalog.hpp"
+#include "lrlab/exit_codes.hpp"
 
 namespace lrlab::cli {
 
 using Action = std::function<int()>;
 
-// Exit codes (DESIGN.md, "Command line").
-inline constexpr int exit_ok = 0;
-inline constexpr int exit_trial_failed = 1;
-inline constexpr int exit_usage = 2;
-inline constexpr int exit_interrupted = 130;
+using lrlab::exit_interrupted;
+using lrlab::exit_ok;
+using lrlab::exit_trial_failed;
+using lrlab::exit_usage;
 
 void add_run(CLI::App& app, Action& action);
 void add_validate(CLI::App& app, Action& action);

@@ -19,7 +19,7 @@ Format parse_format(const std::string& s) {
 std::string exact(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  // 17 significant digits always read back to the same double (DESIGN.md, "Command line").
+  // 17 significant digits always read back to the same double (docs/contracts.md, "Command line").
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;

@@ -8,6 +8,7 @@
 #include "gnuplot.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/resolve.hpp"
+#include "lrlab/trial_config.hpp"
 #include "output.hpp"
 
 namespace lrlab::cli {
@@ -56,10 +57,7 @@ int preview(const PreviewOptions& o) {
   }
   const Catalog catalog = Catalog::standard(o.plugin_dirs);
   const Resolver resolver(catalog);
-  ScheduleContext ctx;
-  ctx.base_lr = o.base_lr;
-  ctx.total_steps = o.steps;
-  ctx.steps_per_epoch = o.steps_per_epoch;
+  const ScheduleContext ctx = schedule_context(o.base_lr, o.steps, o.steps_per_epoch);
   SchedulePtr s;
   try {
     s = build_schedule(resolver, resolver.component(Kind::schedule, spec, ""), "", ctx);

@@ -24,8 +24,8 @@ int validate(const ValidateOptions& o) {
   const Experiment ex = plan_experiment(spec, resolver, shared);
   Table t{{"trial_index", "repeat", "seed", "steps", "grid", "config"}, {}};
   for (const auto& tr : ex.trials)
-    t.rows.push_back({tr.index, tr.repeat, static_cast<std::int64_t>(tr.seed), tr.total_steps, tr.grid_point.dump(),
-                      tr.config.dump()});
+    t.rows.push_back({tr.index, tr.repeat, static_cast<std::int64_t>(tr.seed), tr->total_steps, tr->grid_point.dump(),
+                      tr->config_text});
   if (format == Format::table) {
     std::cout << o.spec.string() << ": valid. Experiment \"" << ex.name << "\": " << ex.trials.size() << " trials ("
               << ex.trials.size() / static_cast<std::size_t>(ex.repeats) << " configurations x " << ex.repeats

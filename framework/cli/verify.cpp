@@ -91,7 +91,7 @@ int verify(const VerifyOptions& o) {
       std::cout << "trial " << id << " (index " << index << "): " << status << ", not verified\n";
       continue;
     }
-    const TrialPlan& plan = ex.trials.at(static_cast<std::size_t>(index));
+    const TrialConfig& plan = ex.trials.at(static_cast<std::size_t>(index));
     ++checked;
     if (plan.key != t.text(3)) {
       ++differing;

@@ -24,6 +24,8 @@ const std::vector<Param>& spec_params() {
       Param::json("evaluate", "{\"every_epochs\": k} or {\"every_steps\": k}").def(Json{{"every_epochs", 1}}),
       Param::json("record", "{\"every_steps\": k}: which steps go to the steps table").def(Json{{"every_steps", 1}}),
       Param::json("grid", "dotted paths into the spec, each with a list of values").def(Json::object()),
+      Param::json("checkpoint", "{\"every_steps\": k}: save each running trial's state every k updates, so that an "
+                                "interrupted trial resumes from there (default: none)").def(Json::object()),
   };
   return p;
 }
@@ -56,6 +58,21 @@ const std::vector<Param>& evaluate_params() {
 const std::vector<Param>& record_params() {
   static const std::vector<Param> p{Param::integer("every_steps", "store steps 0, k, 2k, ...").def(1).at_least(1)};
   return p;
+}
+
+const std::vector<Param>& checkpoint_params() {
+  static const std::vector<Param> p{
+      Param::integer("every_steps", "checkpoint every k updates; a killed run resumes its trials from their last one")
+          .at_least(1)};
+  return p;
+}
+
+ScheduleContext schedule_context(double base_lr, std::int64_t total_steps, std::int64_t steps_per_epoch) {
+  ScheduleContext c;
+  c.base_lr = base_lr;
+  c.total_steps = total_steps;
+  c.steps_per_epoch = steps_per_epoch;
+  return c;
 }
 
 const std::vector<std::string>& grid_roots() {
@@ -180,6 +197,8 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
   ex.spec_path = spec.file.empty() ? std::filesystem::path() : std::filesystem::absolute(spec.file, ec);
   ex.spec_json = spec.json.dump();
   ex.spec_sha256 = sha256_hex(ex.spec_json);
+  const Json checkpoint = resolver.object(top["checkpoint"], checkpoint_params(), "/checkpoint");
+  ex.checkpoint_every = checkpoint.value("every_steps", std::int64_t{0});
 
   const std::vector<GridKey> keys = grid_keys(top["grid"]);
   // A guard against a typo that multiplies the sweep (and keeps planning bounded).
@@ -228,25 +247,33 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
       const TaskShape shape = it->second;
       const std::int64_t total = config["budget"].contains("steps") ? config["budget"]["steps"].get<std::int64_t>()
                                                                       : config["budget"]["epochs"].get<std::int64_t>() * shape.steps_per_epoch;
-      ScheduleContext sctx;
-      sctx.base_lr = opt["learning_rate"].get<double>();
-      sctx.total_steps = total;
-      sctx.steps_per_epoch = shape.steps_per_epoch;
-      build_schedule(resolver, config["schedule"], "/schedule", sctx);
-      PolicyContext pctx{sctx.base_lr, total, shape.steps_per_epoch};
-      for (std::size_t i = 0; i < config["policies"].size(); ++i)
-        build_policy(resolver, config["policies"][i], pointer_join("/policies", i), pctx);
+      auto point = std::make_shared<PointConfig>();
+      point->task = config["task"];
+      point->adam = AdamConfig::from_json(opt);
+      point->learning_rate = opt["learning_rate"].get<double>();
+      point->schedule = config["schedule"];
+      point->policies = config["policies"].get<std::vector<Json>>();
+      point->steps_per_epoch = shape.steps_per_epoch;
+      point->total_steps = total;
+      // Build what each trial will build, so that every factory has checked its parameters.
+      build_schedule(resolver, point->schedule, "/schedule", schedule_context(*point));
+      for (std::size_t i = 0; i < point->policies.size(); ++i)
+        build_policy(resolver, point->policies[i], pointer_join("/policies", i), policy_context(*point));
+
+      point->eval_every = config["evaluate"].contains("every_steps")
+                              ? config["evaluate"]["every_steps"].get<std::int64_t>()
+                              : config["evaluate"]["every_epochs"].get<std::int64_t>() * shape.steps_per_epoch;
+      point->record_every = config["record"]["every_steps"].get<std::int64_t>();
+      point->grid_point = std::move(grid_point);
+      point->config_text = config.dump();
 
       for (std::int64_t r = 0; r < ex.repeats; ++r) {
-        TrialPlan t;
+        TrialConfig t;
         t.index = index++;
         t.repeat = r;
         t.seed = trial_seed(exp_seed, r);
-        t.key = sha256_hex(config.dump() + "#" + std::to_string(t.seed));
-        t.config = config;
-        t.grid_point = grid_point;
-        t.steps_per_epoch = shape.steps_per_epoch;
-        t.total_steps = total;
+        t.key = sha256_hex(point->config_text + "#" + std::to_string(t.seed));
+        t.point = point;
         ex.trials.push_back(std::move(t));
       }
     } catch (const SpecError& e) {

@@ -2,7 +2,7 @@
 // (each would otherwise run the whole sweep into the same database).
 #include <cstdlib>
 
-#include "lrlab/mpi_sweep.hpp"
+#include "lrlab/mpi_transport.hpp"
 
 namespace lrlab::mpi {
 namespace {

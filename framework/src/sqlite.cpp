@@ -54,6 +54,10 @@ Statement& Statement::bind(int i, const std::string& v) {
   if (sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK) conn_.fail("bind");
   return *this;
 }
+Statement& Statement::bind_blob(int i, const std::string& bytes) {
+  if (sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT) != SQLITE_OK) conn_.fail("bind");
+  return *this;
+}
 Statement& Statement::bind(int i, std::nullopt_t) {
   if (sqlite3_bind_null(stmt_, i) != SQLITE_OK) conn_.fail("bind");
   return *this;
@@ -73,6 +77,10 @@ void Statement::run() {
 void Statement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+}
+std::string Statement::blob(int col) const {
+  const auto* p = sqlite3_column_blob(stmt_, col);
+  return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
 }
 std::string Statement::text(int col) const {
   const auto* p = sqlite3_column_text(stmt_, col);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <map>
 
 #include "lrlab/build_info.hpp"
 #include "lrlab/errors.hpp"
@@ -104,6 +105,13 @@ CREATE TABLE IF NOT EXISTS run_plugins(
   path        TEXT NOT NULL,
   sha256      TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS trials_by_experiment ON trials(experiment_id, status);
+CREATE TABLE IF NOT EXISTS checkpoints(
+  trial_id      INTEGER PRIMARY KEY,
+  steps_done    INTEGER NOT NULL,
+  trial_key     TEXT NOT NULL,
+  state         BLOB NOT NULL,
+  last_event_id INTEGER NOT NULL,
+  saved_at      TEXT NOT NULL);
 )SQL";
 
 std::string now_utc() {
@@ -185,6 +193,7 @@ std::string step_insert(std::size_t rows) {
 
 struct Store::Prepared {
   sqlite::Statement start, step, step_block, eval, event, finish, reset, del_steps, del_evals, del_events;
+  sqlite::Statement save_checkpoint, drop_checkpoint, find_checkpoint, cut_steps, cut_evals, cut_events, to_pending;
   explicit Prepared(sqlite::Connection& c)
       : start(c, "UPDATE trials SET status='running' WHERE trial_id=?1"),
         step(c, step_insert(1)),
@@ -200,10 +209,32 @@ struct Store::Prepared {
                  "run_id=NULL, host=NULL, rank=NULL WHERE trial_id=?1"),
         del_steps(c, "DELETE FROM steps WHERE trial_id=?1"),
         del_evals(c, "DELETE FROM evals WHERE trial_id=?1"),
-        del_events(c, "DELETE FROM events WHERE trial_id=?1") {}
+        del_events(c, "DELETE FROM events WHERE trial_id=?1"),
+        save_checkpoint(c, "INSERT OR REPLACE INTO checkpoints(trial_id, steps_done, trial_key, state, last_event_id, saved_at) "
+                           "VALUES(?1, ?2, ?3, ?4, (SELECT coalesce(max(event_id), 0) FROM events WHERE trial_id=?1), ?5)"),
+        drop_checkpoint(c, "DELETE FROM checkpoints WHERE trial_id=?1"),
+        find_checkpoint(c, "SELECT steps_done, last_event_id FROM checkpoints WHERE trial_id=?1"),
+        cut_steps(c, "DELETE FROM steps WHERE trial_id=?1 AND step>=?2"),
+        cut_evals(c, "DELETE FROM evals WHERE trial_id=?1 AND step>?2"),
+        cut_events(c, "DELETE FROM events WHERE trial_id=?1 AND event_id>?2"),
+        to_pending(c, "UPDATE trials SET status='pending', error=NULL WHERE trial_id=?1") {}
 
-  void clear(std::int64_t id) {
-    for (auto* s : {&del_steps, &del_evals, &del_events, &reset}) s->bind(1, id).run();
+  // Back to pending: without a checkpoint every row goes; with one, the rows after it (steps from
+  // its step on, evaluations after it, events logged after it was saved), so that the trial
+  // continues from it with the rows before it kept.
+  void unwind(std::int64_t id) {
+    find_checkpoint.bind(1, id);
+    if (!find_checkpoint.step()) {
+      find_checkpoint.reset();
+      for (auto* s : {&del_steps, &del_evals, &del_events, &reset}) s->bind(1, id).run();
+      return;
+    }
+    const std::int64_t step = find_checkpoint.int64(0), last_event = find_checkpoint.int64(1);
+    find_checkpoint.reset();
+    cut_steps.bind(1, id).bind(2, step).run();
+    cut_evals.bind(1, id).bind(2, step).run();
+    cut_events.bind(1, id).bind(2, last_event).run();
+    to_pending.bind(1, id).run();
   }
 };
 
@@ -285,7 +316,7 @@ std::int64_t Store::create_experiment(const Experiment& ex) {
                            "status) VALUES(?1,?2,?3,?4,?5,?6,?7,'pending')");
   for (const auto& tr : ex.trials) {
     t.bind(1, id).bind(2, tr.index).bind(3, tr.repeat).bind(4, static_cast<std::int64_t>(tr.seed)).bind(5, tr.key);
-    t.bind(6, tr.config.dump()).bind(7, tr.grid_point.dump()).run();
+    t.bind(6, tr->config_text).bind(7, tr->grid_point.dump()).run();
   }
   tx.commit();
   return id;
@@ -330,8 +361,17 @@ void Store::reset_unfinished(std::int64_t experiment_id) {
   for (const auto& t : trials(experiment_id))
     if (!is_finished(t.status)) ids.push_back(t.trial_id);
   sqlite::Transaction tx(db_);
-  for (auto id : ids) prepared_->clear(id);
+  for (auto id : ids) prepared_->unwind(id);
   tx.commit();
+}
+
+std::map<std::int64_t, Checkpoint> Store::checkpoints(std::int64_t experiment_id) {
+  sqlite::Statement s(db_, "SELECT c.trial_id, c.trial_key, c.steps_done, c.state FROM checkpoints c "
+                           "JOIN trials t ON t.trial_id = c.trial_id WHERE t.experiment_id=?1");
+  s.bind(1, experiment_id);
+  std::map<std::int64_t, Checkpoint> out;
+  while (s.step()) out.emplace(s.int64(0), Checkpoint{s.text(1), s.int64(2), s.blob(3)});
+  return out;
 }
 
 void Store::write(const std::vector<TrialChunk>& chunks) {
@@ -357,11 +397,16 @@ void Store::write(const std::vector<TrialChunk>& chunks) {
     for (const auto& r : c.events)
       p.event.bind(1, c.trial_id).bind(2, r.step).bind(3, r.epoch).bind(4, r.source).bind(5, r.kind)
           .bind(6, r.old_lr).bind(7, r.new_lr).bind(8, r.message).run();
+    if (c.checkpoint) {
+      const Checkpoint& k = *c.checkpoint;
+      p.save_checkpoint.bind(1, c.trial_id).bind(2, k.steps_done).bind(3, k.trial_key).bind_blob(4, k.state).bind(5, now_utc()).run();
+    }
     if (c.outcome) {
       const TrialOutcome& o = *c.outcome;
       if (o.status == status::interrupted) {
-        p.clear(c.trial_id);
+        p.unwind(c.trial_id);
       } else {
+        p.drop_checkpoint.bind(1, c.trial_id).run();
         p.finish.bind(1, c.trial_id).bind(2, o.status);
         if (o.error.empty()) p.finish.bind(3, std::nullopt); else p.finish.bind(3, o.error);
         p.finish.bind(4, o.steps_done).bind(5, o.wall_seconds).bind(6, o.final_train_loss).bind(7, o.final_val_loss)

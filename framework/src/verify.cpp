@@ -56,11 +56,11 @@ class Comparison {
 
 }  // namespace
 
-Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const TrialPlan& plan, const TrialEnv& env) {
+Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const TrialConfig& trial, const TrialEnv& env) {
   std::vector<StepRow> steps;
   std::vector<EvalRow> evals;
   std::vector<EventRow> events;
-  const TrialOutcome out = run_trial(plan, trial_id, env, [&](TrialChunk&& c) {
+  const TrialOutcome out = run_trial(trial, trial_id, env, [&](TrialChunk&& c) {
     steps.insert(steps.end(), c.steps.begin(), c.steps.end());
     evals.insert(evals.end(), c.evals.begin(), c.evals.end());
     events.insert(events.end(), c.events.begin(), c.events.end());

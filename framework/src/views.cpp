@@ -3,7 +3,7 @@
 namespace lrlab {
 namespace {
 
-// Conventions (DESIGN.md, "Step and seed conventions"): steps.lr at step t is the rate of update t;
+// Conventions (docs/contracts.md, "Step and seed conventions"): steps.lr at step t is the rate of update t;
 // an evaluation at step t is taken after t updates, so the rate that produced it is the one of the
 // last recorded step before t.
 const char* const views_sql = R"SQL(

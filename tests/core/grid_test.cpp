@@ -21,6 +21,9 @@ std::string with_grid(const std::string& grid) {
 }
 }  // namespace
 
+// A trial's resolved configuration as the trials table stores it.
+static Json stored(const lrlab::TrialConfig& t) { return Json::parse(t->config_text); }
+
 TEST_CASE("grid: cartesian product in written key order, times repeats", "[grid]") {
   auto ex = plan(with_grid(R"({"optimizer.learning_rate": [0.001, 0.01, 0.1],
                                "schedule": [{"type": "constant"}, {"type": "exponential_decay", "decay_steps": 5, "decay_rate": 0.9}]})"));
@@ -32,12 +35,14 @@ TEST_CASE("grid: cartesian product in written key order, times repeats", "[grid]
     const auto& t = ex.trials[i];
     CHECK(t.index == static_cast<std::int64_t>(i));
     CHECK(t.repeat == static_cast<std::int64_t>(i % 2));
-    CHECK(t.config["optimizer"]["learning_rate"].get<double>() == lrs[i]);
-    CHECK(t.config["schedule"]["type"] == types[i % 4]);
+    CHECK(stored(t)["optimizer"]["learning_rate"].get<double>() == lrs[i]);
+    CHECK(stored(t)["schedule"]["type"] == types[i % 4]);
+    CHECK(t->learning_rate == lrs[i]);  // the typed plan agrees with what is stored
+    CHECK(t->schedule["type"] == types[i % 4]);
   }
   // Whole-object values replace the base object: no decay_rate 0.5 left over in "constant".
-  CHECK_FALSE(ex.trials[0].config["schedule"].contains("decay_rate"));
-  CHECK(ex.trials[2].config["schedule"]["decay_rate"].get<double>() == 0.9);
+  CHECK_FALSE(stored(ex.trials[0])["schedule"].contains("decay_rate"));
+  CHECK(stored(ex.trials[2])["schedule"]["decay_rate"].get<double>() == 0.9);
 }
 
 TEST_CASE("grid: repeat r has the same seed at every grid point, different across repeats", "[grid]") {
@@ -53,32 +58,32 @@ TEST_CASE("grid: dotted paths reach inside components; later keys override earli
   auto ex = plan(with_grid(R"({"schedule": [{"type": "exponential_decay", "decay_steps": 3, "decay_rate": 0.1}],
                                "schedule.decay_rate": [0.2, 0.3]})"));
   REQUIRE(ex.trials.size() == 4);
-  CHECK(ex.trials[0].config["schedule"]["decay_steps"].get<double>() == 3);
-  CHECK(ex.trials[0].config["schedule"]["decay_rate"].get<double>() == 0.2);
-  CHECK(ex.trials[2].config["schedule"]["decay_rate"].get<double>() == 0.3);
-  CHECK(ex.trials[2].grid_point == Json::parse(R"({"schedule": {"type": "exponential_decay", "decay_steps": 3,
+  CHECK(stored(ex.trials[0])["schedule"]["decay_steps"].get<double>() == 3);
+  CHECK(stored(ex.trials[0])["schedule"]["decay_rate"].get<double>() == 0.2);
+  CHECK(stored(ex.trials[2])["schedule"]["decay_rate"].get<double>() == 0.3);
+  CHECK(ex.trials[2]->grid_point == Json::parse(R"({"schedule": {"type": "exponential_decay", "decay_steps": 3,
                                                    "decay_rate": 0.1}, "schedule.decay_rate": 0.3})"));
 }
 
 TEST_CASE("grid: configs are fully resolved, defaults included", "[grid]") {
   auto ex = plan(with_grid("{}"));
   REQUIRE(ex.trials.size() == 2);
-  const Json& c = ex.trials[0].config;
+  const Json c = stored(ex.trials[0]);
   CHECK(c["optimizer"]["beta_1"].get<double>() == 0.9);
   CHECK(c["optimizer"]["epsilon"].get<double>() == 1e-8);
   CHECK(c["schedule"]["staircase"] == false);
   CHECK(c["schedule"]["unit"] == "step");
   CHECK(c["evaluate"]["every_epochs"].get<int>() == 1);
-  CHECK(ex.trials[0].total_steps == 20);
-  CHECK(ex.trials[0].steps_per_epoch == 100);  // quadratic's default
+  CHECK(ex.trials[0]->total_steps == 20);
+  CHECK(ex.trials[0]->steps_per_epoch == 100);  // quadratic's default
 }
 
 TEST_CASE("grid: keras epsilon mode defaults eps to 1e-7", "[grid]") {
   auto ex = plan(with_grid(R"({"optimizer.epsilon_mode": ["keras"]})"));
-  CHECK(ex.trials[0].config["optimizer"]["epsilon"].get<double>() == 1e-7);
+  CHECK(stored(ex.trials[0])["optimizer"]["epsilon"].get<double>() == 1e-7);
 }
 
 TEST_CASE("grid: budget in epochs uses the task's steps per epoch", "[grid]") {
   auto ex = plan(with_grid(R"({"budget": [{"epochs": 3}], "task.steps_per_epoch": [7]})"));
-  CHECK(ex.trials[0].total_steps == 21);
+  CHECK(ex.trials[0]->total_steps == 21);
 }

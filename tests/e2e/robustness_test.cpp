@@ -194,3 +194,70 @@ TEST_CASE("readers can query while a sweep writes, and the sweep never fails for
   CHECK(reads > 3);
   CHECK(sql1(dir / "c.db", "SELECT count(*) FROM trials WHERE status = 'completed'") == "24");
 }
+
+TEST_CASE("kill -9 inside long trials with checkpoints: the rerun continues from them, bit-identical", "[e2e][crash][checkpoint]") {
+  // Two trials of 3000 updates, a checkpoint every 200: killed once both have passed update 1000,
+  // they resume from their last checkpoint, so an interruption costs at most 200 updates each.
+  const fs::path dir = temp_dir("checkpoint_kill");
+  const std::string spec = R"({
+    "name": "long_trials", "seed": 3, "repeats": 2,
+    "task": {"type": "noisy_quadratic", "dimension": 20000, "batch_size": 8, "steps_per_epoch": 100},
+    "optimizer": {"learning_rate": 0.01},
+    "policies": [{"type": "reduce_on_plateau", "factor": 0.5, "patience": 2}],
+    "budget": {"steps": 3000}, "evaluate": {"every_steps": 50},
+    "checkpoint": {"every_steps": 200}})";
+  write_file(dir / "spec.json", spec);
+  REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "--db", "ref.db"}, dir).rc == 0);
+  CHECK(sql1(dir / "ref.db", "SELECT count(*) FROM checkpoints") == "0");  // dropped once a trial finishes
+
+  const fs::path db = dir / "k.db";
+  auto both_past = [&] {
+    try {
+      return fs::exists(db) && sql1(db, "SELECT count(*) FROM checkpoints WHERE steps_done >= 1000") == "2";
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
+  REQUIRE(run_and_signal(dir, "k.db", SIGKILL, both_past) == 128 + SIGKILL);
+  REQUIRE(sql1(db, "SELECT count(*) FROM trials WHERE status = 'completed'") == "0");
+  for (const auto& row : sql(db, "SELECT c.steps_done, (SELECT max(step) FROM steps s WHERE s.trial_id = c.trial_id) "
+                                 "FROM checkpoints c")) {
+    const long checkpoint = std::stol(row[0]), last_row = std::stol(row[1]);
+    INFO("checkpoint at " << checkpoint << ", rows up to step " << last_row);
+    CHECK(checkpoint >= 1000);
+    CHECK(checkpoint % 200 == 0);
+    CHECK(last_row < checkpoint + 200);  // what the kill can cost: less than one checkpoint period
+  }
+  auto r = run_lrlab({"run", "spec.json", "--jobs", "2", "--db", "k.db"}, dir);
+  CHECK(r.rc == 0);
+  CHECK_THAT(r.err, Contains("2 continued from checkpoints"));
+  CHECK(db_content(db) == db_content(dir / "ref.db"));
+  CHECK(sql1(db, "SELECT count(*) FROM checkpoints") == "0");
+  CHECK(run_lrlab({"verify", "k.db"}, dir).rc == 0);
+}
+
+TEST_CASE("SIGTERM with checkpoints: each running trial keeps where it got to, the rerun is bit-identical", "[e2e][crash][checkpoint]") {
+  const fs::path dir = temp_dir("checkpoint_term");
+  write_file(dir / "spec.json", R"({
+    "name": "long_trials", "seed": 3,
+    "task": {"type": "noisy_quadratic", "dimension": 20000, "batch_size": 8, "steps_per_epoch": 100},
+    "budget": {"steps": 3000}, "evaluate": {"every_steps": 50},
+    "checkpoint": {"every_steps": 1000}})");
+  REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "1", "--db", "ref.db"}, dir).rc == 0);
+  const fs::path db = dir / "t.db";
+  auto has_rows = [&] {
+    try {
+      return fs::exists(db) && std::stol(sql1(db, "SELECT count(*) FROM checkpoints")) >= 1;
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
+  REQUIRE(run_and_signal(dir, "t.db", SIGTERM, has_rows) == 130);
+  // Stopped between checkpoints, it saved one more where it stopped.
+  const long at = std::stol(sql1(db, "SELECT steps_done FROM checkpoints"));
+  CHECK(at >= 1000);
+  CHECK(sql1(db, "SELECT status FROM trials") == "pending");
+  CHECK(sql1(db, "SELECT max(step) + 1 FROM steps") == std::to_string(at));
+  REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "1", "--db", "t.db"}, dir).rc == 0);
+  CHECK(db_content(db) == db_content(dir / "ref.db"));
+}

@@ -18,7 +18,7 @@
 #include "lrlab/experiment.hpp"
 #include "lrlab/sdk.hpp"
 #include "lrlab/spec.hpp"
-#include "lrlab/trial.hpp"
+#include "lrlab/trial_run.hpp"
 #include "support/catalog.hpp"
 
 namespace lrlab::test {
@@ -42,6 +42,12 @@ class ScriptedTask final : public Task {
     m.set("val_loss", it->second);
     m.set("x", x[0]);
     return m;
+  }
+  // Which parameter values it has seen decides what it reports next: that is its state.
+  void persist(StateArchive& a) override {
+    std::vector<std::pair<double, double>> seen(seen_.begin(), seen_.end());
+    a(seen);
+    if (a.is_loading()) seen_ = std::map<double, double>(seen.begin(), seen.end());
   }
 
  private:

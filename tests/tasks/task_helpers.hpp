@@ -16,7 +16,7 @@
 #include "lrlab/random.hpp"
 #include "lrlab/spec.hpp"
 #include "lrlab/task_build.hpp"
-#include "lrlab/trial.hpp"
+#include "lrlab/trial_run.hpp"
 #include "support/catalog.hpp"
 #include "support/cli.hpp"
 
@@ -128,7 +128,7 @@ inline std::vector<RanTrial> run_in_process(const Json& spec, const std::filesys
   env.spec_dir = dir;
   env.shared = &shared;
   std::vector<RanTrial> out;
-  for (const TrialPlan& plan : ex.trials) {
+  for (const TrialConfig& plan : ex.trials) {
     RanTrial t;
     const std::function<void(TrialChunk&&)> send = [&](TrialChunk&& c) {
       t.steps.insert(t.steps.end(), c.steps.begin(), c.steps.end());

@@ -29,7 +29,9 @@ namespace lrlab {
 class StateArchive;
 
 template <class T>
-concept Persistable = requires(T& t, StateArchive& a) { t.persist(a); };
+concept Persistable = requires(T& t, StateArchive& a) {
+  t.persist(a);
+};
 
 class StateArchive {
  public:
@@ -37,6 +39,15 @@ class StateArchive {
   static StateArchive saving() { return StateArchive(true, {}); }
   // An archive that loads from `bytes` (as saving() produced them).
   static StateArchive loading(std::string bytes) { return StateArchive(false, std::move(bytes)); }
+
+  // The bytes of `value`, saved from a const object: persist() serves both directions, and saving
+  // only reads the members.
+  template <class T>
+  static std::string save(const T& value) {
+    StateArchive a = saving();
+    a(const_cast<T&>(value));
+    return std::move(a.bytes_);
+  }
 
   bool is_loading() const { return !saving_; }
   // The bytes saved so far.
@@ -58,14 +69,18 @@ class StateArchive {
       bytes_.append(static_cast<const char*>(p), n);
       return;
     }
-    if (bytes_.size() - at_ < n)
-      throw std::runtime_error("checkpoint state ends early: a component loads more than it saved");
+    if (bytes_.size() - at_ < n) throw std::runtime_error("checkpoint state ends early: a component loads more than it saved");
     std::memcpy(p, bytes_.data() + at_, n);
     at_ += n;
   }
+  // A count of elements. Loading, each element takes at least one byte, so a count larger than the
+  // bytes left is damage, refused before it could allocate terabytes.
   std::uint64_t size_of(std::size_t n) {
     auto s = static_cast<std::uint64_t>(n);
     raw(&s, sizeof s);
+    if (!saving_ && s > bytes_.size() - at_)
+      throw std::runtime_error("checkpoint state is damaged: a count of " + std::to_string(s) + " with " +
+                               std::to_string(bytes_.size() - at_) + " bytes left");
     return s;
   }
 

@@ -7,6 +7,10 @@
 // value the user wrote; an error in a value that came from the grid points into the grid
 // ("/grid/schedule/1/decay_steps"), not into the expanded trial.
 //
+// Checkpoints ("checkpoint": {"every_steps": k}) are a property of the run, not of the trials:
+// they change neither a trial's configuration nor its key, only how much of it an interruption
+// costs.
+//
 // Trials are the cartesian product of the grid's lists, the first key outermost, in the order the
 // keys are written, times `repeats` (innermost). Repeat r has seed derive(seed, r) for every grid
 // point: common random numbers, so comparisons between configurations are paired.
@@ -19,19 +23,9 @@
 #include "lrlab/resolve.hpp"
 #include "lrlab/shared_data.hpp"
 #include "lrlab/spec.hpp"
+#include "lrlab/trial_config.hpp"
 
 namespace lrlab {
-
-struct TrialPlan {
-  std::int64_t index = 0;   // 0-based position in the expansion
-  std::int64_t repeat = 0;
-  std::uint64_t seed = 0;   // < 2^63, so it fits SQLite's INTEGER
-  std::string key;          // sha256 of the resolved config and the seed: the trial's identity
-  Json config;              // resolved task, optimizer, schedule, policies, budget, evaluate, record
-  Json grid_point;          // {"optimizer.learning_rate": 0.01, ...}: the grid values of this trial
-  std::int64_t steps_per_epoch = 1;
-  std::int64_t total_steps = 0;
-};
 
 struct Experiment {
   std::string name;
@@ -42,7 +36,8 @@ struct Experiment {
   std::filesystem::path spec_path;  // absolute, so `lrlab verify` can resolve data paths later
   std::string spec_json;    // canonical: the spec as written, compact, keys in written order
   std::string spec_sha256;
-  std::vector<TrialPlan> trials;
+  std::int64_t checkpoint_every = 0;  // "checkpoint": {"every_steps": k}; 0: no checkpoints
+  std::vector<TrialConfig> trials;
 };
 
 // The most trials one experiment may expand to.
@@ -60,6 +55,7 @@ const std::vector<Param>& optimizer_params();
 const std::vector<Param>& budget_params();    // exactly one of epochs, steps
 const std::vector<Param>& evaluate_params();  // exactly one of every_epochs, every_steps
 const std::vector<Param>& record_params();
+const std::vector<Param>& checkpoint_params();
 // The first dotted-path components a grid key may start with.
 const std::vector<std::string>& grid_roots();
 

@@ -41,6 +41,7 @@ class Statement {
   Statement& bind(int i, double v);  // NaN binds NULL (SQLite has no NaN)
   Statement& bind(int i, const std::string& v);
   Statement& bind(int i, std::nullopt_t);
+  Statement& bind_blob(int i, const std::string& bytes);  // bytes, stored as a BLOB
   Statement& bind(int i, const std::optional<double>& v) { return v ? bind(i, *v) : bind(i, std::nullopt); }
 
   bool step();      // true while a row is available
@@ -50,6 +51,7 @@ class Statement {
   std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
   double real(int col) const { return sqlite3_column_double(stmt_, col); }
   std::string text(int col) const;
+  std::string blob(int col) const;
   bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   sqlite3_stmt* handle() const { return stmt_; }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Small-sample statistics for comparing configurations over repeats (lrlab summary).
 //
-// Repeat r of every configuration shares its seed (DESIGN.md, "Step and seed conventions"), so two
+// Repeat r of every configuration shares its seed (docs/contracts.md, "Step and seed conventions"), so two
 // configurations are compared on paired samples: the paired t-test and the Wilcoxon signed-rank
 // test below take the per-repeat differences.
 #include <cstddef>

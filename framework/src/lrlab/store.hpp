@@ -1,5 +1,5 @@
 #pragma once
-// Store: the results database (see "Results database" in DESIGN.md and the README's schema).
+// Store: the results database (docs/contracts.md and docs/database.md).
 //
 // One SQLite file in WAL mode with one writer: during a sweep only the writer thread holds a Store
 // open for writing; readers (lrlab query, sqlite3) open their own read-only connections and never
@@ -7,6 +7,7 @@
 // PRAGMA application_id, so a foreign SQLite file is refused instead of altered.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,7 +20,8 @@
 
 namespace lrlab {
 
-inline constexpr int schema_version = 1;
+// 2: the checkpoints table (a version 1 file gains it when opened for writing).
+inline constexpr int schema_version = 2;
 inline constexpr int application_id = 0x4C524C42;  // "LRLB"
 
 struct TrialRow {
@@ -59,8 +61,13 @@ class Store {
   std::vector<TrialRow> trials(std::int64_t experiment_id);
 
   // Put every trial that did not finish (pending, running, failed) back to pending, removing its
-  // rows: a resumed sweep reruns them from the start.
+  // rows after its checkpoint (all of them without one): a resumed sweep continues each from its
+  // checkpoint, or reruns it from the start.
   void reset_unfinished(std::int64_t experiment_id);
+
+  // The checkpoints of the experiment's unfinished trials, by trial_id (a finished trial's
+  // checkpoint is dropped when its outcome is written).
+  std::map<std::int64_t, Checkpoint> checkpoints(std::int64_t experiment_id);
 
   // Record the start of an invocation (a `runs` row, with its plugin libraries); trials finished
   // from now on are attributed to it.

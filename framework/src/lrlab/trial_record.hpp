@@ -1,12 +1,17 @@
 #pragma once
-// What a running trial hands to the database writer: chunks of rows, and at the end its outcome.
-// Rows stream in chunks so a trial's memory stays bounded however long it runs; the last chunk
-// carries the outcome, so the final rows and the final status are committed together.
+// What a running trial hands to the database writer: chunks of rows, checkpoints, and at the end
+// its outcome. Rows stream in chunks so a trial's memory stays bounded however long it runs; a
+// checkpoint travels in the chunk that carries every row before it, so the writer commits the
+// two together; the last chunk carries the outcome, so the final rows and the final status are
+// committed together. Every type here persists through a StateArchive: that is how a chunk
+// crosses from an MPI rank to rank 0 (chunk_codec.hpp) bit for bit.
 #include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "lrlab/state.hpp"
 
 namespace lrlab {
 
@@ -15,12 +20,16 @@ struct StepRow {
   double lr;
   double train_loss;
   double beta_1 = NAN;  // NaN (stored NULL) unless a schedule cycles beta_1
+
+  void persist(StateArchive& a) { a(step, epoch, lr, train_loss, beta_1); }
 };
 
 struct EvalRow {
   std::int64_t step, epoch;
   std::string metric;
   double value;
+
+  void persist(StateArchive& a) { a(step, epoch, metric, value); }
 };
 
 struct EventRow {
@@ -28,10 +37,13 @@ struct EventRow {
   std::string source, kind;
   double old_lr, new_lr;
   std::string message;
+
+  void persist(StateArchive& a) { a(step, epoch, source, kind, old_lr, new_lr, message); }
 };
 
 // Trial statuses, as stored. "interrupted" is never stored: the writer puts such a trial back to
-// pending (removing its rows), so that a rerun runs it again from the start.
+// pending (its rows after its last checkpoint removed, all of them without one), so that a rerun
+// continues it from the checkpoint or runs it again from the start.
 namespace status {
 inline constexpr const char* pending = "pending";
 inline constexpr const char* running = "running";
@@ -48,17 +60,46 @@ struct TrialOutcome {
   std::int64_t steps_done = 0;
   double wall_seconds = 0.0;
   std::optional<double> final_train_loss, final_val_loss, best_val_loss, final_val_accuracy;
-  std::string host;  // where it ran (provenance; MPI sweeps run trials on several hosts)
-  int rank = 0;      // the MPI rank that ran it (0 without MPI)
+  std::string host;       // where it ran (provenance; MPI sweeps run trials on several hosts)
+  std::int32_t rank = 0;  // the MPI rank that ran it (0 without MPI)
+
+  void persist(StateArchive& a) {
+    a(status, error, steps_done, wall_seconds, final_train_loss, final_val_loss, best_val_loss, final_val_accuracy, host, rank);
+  }
+};
+
+// A trial's state after `steps_done` updates, from which it continues bit for bit (trial_run.hpp
+// writes and reads `state`). `trial_key` names the trial it was taken from: resuming needs the
+// same key; a fork starts another trial from it.
+struct Checkpoint {
+  std::string trial_key;
+  std::int64_t steps_done = 0;
+  std::string state;
+
+  void persist(StateArchive& a) { a(trial_key, steps_done, state); }
 };
 
 struct TrialChunk {
   std::int64_t trial_id = 0;
-  bool started = false;  // first chunk: mark the trial running
+  bool started = false;  // first chunk of a run of the trial: mark it running
   std::vector<StepRow> steps;
   std::vector<EvalRow> evals;
   std::vector<EventRow> events;
-  std::optional<TrialOutcome> outcome;  // last chunk
+  std::optional<Checkpoint> checkpoint;  // taken after every row of this chunk and the ones before
+  std::optional<TrialOutcome> outcome;   // last chunk
+
+  void persist(StateArchive& a) { a(trial_id, started, steps, evals, events, checkpoint, outcome); }
 };
+
+// A chunk that only ends a trial: for trials that never ran (stopped before they began, or lost
+// with an MPI rank) or failed outside their own code.
+inline TrialChunk outcome_chunk(std::int64_t trial_id, const std::string& status, const std::string& error = {}) {
+  TrialChunk c;
+  c.trial_id = trial_id;
+  c.outcome = TrialOutcome{};
+  c.outcome->status = status;
+  c.outcome->error = error;
+  return c;
+}
 
 }  // namespace lrlab

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "lrlab/sqlite.hpp"
-#include "lrlab/trial.hpp"
+#include "lrlab/trial_run.hpp"
 
 namespace lrlab {
 
@@ -15,6 +15,6 @@ struct Verdict {
   std::size_t steps = 0, evals = 0, events = 0;
 };
 
-Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const TrialPlan& plan, const TrialEnv& env);
+Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const TrialConfig& trial, const TrialEnv& env);
 
 }  // namespace lrlab

@@ -1,23 +1,25 @@
 #pragma once
-// The sweep across MPI ranks (`mpirun -np N lrlab run SPEC`). Built only with LRLAB_MPI
-// (LRLAB_WITH_MPI is then defined); the single-process sweep (sweep.hpp) never touches MPI.
+// Trials on MPI ranks (`mpirun -np N lrlab run SPEC`). Built only with LRLAB_MPI (LRLAB_WITH_MPI
+// is then defined); nothing else in lrlab touches MPI.
 //
 // Every rank plans the experiment itself (same spec, same plugins, same data: the ranks check
-// that they agree before anything runs). Rank 0 owns the database: it resumes or creates the
-// experiment, hands trials out one at a time as slots free up (trials differ in cost, so no static
-// split), and is the only writer: workers stream each running trial's rows to it (chunk_codec.hpp)
-// and it commits them exactly as the single-process writer does. Every rank runs its trials on
-// its own oneTBB threads (`--jobs` per rank), rank 0 on one fewer: one of its cores goes to the
-// writer and the dispatcher, which take in every rank's rows (with --jobs 1 it only writes). A
-// trial runs on one thread from start to end, so its rows do not depend on the rank that ran it.
+// that they agree before anything runs). Rank 0 owns the database and runs the one scheduler
+// (scheduler.hpp) over an MpiTransport: the transport gives a rank as many trials as it has trial
+// threads, and one more each time one of its trials reports its outcome (dynamic: a rank with cheap
+// trials simply gets more). Workers stream each running trial's chunks to rank 0 (chunk_codec.hpp),
+// which hands them to the scheduler and its writer exactly as a thread's chunks are. Rank 0 runs
+// trials too, on one fewer thread than --jobs: one of its cores goes to the writer and the
+// dispatcher, which take in every rank's rows (with --jobs 1 it only writes). A trial runs on one
+// thread from start to end, so its rows do not depend on the rank that ran it.
 //
 // Stopping: SIGINT/SIGTERM on any rank stops the whole sweep: no new trials, the running ones end
-// "interrupted" (put back to pending), exit 130; rank 0 waits half a second for the workers'
-// trials to report, then leaves any that did not for the rerun. A worker that falls silent (dead, stopped) for
-// LRLAB_MPI_TIMEOUT seconds (default 60) is given up: its trials in flight are left for a rerun,
-// the others finish, and rank 0 ends the job with MPI_Abort(130) once the database is closed.
-// (Open MPI's mpirun does not wait for that: when a rank dies it kills the job, rank 0 gets
-// SIGTERM and stops as above, keeping every trial it received whole.)
+// "interrupted" (put back to pending, or to their last checkpoint), exit 130; rank 0 waits half a
+// second for the workers' trials to report, then leaves any that did not for the rerun. A worker
+// that falls silent (dead, stopped) for LRLAB_MPI_TIMEOUT seconds (default 60) is given up: its
+// trials in flight are left for a rerun, the others finish, and rank 0 ends the job with
+// MPI_Abort(130) once the database is closed. (Open MPI's mpirun does not wait for that: when a
+// rank dies it kills the job, rank 0 gets SIGTERM and stops as above, keeping every trial it
+// received whole.)
 //
 // All MPI calls are made from the thread that created the Session (MPI_THREAD_FUNNELED).
 #include <memory>
@@ -25,9 +27,8 @@
 #include <vector>
 
 #include "lrlab/experiment.hpp"
-#include "lrlab/store.hpp"
-#include "lrlab/sweep.hpp"
-#include "lrlab/trial.hpp"
+#include "lrlab/scheduler.hpp"
+#include "lrlab/trial_run.hpp"
 
 namespace lrlab::mpi {
 
@@ -79,14 +80,28 @@ class Session {
   std::unique_ptr<Impl> impl_;
 };
 
-// Rank 0: run `todo` across all ranks, storing every chunk. Returns when every trial handed out
-// has reported (or its rank was given up).
-SweepReport run_root(Session& session, const Experiment& ex, const TrialEnv& env, Store& store,
-                     const std::vector<std::pair<const TrialPlan*, std::int64_t>>& todo, const SweepOptions& options);
+// Rank 0's side: trials on every rank, rank 0's own on its TrialPool. For run_sweep().
+class MpiTransport final : public Transport {
+ public:
+  MpiTransport(Session& session, const TrialEnv& env, int jobs);
+  ~MpiTransport() override;
+
+  int slots() const override;
+  bool start(const Work& work) override;
+  bool poll(const SendChunk& deliver) override;
+  void wait(std::chrono::milliseconds most) override;
+  void stop() override;
+  std::string stop_request() override;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
 
 // Ranks 1..N-1: run the trials rank 0 hands out until it says the sweep is over; returns the exit
 // code rank 0 chose for the whole run.
-int run_worker(Session& session, const Experiment& ex, const TrialEnv& env, const SweepOptions& options);
+int run_worker(Session& session, const Experiment& ex, const TrialEnv& env, int jobs);
 
 #endif
 

@@ -1,0 +1,73 @@
+#pragma once
+// The scheduler: the one piece of code that hands trials out, tallies their outcomes and feeds the
+// single writer, whatever runs the trials. Where they run is a Transport: oneTBB threads of this
+// process (thread_transport.hpp) or MPI ranks (mpi_transport.hpp). A transport starts work in its
+// free slots and hands back, on the scheduler's thread, the chunks its trials produce; the
+// scheduler counts each outcome and passes every chunk to the Writer (writer.hpp), which commits
+// them in order. So the writer loop and the tally exist once, and a new transport (processes, a
+// cluster queue) is one class.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lrlab/store.hpp"
+#include "lrlab/trial_config.hpp"
+#include "lrlab/trial_run.hpp"
+
+namespace lrlab {
+
+// One trial to run: from the start, or from its checkpoint.
+struct Work {
+  const TrialConfig* trial = nullptr;
+  std::int64_t trial_id = 0;
+  std::shared_ptr<const Checkpoint> from;  // resume from it when set
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Trials it can run at once (for the writer's queue bound).
+  virtual int slots() const = 0;
+  // Start `work` in a free slot; false when every slot is busy (the scheduler retries after the
+  // next poll).
+  virtual bool start(const Work& work) = 0;
+  // Hand what came back since the last call to `deliver`, on the scheduler's thread: each trial's
+  // chunks in order, its outcome in the last. Returns whether anything came.
+  virtual bool poll(const SendChunk& deliver) = 0;
+  // Wait until there may be something to poll, at most `most`.
+  virtual void wait(std::chrono::milliseconds most) = 0;
+  // Stop the running trials: they end "interrupted". A trial that cannot report in time (a rank
+  // that does not answer) comes back from poll as an interrupted outcome all the same.
+  virtual void stop() = 0;
+  // Why the sweep should stop when a part of the transport asked for it (another MPI rank got a
+  // signal); empty otherwise.
+  virtual std::string stop_request() { return {}; }
+};
+
+struct SweepOptions {
+  bool progress = false;                    // live line on stderr (when it is a terminal)
+  const std::atomic<bool>* stop = nullptr;  // SIGINT/SIGTERM
+  std::size_t queue_chunks = 0;             // bound on chunks waiting for the writer (0: 4 per slot + 8)
+};
+
+struct SweepReport {
+  std::int64_t total = 0;    // trials in the experiment
+  std::int64_t skipped = 0;  // already finished (resumed)
+  std::int64_t completed = 0, diverged = 0, failed = 0, stopped_early = 0, interrupted = 0;
+  std::int64_t from_checkpoints = 0;                           // trials continued from a checkpoint instead of step 0
+  std::vector<std::pair<std::int64_t, std::string>> failures;  // trial_index, error
+  double seconds = 0.0;
+  std::string stopped_by;  // set when a part of the transport stopped the sweep
+};
+
+// Run `todo` (trials of an experiment of `total` trials) on `transport`, storing every chunk in
+// `store`. Returns when every trial handed out has reported; on a stop, the trials not yet
+// started are counted interrupted and left pending.
+SweepReport run_sweep(Transport& transport, Store& store, const std::vector<Work>& todo, std::int64_t total,
+                      const SweepOptions& options);
+
+}  // namespace lrlab

@@ -1,0 +1,387 @@
+#include "lrlab/trial_run.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "lrlab/adam.hpp"
+#include "lrlab/errors.hpp"
+#include "lrlab/format.hpp"
+#include "lrlab/task_build.hpp"
+
+namespace lrlab {
+namespace {
+
+// Bumped whenever the layout of a trial's state changes: an older checkpoint is refused (the trial
+// then reruns from the start), never misread.
+constexpr std::uint32_t state_format = 1;
+
+using Clock = std::chrono::steady_clock;
+
+struct Snapshot {
+  std::vector<double> x;
+  AdamState adam;
+  void persist(StateArchive& a) { a(x, adam.m, adam.v, adam.v_max, adam.updates); }
+};
+
+}  // namespace
+
+// Everything one trial holds while it runs.
+class TrialRun::State {
+ public:
+  State(const TrialConfig& config, std::int64_t trial_id, const TrialEnv& env, SendChunk send)
+      : config_(config), point_(*config.point), env_(env), send_(std::move(send)), started_at_(Clock::now()) {
+    chunk_.trial_id = trial_id;
+    chunk_.started = true;
+  }
+
+  void start(const Checkpoint* from);
+  bool run_to(std::int64_t until);
+  TrialOutcome finish();
+  Checkpoint checkpoint() const;
+  void flush(bool force, std::optional<Checkpoint> checkpoint = std::nullopt);
+  void fail(const std::exception& e) {
+    out_.status = status::failed;
+    out_.error = e.what();
+    ended_ = true;
+  }
+
+  std::int64_t steps_done() const { return out_.steps_done; }
+  bool ended() const { return ended_; }
+  const TrialConfig& config() const { return config_; }
+  const TrialEnv& env() const { return env_; }
+
+ private:
+  class Control;
+  double factors() const {
+    double f = 1.0;
+    for (double x : factor_) f *= x;
+    return f;
+  }
+  double rate(std::int64_t t) const { return schedule_->value(t) * factors(); }
+  bool evaluate(std::int64_t steps_done, bool record, bool notify_policies);
+  void event(std::int64_t step, std::int64_t epoch, const std::string& source, const std::string& kind, double old_lr,
+             double new_lr, const std::string& message);
+  void persist(StateArchive& a, const Checkpoint* from);
+  double elapsed() const { return elapsed_before_ + std::chrono::duration<double>(Clock::now() - started_at_).count(); }
+
+  const TrialConfig& config_;
+  const PointConfig& point_;
+  const TrialEnv& env_;
+  SendChunk send_;
+  TrialChunk chunk_;
+  TrialOutcome out_;
+  Clock::time_point started_at_;
+  double elapsed_before_ = 0.0;  // wall seconds of the runs before a resume
+
+  TaskPtr task_;
+  SchedulePtr schedule_;
+  std::vector<PolicyPtr> policies_;
+  std::vector<std::string> policy_names_;
+  std::vector<double> factor_;
+  std::unique_ptr<Adam> adam_;
+  std::vector<double> x_, grad_;
+  std::optional<Snapshot> best_;
+  bool stop_requested_ = false;
+  bool restored_since_eval_ = false;
+  bool ended_ = false;
+  std::int64_t last_eval_step_ = -1;
+  double best_val_ = INFINITY;
+};
+
+// The core's side of a policy call: which policy is calling, and which step's rate it acts on.
+class TrialRun::State::Control final : public PolicyControl {
+ public:
+  // `step`, `epoch`: where events are logged; `rate_step`: the update whose rate lr() reports.
+  Control(State& r, std::size_t i, std::int64_t step, std::int64_t epoch, std::int64_t rate_step)
+      : r_(r), i_(i), step_(step), epoch_(epoch), rate_step_(rate_step) {}
+  double lr() const override { return r_.rate(rate_step_); }
+  double factor() const override { return r_.factor_[i_]; }
+  void scale(double m, const std::string& kind, const std::string& message) override {
+    const double before = lr();
+    r_.factor_[i_] *= m;
+    r_.event(step_, epoch_, r_.policy_names_[i_], kind, before, lr(), message);
+  }
+  void set_lr(double target, const std::string& kind, const std::string& message) override {
+    const double before = lr();
+    double others = r_.schedule_->value(rate_step_);
+    for (std::size_t j = 0; j < r_.factor_.size(); ++j)
+      if (j != i_) others *= r_.factor_[j];
+    if (others == 0.0 || !std::isfinite(others)) {
+      // A factor cannot turn a zero rate into `target` (a warm-up starting at 0, another policy's
+      // factor 0): say so rather than store a factor that could never be undone.
+      r_.event(step_, epoch_, r_.policy_names_[i_], kind + "_skipped", before, before,
+               message + " (not applied: the rate without this policy is " + message_number(others) + ")");
+      return;
+    }
+    r_.factor_[i_] = target / others;
+    r_.event(step_, epoch_, r_.policy_names_[i_], kind, before, lr(), message);
+  }
+  void stop(const std::string& message) override {
+    r_.stop_requested_ = true;
+    r_.event(step_, epoch_, r_.policy_names_[i_], "stop", lr(), lr(), message);
+  }
+  void save_best() override { r_.best_ = Snapshot{r_.x_, r_.adam_->state()}; }
+  void restore_best(const std::string& message) override {
+    if (!r_.best_) return;
+    r_.x_ = r_.best_->x;
+    r_.adam_->set_state(r_.best_->adam);
+    r_.restored_since_eval_ = true;
+    r_.event(step_, epoch_, r_.policy_names_[i_], "restore_best", lr(), lr(), message);
+  }
+  void note(const std::string& kind, const std::string& message) override {
+    r_.event(step_, epoch_, r_.policy_names_[i_], kind, lr(), lr(), message);
+  }
+
+ private:
+  State& r_;
+  std::size_t i_;
+  std::int64_t step_, epoch_, rate_step_;
+};
+
+void TrialRun::State::event(std::int64_t step, std::int64_t epoch, const std::string& source, const std::string& kind,
+                            double old_lr, double new_lr, const std::string& message) {
+  chunk_.events.push_back({step, epoch, source, kind, old_lr, new_lr, message});
+}
+
+void TrialRun::State::flush(bool force, std::optional<Checkpoint> checkpoint) {
+  const std::size_t rows = chunk_.steps.size() + chunk_.evals.size() + chunk_.events.size();
+  if (!force && rows < env_.chunk_rows) return;
+  TrialChunk next;
+  next.trial_id = chunk_.trial_id;
+  chunk_.checkpoint = std::move(checkpoint);
+  send_(std::move(chunk_));
+  chunk_ = std::move(next);
+}
+
+void TrialRun::State::start(const Checkpoint* from) {
+  const Resolver& resolver = *env_.resolver;
+  TaskContext tctx{config_.seed, env_.experiment_seed, env_.spec_dir, env_.shared};
+  task_ = build_task(resolver, point_.task, "/task", tctx);
+  schedule_ = build_schedule(resolver, point_.schedule, "/schedule", schedule_context(point_));
+  for (std::size_t i = 0; i < point_.policies.size(); ++i) {
+    policies_.push_back(build_policy(resolver, point_.policies[i], pointer_join("/policies", i), policy_context(point_)));
+    policy_names_.push_back(point_.policies[i]["type"].get<std::string>());
+    factor_.push_back(1.0);
+  }
+  const std::size_t n = task_->dimension();
+  x_.assign(n, 0.0);
+  grad_.assign(n, 0.0);
+  adam_ = std::make_unique<Adam>(point_.adam, n);
+  task_->initialize(x_);  // also when resuming: a task may set itself up there
+  if (!from) return;
+  StateArchive a = StateArchive::loading(from->state);
+  persist(a, from);
+  if (!a.at_end()) throw std::runtime_error("the checkpoint holds more than this trial's state");
+  if (x_.size() != n) throw std::runtime_error("the checkpoint's parameters do not fit the task");
+}
+
+// The trial's state, both ways (StateArchive). Loading `from` another trial (a fork) keeps what
+// the header of this file says it keeps.
+void TrialRun::State::persist(StateArchive& a, const Checkpoint* from) {
+  const bool fork = from && from->trial_key != config_.key;
+  std::uint32_t format = state_format;
+  std::string task_declaration = point_.task.dump() + "#" + std::to_string(config_.seed);
+  a(format);
+  if (format != state_format)
+    throw std::runtime_error("the checkpoint has state format " + std::to_string(format) + ", this lrlab reads " +
+                             std::to_string(state_format));
+  std::string saved_task = task_declaration;
+  a(saved_task);
+  const bool same_task = saved_task == task_declaration;
+  if (fork && saved_task.substr(0, saved_task.rfind('#')) != point_.task.dump())
+    throw std::runtime_error("a trial can be forked only from a trial of the same task");
+  if (!fork && !same_task) throw std::runtime_error("the checkpoint belongs to another task or seed");
+
+  AdamState adam = adam_->state();
+  a(x_, adam.m, adam.v, adam.v_max, adam.updates);
+  adam_->set_state(adam);
+  a(best_, restored_since_eval_, last_eval_step_, best_val_);
+  a(out_.steps_done, out_.final_train_loss, out_.final_val_loss, out_.best_val_loss, out_.final_val_accuracy);
+  double elapsed_now = elapsed();
+  a(elapsed_now);
+  if (a.is_loading()) elapsed_before_ = elapsed_now;
+
+  // The task's and the policies' states, each in bytes of its own, so that a fork can skip one.
+  std::string task_bytes = a.is_loading() ? std::string() : StateArchive::save(*task_);
+  a(task_bytes);
+  if (a.is_loading() && same_task) {
+    StateArchive t = StateArchive::loading(std::move(task_bytes));
+    t(*task_);
+    if (!t.at_end())
+      throw std::runtime_error("task " + point_.task["type"].get<std::string>() + " loads less state than it saved");
+  }
+  std::uint64_t count = policies_.size();
+  a(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::string declaration = i < policies_.size() ? point_.policies[i].dump() : std::string();
+    double factor = i < factor_.size() ? factor_[i] : 1.0;
+    std::string bytes = a.is_loading() ? std::string() : StateArchive::save(*policies_[i]);
+    a(declaration, factor, bytes);
+    if (!a.is_loading()) continue;
+    const bool same = i < policies_.size() && declaration == point_.policies[i].dump();
+    if (!same) {
+      if (!fork) throw std::runtime_error("the checkpoint's policies differ from the trial's");
+      continue;
+    }
+    factor_[i] = factor;
+    StateArchive p = StateArchive::loading(std::move(bytes));
+    p(*policies_[i]);
+    if (!p.at_end()) throw std::runtime_error("policy " + policy_names_[i] + " loads less state than it saved");
+  }
+  if (fork) best_.reset(), restored_since_eval_ = false;  // a saved best belongs to the other trial's policies
+}
+
+Checkpoint TrialRun::State::checkpoint() const {
+  StateArchive a = StateArchive::saving();
+  const_cast<State*>(this)->persist(a, nullptr);  // saving only reads
+  return Checkpoint{config_.key, out_.steps_done, a.bytes()};
+}
+
+// Evaluate after `steps_done` updates; returns false when the result diverged.
+bool TrialRun::State::evaluate(std::int64_t steps_done, bool record, bool notify_policies) {
+  const Metrics m = task_->evaluate(x_);
+  const std::int64_t epoch = (steps_done - 1) / point_.steps_per_epoch;
+  if (record)
+    for (const auto& [name, value] : m.values) chunk_.evals.push_back({steps_done, epoch, name, value});
+  last_eval_step_ = steps_done;
+  restored_since_eval_ = false;
+  if (auto v = m.get("val_loss")) {
+    out_.final_val_loss = *v;
+    if (!std::isfinite(*v)) {
+      out_.status = status::diverged;
+      out_.error = "val_loss is " + message_number(*v) + " after " + std::to_string(steps_done) + " updates";
+      return false;
+    }
+    best_val_ = std::min(best_val_, *v);
+    out_.best_val_loss = best_val_;
+  }
+  if (auto a = m.get("val_accuracy")) out_.final_val_accuracy = *a;
+  if (notify_policies) {
+    const double lr_used = rate(steps_done - 1);
+    for (std::size_t i = 0; i < policies_.size() && !stop_requested_; ++i) {
+      Control c(*this, i, steps_done, epoch, steps_done);
+      policies_[i]->after_eval(EvalInfo{steps_done, epoch, m, lr_used}, c);
+    }
+  }
+  return true;
+}
+
+bool TrialRun::State::run_to(std::int64_t until) {
+  if (ended_) return false;
+  const std::int64_t spe = point_.steps_per_epoch;
+  const std::int64_t end = std::min(until, point_.total_steps);
+  for (std::int64_t t = out_.steps_done; t < end; ++t) {
+    if (env_.stop && env_.stop->load(std::memory_order_relaxed)) {
+      out_.status = status::interrupted;
+      break;
+    }
+    const std::int64_t epoch = t / spe;
+    for (std::size_t i = 0; i < policies_.size() && !stop_requested_; ++i) {
+      Control c(*this, i, t, epoch, t);
+      policies_[i]->before_step(t, epoch, c);
+    }
+    if (stop_requested_) break;
+    const double lr = rate(t);
+    const auto b1 = schedule_->beta_1(t);
+    const double loss = task_->loss_and_gradient(t, x_, grad_);
+    const bool finite = std::isfinite(loss) && std::isfinite(lr);
+    if (t % point_.record_every == 0 || !finite) chunk_.steps.push_back({t, epoch, lr, loss, b1 ? *b1 : NAN});
+    if (!finite) {
+      out_.status = status::diverged;
+      out_.error = (std::isfinite(lr) ? "train loss is " + message_number(loss) : "learning rate is " + message_number(lr)) +
+                   " at step " + std::to_string(t);
+      break;
+    }
+    adam_->step(x_, grad_, lr, b1 ? *b1 : point_.adam.beta_1);
+    out_.steps_done = t + 1;
+    out_.final_train_loss = loss;
+    for (std::size_t i = 0; i < policies_.size() && !stop_requested_; ++i) {
+      Control c(*this, i, t, epoch, t + 1);
+      policies_[i]->after_step(StepInfo{t, epoch, loss, lr}, c);
+    }
+    if ((t + 1) % point_.eval_every == 0 && !evaluate(t + 1, true, true)) break;
+    if (stop_requested_) break;
+    flush(false);
+  }
+  if (stop_requested_ || out_.status != status::completed) ended_ = true;
+  return !ended_ && out_.steps_done < point_.total_steps;
+}
+
+TrialOutcome TrialRun::State::finish() {
+  if (stop_requested_ && out_.status == status::completed) out_.status = status::stopped_early;
+  // Final metrics describe the final parameters. A completed trial always ends with an
+  // evaluation of them (also when the budget is not a multiple of the evaluation period), which
+  // policies see, then their at_end(); after any restore the restored parameters are evaluated
+  // once more for the final metrics (not stored in evals: that step already has its row).
+  const std::int64_t done = out_.steps_done;
+  bool diverged_at_end = false;
+  if (out_.status == status::completed && done > 0) {
+    if (last_eval_step_ != done && !evaluate(done, true, true)) diverged_at_end = true;
+    for (std::size_t i = 0; i < policies_.size() && !diverged_at_end; ++i) {
+      Control c(*this, i, done, (done - 1) / point_.steps_per_epoch, done);
+      policies_[i]->at_end(done, c);
+    }
+  }
+  const bool ran = out_.status == status::completed || out_.status == status::stopped_early;
+  if (ran && done > 0 && (last_eval_step_ != done || restored_since_eval_)) evaluate(done, last_eval_step_ != done, false);
+  ended_ = true;
+  // Interrupted with checkpoints on: keep the state it got to, so that the rerun loses nothing.
+  std::optional<Checkpoint> keep;
+  if (out_.status == status::interrupted && env_.checkpoint_every > 0 && done > 0) keep = checkpoint();
+  out_.wall_seconds = elapsed();
+  out_.host = env_.host;
+  out_.rank = env_.rank;
+  chunk_.outcome = out_;
+  flush(true, std::move(keep));
+  return out_;
+}
+
+TrialRun::TrialRun(const TrialConfig& config, std::int64_t trial_id, const TrialEnv& env, SendChunk send, const Checkpoint* from)
+    : s_(std::make_unique<State>(config, trial_id, env, std::move(send))) {
+  try {
+    s_->start(from);
+  } catch (const std::exception& e) {
+    s_->fail(e);
+  }
+}
+
+TrialRun::~TrialRun() = default;
+
+bool TrialRun::run_to(std::int64_t until) {
+  try {
+    return s_->run_to(until);
+  } catch (const std::exception& e) {
+    s_->fail(e);
+    return false;
+  }
+}
+
+std::int64_t TrialRun::steps_done() const { return s_->steps_done(); }
+bool TrialRun::ended() const { return s_->ended(); }
+Checkpoint TrialRun::checkpoint() const { return s_->checkpoint(); }
+void TrialRun::send_checkpoint() {
+  try {
+    s_->flush(true, s_->checkpoint());
+  } catch (const std::exception& e) {
+    s_->fail(e);  // a component that cannot save its state fails its trial, not the sweep
+  }
+}
+
+TrialOutcome TrialRun::finish() {
+  try {
+    return s_->finish();
+  } catch (const std::exception& e) {
+    s_->fail(e);
+    return s_->finish();
+  }
+}
+
+TrialOutcome run_trial(const TrialConfig& config, std::int64_t trial_id, const TrialEnv& env, const SendChunk& send,
+                       const Checkpoint* from) {
+  TrialRun run(config, trial_id, env, send, from);
+  const std::int64_t every = env.checkpoint_every;
+  while (run.run_to(every > 0 ? (run.steps_done() / every + 1) * every : config->total_steps)) run.send_checkpoint();
+  return run.finish();
+}
+
+}  // namespace lrlab
