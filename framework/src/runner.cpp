@@ -17,6 +17,7 @@
 #include "lrlab/store.hpp"
 #include "lrlab/thread_transport.hpp"
 #include "lrlab/trial_pool.hpp"
+#include "lrlab/writer_lock.hpp"
 
 namespace lrlab {
 namespace fs = std::filesystem;
@@ -91,6 +92,7 @@ fs::path db_path_of(const RunRequest& r, const Experiment& ex) {
 // The database side of a run: the experiment resumed or created, and the trials left to run.
 struct Opened {
   fs::path db_path;
+  std::optional<WriterLock> lock;  // held while the store is open: declared first, released last
   std::optional<Store> store;
   std::int64_t experiment_id = 0;
   bool resumed = false;
@@ -101,6 +103,7 @@ void open_store(const RunRequest& r, const Experiment& ex, Opened& d) {
   d.db_path = db_path_of(r, ex);
   Store::check_usable(d.db_path);
   if (d.db_path.has_parent_path()) fs::create_directories(d.db_path.parent_path());
+  d.lock.emplace(d.db_path, r.command_line.empty() ? "lrlab run " + r.spec.string() : r.command_line);
   d.store.emplace(d.db_path);
   Store& store = *d.store;
 

@@ -1,6 +1,11 @@
 #include "lrlab/store.hpp"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <chrono>
 #include <ctime>
@@ -261,7 +266,13 @@ void create_database(const fs::path& path) {
       c.exec("PRAGMA journal_mode=WAL");
       write_schema(c);
     }  // closed: the WAL is checkpointed into the file and removed
-    fs::rename(tmp, path);
+    // Never over a file that appeared meanwhile (another process creating the same database):
+    // that one stays, and this one is dropped (the writer lock keeps lrlab runs from getting here
+    // together; this keeps anything else's file safe too).
+    if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0) {
+      if (errno != EEXIST) throw StoreError("cannot create " + path.string() + ": " + std::strerror(errno));
+      for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(tmp.string() + suffix);
+    }
   } catch (...) {
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(tmp.string() + suffix, ec);
@@ -272,7 +283,10 @@ void create_database(const fs::path& path) {
 // The path to open for writing: checked, and created whole when absent or empty.
 std::string usable_database(const fs::path& path) {
   Store::check_usable(path);
-  if (!fs::exists(path) || fs::file_size(path) == 0) create_database(path);
+  if (!fs::exists(path) || fs::file_size(path) == 0) {
+    create_database(path);
+    Store::check_usable(path);  // what is there now may be another process's file
+  }
   return path.string();
 }
 
