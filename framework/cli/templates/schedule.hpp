@@ -71,7 +71,7 @@ LRLAB_DECLARE_PLUGIN(@name@);
 namespace {
 
 // What the plugin registered, as the core would see it.
-const lrlab::ComponentInfo& component() {
+const lrlab::ComponentDecl& component() {
   static const lrlab::Registry registry = [] {
     lrlab::Registry r;
     lrlab_plugin_register_@name@(r);
