@@ -63,10 +63,24 @@ class StateArchive {
     std::memcpy(p, bytes_.data() + at_, n);
     at_ += n;
   }
-  std::uint64_t size_of(std::size_t n) {
+  // The length of a string or container. Loading, `min_bytes` is what each element takes at least:
+  // a length that the remaining bytes cannot hold is refused before anything is allocated.
+  std::uint64_t size_of(std::size_t n, std::size_t min_bytes) {
     auto s = static_cast<std::uint64_t>(n);
     raw(&s, sizeof s);
+    if (!saving_ && min_bytes > 0 && s > (bytes_.size() - at_) / min_bytes)
+      throw std::runtime_error("checkpoint state ends early: a component loads a list of " + std::to_string(s) +
+                               " items from the " + std::to_string(bytes_.size() - at_) + " bytes left");
     return s;
+  }
+  // What one element of T takes at least once saved (0 for types with their own persist, which
+  // may save nothing).
+  template <class T>
+  static constexpr std::size_t min_size() {
+    if constexpr (std::is_same_v<T, bool>) return 1;
+    else if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) return sizeof(T);
+    else if constexpr (Persistable<T>) return 0;
+    else return 1;  // a string, container or optional saves at least its length or flag
   }
 
   template <class T>
@@ -78,7 +92,7 @@ class StateArchive {
     } else if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
       raw(&v, sizeof v);
     } else if constexpr (std::is_same_v<T, std::string>) {
-      const auto n = size_of(v.size());
+      const auto n = size_of(v.size(), 1);
       if (!saving_) v.resize(static_cast<std::size_t>(n));
       if (n) raw(v.data(), static_cast<std::size_t>(n));
     } else if constexpr (Persistable<T>) {
@@ -90,9 +104,15 @@ class StateArchive {
 
   template <class T>
   void container(std::vector<T>& v) {
-    const auto n = size_of(v.size());
+    const auto n = size_of(v.size(), min_size<T>());
     if (!saving_) v.resize(static_cast<std::size_t>(n));
-    if constexpr ((std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) || std::is_enum_v<T>) {
+    if constexpr (std::is_same_v<T, bool>) {
+      for (std::size_t i = 0; i < v.size(); ++i) {  // vector<bool> has no bool& to hand out
+        bool b = v[i];
+        item(b);
+        v[i] = b;
+      }
+    } else if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
       if (n) raw(v.data(), static_cast<std::size_t>(n) * sizeof(T));
     } else {
       for (auto& x : v) item(x);
@@ -100,7 +120,7 @@ class StateArchive {
   }
   template <class T>
   void container(std::deque<T>& v) {
-    const auto n = size_of(v.size());
+    const auto n = size_of(v.size(), min_size<T>());
     if (!saving_) v.resize(static_cast<std::size_t>(n));
     for (auto& x : v) item(x);
   }
