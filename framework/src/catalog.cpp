@@ -60,7 +60,7 @@ void Catalog::load_library(const fs::path& file) {
   if (!lib.has("lrlab_plugin_entry"))
     throw PluginLoadError("plugin library " + file.string() +
                           " has no entry point lrlab_plugin_entry: it is not an lrlab plugin, or it was built "
-                          "without lrlab_add_plugin() / LRLAB_PLUGIN(...)");
+                          "without lrlab_add_plugin() / LRLAB_PLUGIN_COMPONENTS(...)");
   auto entry_fn = lib.get<const lrlab_plugin_entry_t*()>("lrlab_plugin_entry");
   const lrlab_plugin_entry_t* entry = entry_fn();
   if (entry == nullptr || entry->sdk_version != LRLAB_SDK_VERSION) {
