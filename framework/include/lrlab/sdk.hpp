@@ -11,6 +11,8 @@
 #include "policy.hpp"
 #include "random.hpp"
 #include "schedule.hpp"
+#include "schedule_fn.hpp"
 #include "shared_data.hpp"
+#include "state.hpp"
 #include "task.hpp"
 #include "version.hpp"
