@@ -5,6 +5,7 @@
 #include "format.hpp"
 #include "json.hpp"
 #include "metrics.hpp"
+#include "monitor.hpp"
 #include "param.hpp"
 #include "params.hpp"
 #include "plugin.hpp"
