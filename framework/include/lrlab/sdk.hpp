@@ -1,5 +1,6 @@
 #pragma once
 // Everything a plugin author needs: include this one header.
+#include "combinators.hpp"
 #include "component.hpp"
 #include "errors.hpp"
 #include "format.hpp"
