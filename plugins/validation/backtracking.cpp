@@ -44,10 +44,13 @@ class Backtracking final : public Policy {
     ctl.scale(factor_, "backtrack", what + count + "; lr " + message_number(old_lr) + " -> " + message_number(old_lr * factor_));
   }
 
+  void persist(StateArchive& a) override { a(backtracks_, limit_noted_, best_); }
+
  private:
   struct Best {
     double value;
     std::int64_t step;
+    void persist(StateArchive& a) { a(value, step); }
   };
   Monitor m_;
   double factor_;

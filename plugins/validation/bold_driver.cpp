@@ -32,6 +32,8 @@ class BoldDriver final : public Policy {
     previous_ = current;
   }
 
+  void persist(StateArchive& a) override { a(previous_); }
+
  private:
   Monitor m_;
   double increase_, decrease_;

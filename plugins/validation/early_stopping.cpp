@@ -65,10 +65,13 @@ class EarlyStopping final : public Policy {
       ctl.restore_best("end of training: " + restore_text() + " (" + m_.metric() + " now " + message_number(current) + ")");
   }
 
+  void persist(StateArchive& a) override { a(best_, saved_, wait_, evaluations_); }
+
  private:
   struct Best {
     double value;
     std::int64_t step, epoch;
+    void persist(StateArchive& a) { a(value, step, epoch); }
   };
 
   std::string restore_text() const {

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lrlab/experiment.hpp"
@@ -42,6 +43,12 @@ class ScriptedTask final : public Task {
     m.set("val_loss", it->second);
     m.set("x", x[0]);
     return m;
+  }
+  // The parameter values evaluated so far decide what the next evaluation reports.
+  void persist(StateArchive& a) override {
+    std::vector<std::pair<double, double>> seen(seen_.begin(), seen_.end());
+    a(seen);
+    if (a.is_loading()) seen_ = std::map<double, double>(seen.begin(), seen.end());
   }
 
  private:
