@@ -1,6 +1,6 @@
 #pragma once
 // A component's declaration as JSON (for `lrlab plugins --format json` and `lrlab describe`).
-#include "lrlab/component.hpp"
+#include "lrlab/catalog.hpp"
 
 namespace lrlab::cli {
 Json param_json(const Param& p);

@@ -22,15 +22,18 @@ std::vector<boost::dll::shared_library>& open_libraries() {
   static auto* libs = new std::vector<boost::dll::shared_library>();
   return *libs;
 }
+
+// What ComponentInfo::library says for the components of `lib`.
+std::string library_label(const LibraryInfo& lib) {
+  return lib.path.empty() ? "(built in: " + lib.name + ")" : lib.path.string();
+}
 }  // namespace
 
 fs::path program_directory() { return fs::path(boost::dll::program_location().parent_path().string()); }
 
 void Catalog::take(Registry& r, const LibraryInfo& lib) {
-  for (auto& c : r.components()) {
-    c.library = lib.path.empty() ? "(built in: " + lib.name + ")" : lib.path.string();
-    components_.push_back(std::move(c));
-  }
+  const std::string label = library_label(lib);
+  for (auto& c : r.components()) components_.push_back(ComponentInfo{std::move(c), label});
   libraries_.push_back(lib);
 }
 
@@ -57,7 +60,7 @@ void Catalog::load_library(const fs::path& file) {
   if (!lib.has("lrlab_plugin_entry"))
     throw PluginLoadError("plugin library " + file.string() +
                           " has no entry point lrlab_plugin_entry: it is not an lrlab plugin, or it was built "
-                          "without lrlab_add_plugin() / LRLAB_PLUGIN(...)");
+                          "without lrlab_add_plugin() / LRLAB_PLUGIN_COMPONENTS(...)");
   auto entry_fn = lib.get<const lrlab_plugin_entry_t*()>("lrlab_plugin_entry");
   const lrlab_plugin_entry_t* entry = entry_fn();
   if (entry == nullptr || entry->sdk_version != LRLAB_SDK_VERSION) {
@@ -148,10 +151,8 @@ const ComponentInfo& Catalog::find(Kind kind, const std::string& name, const std
 }
 
 const LibraryInfo* Catalog::library_of(const ComponentInfo& c) const {
-  for (const auto& lib : libraries_) {
-    const std::string label = lib.path.empty() ? "(built in: " + lib.name + ")" : lib.path.string();
-    if (label == c.library) return &lib;
-  }
+  for (const auto& lib : libraries_)
+    if (library_label(lib) == c.library) return &lib;
   return nullptr;
 }
 

@@ -173,10 +173,57 @@ Json Resolver::component(Kind kind, const Json& obj, const std::string& pointer)
   return out;
 }
 
-Params factory_params(Kind kind, const Json& resolved) {
+namespace {
+
+// The value the user wrote for `p` in `declared`, under its name or an alias; null when none.
+const Json* written(const Param& p, const Json& declared) {
+  if (!declared.is_object()) return nullptr;
+  const auto value = [&declared](const std::string& key) -> const Json* {
+    const auto it = declared.find(key);
+    return it != declared.end() && !it->is_null() ? &*it : nullptr;
+  };
+  if (const Json* v = value(p.name)) return v;
+  for (const auto& a : p.aliases)
+    if (const Json* v = value(a)) return v;
+  return nullptr;
+}
+
+// The names of `params` whose value in `resolved` a default filled in.
+std::vector<std::string> defaulted(const std::vector<Param>& params, const Json& resolved, const Json* declared) {
+  std::vector<std::string> out;
+  for (const auto& p : params) {
+    const auto it = resolved.find(p.name);
+    if (it == resolved.end() || it->is_null()) continue;  // absent: not given either way
+    const bool from_default = declared ? written(p, *declared) == nullptr
+                                       : !p.default_value.is_null() && *it == p.default_value;
+    if (from_default) out.push_back(p.name);
+  }
+  return out;
+}
+
+// The object the user wrote for the nested schedule at `relative` ("schedule", "schedules/1") of
+// the component `ci`, whose own written object is `declared`; null when it cannot be found.
+const Json* declared_child(const ComponentInfo& ci, const Json* declared, const std::string& relative) {
+  if (!declared) return nullptr;
+  const auto slash = relative.find('/');
+  const std::string key = relative.substr(0, slash);
+  const Json* at = nullptr;
+  for (const auto& p : ci.params)
+    if (p.name == key) at = written(p, *declared);
+  if (!at || slash == std::string::npos) return at;
+  try {
+    return &at->at(Json::json_pointer(relative.substr(slash)));
+  } catch (const Json::exception&) {
+    return nullptr;  // not where the component's own parameter says: given-ness falls back to defaults
+  }
+}
+
+}  // namespace
+
+Params factory_params(const ComponentInfo& ci, const Json& resolved, const Json* declared) {
   Json p = resolved;
-  for (const auto& k : component_reserved_keys(kind)) p.erase(k);
-  return Params(std::move(p));
+  for (const auto& k : component_reserved_keys(ci.kind)) p.erase(k);
+  return Params(std::move(p), defaulted(ci.params, resolved, declared));
 }
 
 namespace {
@@ -194,7 +241,7 @@ class EpochUnit final : public Schedule {
 }  // namespace
 
 SchedulePtr build_schedule(const Resolver& resolver, const Json& resolved, const std::string& pointer,
-                           const ScheduleContext& ctx) {
+                           const ScheduleContext& ctx, const Json* declared) {
   const ComponentInfo& ci = resolver.info(Kind::schedule, resolved, pointer);
   // The schedule's own time: steps, or with "unit": "epoch" epochs, in which it also gets its
   // length (the budget in whole epochs) and the rest of its tree lives.
@@ -206,13 +253,14 @@ SchedulePtr build_schedule(const Resolver& resolver, const Json& resolved, const
     own.steps_per_epoch = 1;
   }
   ScheduleContext child_ctx = own;
-  child_ctx.build = [&resolver, own, pointer](const Json& spec, const std::string& relative) {
+  child_ctx.build = [&resolver, &ci, own, pointer, declared](const Json& spec, const std::string& relative) {
     const std::string at = pointer + "/" + relative;
-    return build_schedule(resolver, resolver.component(Kind::schedule, spec, at), at, own);
+    return build_schedule(resolver, resolver.component(Kind::schedule, spec, at), at, own,
+                          declared_child(ci, declared, relative));
   };
   SchedulePtr s;
   try {
-    s = ci.make_schedule(factory_params(Kind::schedule, resolved), child_ctx);
+    s = ci.make_schedule(factory_params(ci, resolved, declared), child_ctx);
   } catch (const ParamError& e) {
     throw SpecError(e.param().empty() ? pointer : pointer_join(pointer, e.param()), e.what());
   } catch (const SpecError&) {

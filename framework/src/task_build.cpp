@@ -4,11 +4,12 @@
 
 namespace lrlab {
 
-TaskPtr build_task(const Resolver& resolver, const Json& resolved, const std::string& pointer, const TaskContext& ctx) {
+TaskPtr build_task(const Resolver& resolver, const Json& resolved, const std::string& pointer, const TaskContext& ctx,
+                   const Json* declared) {
   const ComponentInfo& ci = resolver.info(Kind::task, resolved, pointer);
   TaskPtr t;
   try {
-    t = ci.make_task(factory_params(Kind::task, resolved), ctx);
+    t = ci.make_task(factory_params(ci, resolved, declared), ctx);
   } catch (const ParamError& e) {
     throw SpecError(e.param().empty() ? pointer : pointer_join(pointer, e.param()), e.what());
   } catch (const TaskError& e) {
@@ -21,11 +22,12 @@ TaskPtr build_task(const Resolver& resolver, const Json& resolved, const std::st
   return t;
 }
 
-PolicyPtr build_policy(const Resolver& resolver, const Json& resolved, const std::string& pointer, const PolicyContext& ctx) {
+PolicyPtr build_policy(const Resolver& resolver, const Json& resolved, const std::string& pointer, const PolicyContext& ctx,
+                       const Json* declared) {
   const ComponentInfo& ci = resolver.info(Kind::policy, resolved, pointer);
   PolicyPtr p;
   try {
-    p = ci.make_policy(factory_params(Kind::policy, resolved), ctx);
+    p = ci.make_policy(factory_params(ci, resolved, declared), ctx);
   } catch (const ParamError& e) {
     throw SpecError(e.param().empty() ? pointer : pointer_join(pointer, e.param()), e.what());
   } catch (const std::exception& e) {

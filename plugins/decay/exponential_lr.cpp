@@ -1,20 +1,11 @@
 // exponential_lr: torch.optim.lr_scheduler.ExponentialLR, closed form (_get_closed_form_lr):
 //   lr = lr0 * gamma ^ t
+// Written as a function of the step (schedule_fn.hpp).
 #include <cmath>
 
 #include <lrlab/sdk.hpp>
 
 namespace lrlab::decay {
-namespace {
-class ExponentialLR final : public Schedule {
- public:
-  ExponentialLR(double lr0, double gamma) : lr0_(lr0), gamma_(gamma) {}
-  double value(std::int64_t t) const override { return lr0_ * std::pow(gamma_, static_cast<double>(t)); }
-
- private:
-  double lr0_, gamma_;
-};
-}  // namespace
 
 void register_exponential_lr(Registry& r) {
   r.add_schedule(
@@ -27,8 +18,10 @@ void register_exponential_lr(Registry& r) {
                 "gives the exponential ramp of a learning-rate range test.",
        .params = {Param::real("gamma", "factor per step").required().above(0)},
        .example = Json::parse(R"({"type": "exponential_lr", "gamma": 0.995})")},
-      [](const Params& p, const ScheduleContext& ctx) -> SchedulePtr {
-        return std::make_unique<ExponentialLR>(ctx.base_lr, p.real("gamma"));
-      });
+      schedule_fn([](const Params& p, const ScheduleContext& ctx) {
+        const double lr0 = ctx.base_lr, gamma = p.real("gamma");
+        return [lr0, gamma](std::int64_t t) { return lr0 * std::pow(gamma, static_cast<double>(t)); };
+      }));
 }
+
 }  // namespace lrlab::decay

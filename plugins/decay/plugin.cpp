@@ -4,36 +4,12 @@
 #include <lrlab/sdk.hpp>
 
 namespace lrlab::decay {
-void register_constant(Registry&);
-// Keras: keras.optimizers.schedules.*
-void register_exponential_decay(Registry&);
-void register_inverse_time_decay(Registry&);
-void register_polynomial_decay(Registry&);
-void register_piecewise_constant(Registry&);
-void register_cosine_decay(Registry&);
-// PyTorch: torch.optim.lr_scheduler.*
-void register_step_lr(Registry&);
-void register_multi_step_lr(Registry&);
-void register_exponential_lr(Registry&);
-void register_linear_lr(Registry&);
-void register_constant_lr(Registry&);
-void register_polynomial_lr(Registry&);
-void register_cosine_annealing_lr(Registry&);
+LRLAB_PLUGIN_COMPONENTS(decay, "0.2.0",
+                        register_constant,
+                        // Keras: keras.optimizers.schedules.*
+                        register_exponential_decay, register_inverse_time_decay, register_polynomial_decay,
+                        register_piecewise_constant, register_cosine_decay,
+                        // PyTorch: torch.optim.lr_scheduler.*
+                        register_step_lr, register_multi_step_lr, register_exponential_lr, register_linear_lr,
+                        register_constant_lr, register_polynomial_lr, register_cosine_annealing_lr);
 }  // namespace lrlab::decay
-
-LRLAB_PLUGIN(decay, "0.2.0") {
-  using namespace lrlab::decay;
-  register_constant(registry);
-  register_exponential_decay(registry);
-  register_inverse_time_decay(registry);
-  register_polynomial_decay(registry);
-  register_piecewise_constant(registry);
-  register_cosine_decay(registry);
-  register_step_lr(registry);
-  register_multi_step_lr(registry);
-  register_exponential_lr(registry);
-  register_linear_lr(registry);
-  register_constant_lr(registry);
-  register_polynomial_lr(registry);
-  register_cosine_annealing_lr(registry);
-}

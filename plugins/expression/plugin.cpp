@@ -3,9 +3,5 @@
 #include <lrlab/sdk.hpp>
 
 namespace lrlab::expression {
-void register_expression(Registry&);
+LRLAB_PLUGIN_COMPONENTS(expression, "0.1.0", register_expression);
 }  // namespace lrlab::expression
-
-LRLAB_PLUGIN(expression, "0.1.0") {
-  lrlab::expression::register_expression(registry);
-}

@@ -58,6 +58,9 @@ class EpochRule final : public Policy {
     }
   }
 
+  // The epoch last seen: a checkpoint taken mid-epoch must not fire that epoch's rule again.
+  void persist(StateArchive& a) override { a(last_epoch_); }
+
  private:
   std::vector<Rule> rules_;
   std::int64_t last_epoch_ = -1;

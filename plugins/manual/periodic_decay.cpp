@@ -25,6 +25,8 @@ class PeriodicDecay final : public Policy {
               "step " + std::to_string(step) + " = " + std::to_string(first_at_) + " + k*" + std::to_string(every_) +
                   "; lr " + message_number(old_lr) + " -> " + message_number(old_lr * factor_) + " (x" + message_number(factor_) + ")");
   }
+  // No persist(): whether step t decays is a function of t alone, and the factor so far is the
+  // core's to keep, so a resumed trial needs nothing from this object.
 
  private:
   std::int64_t every_;

@@ -3,12 +3,5 @@
 #include <lrlab/sdk.hpp>
 
 namespace lrlab::manual {
-void register_periodic_decay(Registry&);
-void register_epoch_rule(Registry&);
+LRLAB_PLUGIN_COMPONENTS(manual, "0.1.0", register_periodic_decay, register_epoch_rule);
 }  // namespace lrlab::manual
-
-LRLAB_PLUGIN(manual, "0.1.0") {
-  using namespace lrlab::manual;
-  register_periodic_decay(registry);
-  register_epoch_rule(registry);
-}

@@ -2,12 +2,5 @@
 #include <lrlab/sdk.hpp>
 
 namespace lrlab::plateau {
-void register_reduce_on_plateau(Registry&);
-void register_statistical_plateau(Registry&);
+LRLAB_PLUGIN_COMPONENTS(plateau, "0.1.0", register_reduce_on_plateau, register_statistical_plateau);
 }  // namespace lrlab::plateau
-
-LRLAB_PLUGIN(plateau, "0.1.0") {
-  using namespace lrlab::plateau;
-  register_reduce_on_plateau(registry);
-  register_statistical_plateau(registry);
-}

@@ -12,12 +12,11 @@
 // lr is the effective rate, schedule(t) x every policy's factor, so this composes with any schedule:
 // a reduction multiplies this policy's factor by `factor`, and min_lr bounds the effective rate at the
 // moment of the reduction (a decaying schedule may take it lower afterwards).
-#include <cmath>
+#include <algorithm>
 #include <limits>
-#include <stdexcept>
+#include <string>
 
 #include <lrlab/sdk.hpp>
-
 
 namespace lrlab::plateau {
 namespace {
@@ -25,27 +24,22 @@ namespace {
 class ReduceOnPlateau final : public Policy {
  public:
   struct Config {
-    std::string monitor;
-    bool maximize;
     double factor;
     std::int64_t patience;
-    double threshold;
-    bool relative;
     std::int64_t cooldown;
     double min_lr;
     double eps;
   };
 
-  explicit ReduceOnPlateau(Config c)
-      : c_(std::move(c)),
-        best_(c_.maximize ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity()) {}
+  // `m` compares with PyTorch's threshold: Monitor::Rule::relative or absolute, delta = threshold.
+  ReduceOnPlateau(Monitor m, Config c)
+      : m_(std::move(m)),
+        c_(c),
+        best_(m_.maximize() ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity()) {}
 
   void after_eval(const EvalInfo& info, PolicyControl& ctl) override {
-    const auto value = info.metrics.get(c_.monitor);
-    if (!value)
-      throw std::runtime_error("reduce_on_plateau: the evaluation has no metric `" + c_.monitor + "` to monitor");
-    const double current = *value;
-    if (is_better(current)) {
+    const double current = m_.value(info, "reduce_on_plateau");
+    if (m_.improves(current, best_)) {
       best_ = current;
       bad_ = 0;
     } else {
@@ -62,19 +56,16 @@ class ReduceOnPlateau final : public Policy {
     }
   }
 
- private:
-  bool is_better(double a) const {
-    if (c_.maximize) return c_.relative ? a > best_ * (1.0 + c_.threshold) : a > best_ + c_.threshold;
-    return c_.relative ? a < best_ * (1.0 - c_.threshold) : a < best_ - c_.threshold;
-  }
+  void persist(StateArchive& a) override { a(best_, bad_, cooldown_counter_); }
 
+ private:
   void reduce(double current, PolicyControl& ctl) const {
     const double old_lr = ctl.lr();
     const double scaled = old_lr * c_.factor;
     const double new_lr = std::max(scaled, c_.min_lr);
-    std::string reason = c_.monitor + " " + message_number(current) + " did not improve on best " + message_number(best_) + " (" +
-                         (c_.relative ? "rel" : "abs") + " threshold " + message_number(c_.threshold) + ") for " +
-                         std::to_string(bad_) + " evaluations (patience " + std::to_string(c_.patience) + ")";
+    std::string reason = m_.metric() + " " + message_number(current) + " did not improve on best " + message_number(best_) + " (" +
+                         (m_.rule() == Monitor::Rule::relative ? "rel" : "abs") + " threshold " + message_number(m_.delta()) +
+                         ") for " + std::to_string(bad_) + " evaluations (patience " + std::to_string(c_.patience) + ")";
     if (!(old_lr - new_lr > c_.eps)) {
       // PyTorch skips a reduction smaller than eps (typically: already at min_lr) but still
       // starts the cooldown; say so, since nothing else in the database would show it.
@@ -91,6 +82,7 @@ class ReduceOnPlateau final : public Policy {
     }
   }
 
+  Monitor m_;
   Config c_;
   double best_;
   std::int64_t bad_ = 0;
@@ -98,27 +90,26 @@ class ReduceOnPlateau final : public Policy {
 };
 
 PolicyPtr make(const Params& p, const PolicyContext&) {
-  ReduceOnPlateau::Config c{.monitor = p.string("monitor"),
-                            .maximize = p.string("mode") == "max",
-                            .factor = p.real("factor"),
-                            .patience = p.integer("patience"),
-                            .threshold = p.real("threshold"),
-                            .relative = p.string("threshold_mode") == "rel",
-                            .cooldown = p.integer("cooldown"),
-                            .min_lr = p.real("min_lr"),
-                            .eps = p.real("eps")};
+  double threshold = p.real("threshold");
+  bool relative = p.string("threshold_mode") == "rel";
   if (p.has("min_delta")) {
     // Keras's min_delta is an absolute threshold: it stands for threshold + threshold_mode "abs", so
-    // it cannot be combined with either of them set to anything but their defaults.
-    if (c.threshold != 1e-4 || !c.relative)
+    // it cannot be combined with either of them.
+    if (p.given("threshold") || p.given("threshold_mode"))
       throw ParamError("min_delta",
                        "Argument `min_delta` (Keras: an absolute threshold) replaces `threshold` and `threshold_mode`: give "
                        "either min_delta or threshold/threshold_mode. Received: min_delta=" + message_number(p.real("min_delta")) +
-                           ", threshold=" + message_number(c.threshold) + ", threshold_mode=" + p.string("threshold_mode"));
-    c.threshold = p.real("min_delta");
-    c.relative = false;
+                           ", threshold=" + message_number(threshold) + ", threshold_mode=" + p.string("threshold_mode"));
+    threshold = p.real("min_delta");
+    relative = false;
   }
-  return std::make_unique<ReduceOnPlateau>(std::move(c));
+  Monitor m(p.string("monitor"), p.string("mode"), threshold, relative ? Monitor::Rule::relative : Monitor::Rule::absolute);
+  return std::make_unique<ReduceOnPlateau>(
+      std::move(m), ReduceOnPlateau::Config{.factor = p.real("factor"),
+                                            .patience = p.integer("patience"),
+                                            .cooldown = p.integer("cooldown"),
+                                            .min_lr = p.real("min_lr"),
+                                            .eps = p.real("eps")});
 }
 
 }  // namespace
@@ -137,7 +128,7 @@ void register_reduce_on_plateau(Registry& r) {
                 "moment of a reduction. PyTorch reduces after patience + 1 bad evaluations; Keras's ReduceLROnPlateau "
                 "reduces one evaluation earlier (wait >= patience): to reproduce Keras, use patience - 1. `min_delta` "
                 "(Keras) is an absolute threshold and means threshold: min_delta with threshold_mode: abs.",
-       .params = {Param::string("monitor", "the evaluation metric to watch").def("val_loss"),
+       .params = {Monitor::metric_param(),
                   Param::string("mode", "min: reduce when the metric stops decreasing; max: stops increasing")
                       .def("min")
                       .one_of({"min", "max"}),

@@ -49,6 +49,8 @@ class StatisticalPlateau final : public Policy {
     losses_.erase(losses_.begin(), losses_.begin() + static_cast<std::ptrdiff_t>(drop));
   }
 
+  void persist(StateArchive& a) override { a(losses_, budget_); }
+
  private:
   void shrink(std::size_t plain, std::size_t robust, PolicyControl& ctl) const {
     RunningGradient g;

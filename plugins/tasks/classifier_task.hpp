@@ -41,6 +41,10 @@ class ClassifierTask final : public Task {
   void initialize(std::span<double> x) override;
   double loss_and_gradient(std::int64_t step, std::span<const double> x, std::span<double> grad) override;
   Metrics evaluate(std::span<const double> x) override;
+  // No persist(): nothing here decides what comes next. The batch of a step is a function of the
+  // trial seed and the step (Minibatches' cached order is only the current epoch's, recomputed from
+  // the seed when another epoch is asked for), and the workspace and batch buffers are scratch,
+  // overwritten at every step.
 
   // The shared data this task reads (tests check that trials share one copy).
   const SplitData& data() const { return *data_; }

@@ -8,7 +8,8 @@
 // The order of epoch e is a pure function of the trial seed and e (a shuffle by
 // Rng(derive_seed(derive_seed(seed, streams::batches), e))), not of how many batches were drawn
 // before: a step's batch is the same whoever asks and however often, which makes gradients
-// checkable by finite differences and resumption exact.
+// checkable by finite differences and resumption exact. The cached order of the current epoch is
+// not state for checkpoints: a fresh object asked for the same step computes the same order.
 #include <cstdint>
 #include <numeric>
 #include <span>

@@ -49,6 +49,8 @@ class NoisyQuadratic final : public Task {
     m.set("val_loss", loss(view(x)));
     return m;
   }
+  // No persist(): the noise of step t is a function of the seed and t, and xi_ is scratch,
+  // overwritten at every step.
 
  private:
   Eigen::Map<const Eigen::VectorXd> view(std::span<const double> x) const {

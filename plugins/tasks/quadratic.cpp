@@ -39,6 +39,9 @@ class Quadratic final : public Task {
     return m;
   }
 
+  // The noise stream's position: the only thing that changes while training.
+  void persist(StateArchive& a) override { a(rng_); }
+
  private:
   std::vector<double> h_, c_, x0_;
   double noise_;

@@ -36,6 +36,7 @@ class Rosenbrock final : public Task {
     m.set("val_loss", rosenbrock(x, {}));
     return m;
   }
+  // No persist(): deterministic, without state.
 
  private:
   std::vector<double> x0_;

@@ -13,8 +13,6 @@
 
 #include <lrlab/sdk.hpp>
 
-#include "monitor.hpp"
-
 namespace lrlab::validation {
 namespace {
 
@@ -46,10 +44,13 @@ class Backtracking final : public Policy {
     ctl.scale(factor_, "backtrack", what + count + "; lr " + message_number(old_lr) + " -> " + message_number(old_lr * factor_));
   }
 
+  void persist(StateArchive& a) override { a(backtracks_, limit_noted_, best_); }
+
  private:
   struct Best {
     double value;
     std::int64_t step;
+    void persist(StateArchive& a) { a(value, step); }
   };
   Monitor m_;
   double factor_;
@@ -60,7 +61,7 @@ class Backtracking final : public Policy {
 };
 
 PolicyPtr make(const Params& p, const PolicyContext&) {
-  return std::make_unique<Backtracking>(Monitor(p.string("monitor"), p.string("mode"), p.real("min_delta")),
+  return std::make_unique<Backtracking>(Monitor::from(p),
                                         p.real("factor"), p.integer("max_backtracks"));
 }
 
@@ -76,7 +77,7 @@ void register_backtracking(Registry& r) {
                  "'Practical recommendations for gradient-based training of deep architectures'",
        .notes = "The first evaluation is the first best. An evaluation between best - min_delta and best (neither a new "
                 "best nor worse) does nothing. Restoring also restores Adam's moments and step count.",
-       .params = {monitor_param(), mode_param(),
+       .params = {Monitor::metric_param(), Monitor::mode_param(),
                   Param::real("min_delta", "improvement needed for a new best").def(0.0).at_least(0),
                   Param::real("factor", "multiplier of the rate at each backtrack").def(0.5).above(0).below(1),
                   Param::integer("max_backtracks", "backtracks allowed in one trial").def(10).at_least(0)},

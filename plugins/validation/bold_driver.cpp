@@ -9,8 +9,6 @@
 
 #include <lrlab/sdk.hpp>
 
-#include "monitor.hpp"
-
 namespace lrlab::validation {
 namespace {
 
@@ -26,13 +24,15 @@ class BoldDriver final : public Policy {
       if (m_.improves(current, previous_)) {
         ctl.scale(increase_, "increase",
                   change + " improved; lr " + message_number(old_lr) + " -> " + message_number(old_lr * increase_) + " (x" + message_number(increase_) + ")");
-      } else if (m_.worse(current, *previous_, m_.min_delta())) {
+      } else if (m_.worse(current, *previous_, m_.delta())) {
         ctl.scale(decrease_, "decrease",
                   change + " got worse; lr " + message_number(old_lr) + " -> " + message_number(old_lr * decrease_) + " (x" + message_number(decrease_) + ")");
       }
     }
     previous_ = current;
   }
+
+  void persist(StateArchive& a) override { a(previous_); }
 
  private:
   Monitor m_;
@@ -41,7 +41,7 @@ class BoldDriver final : public Policy {
 };
 
 PolicyPtr make(const Params& p, const PolicyContext&) {
-  return std::make_unique<BoldDriver>(Monitor(p.string("monitor"), p.string("mode"), p.real("min_delta")),
+  return std::make_unique<BoldDriver>(Monitor::from(p),
                                       p.real("increase"), p.real("decrease"));
 }
 
@@ -55,7 +55,7 @@ void register_bold_driver(Registry& r) {
        .source = "Battiti 1989, 'Accelerated backpropagation learning: two optimization methods'; Vogl et al. 1988",
        .notes = "Compares each evaluation with the previous one (not with the best). The first evaluation only sets the "
                 "reference. Nothing bounds the rate: a long run of improvements grows it geometrically.",
-       .params = {monitor_param(), mode_param(),
+       .params = {Monitor::metric_param(), Monitor::mode_param(),
                   Param::real("min_delta", "changes of at most this size count as neither").def(0.0).at_least(0),
                   Param::real("increase", "multiplier after an improvement").def(1.1).at_least(1),
                   Param::real("decrease", "multiplier after a worsening").def(0.5).above(0).at_most(1)},

@@ -14,8 +14,6 @@
 
 #include <lrlab/sdk.hpp>
 
-#include "monitor.hpp"
-
 namespace lrlab::validation {
 namespace {
 
@@ -51,7 +49,7 @@ class EarlyStopping final : public Policy {
     }
     if (wait_ >= c_.patience && !first) {
       std::string reason = m_.metric() + " " + message_number(current) + " has not improved on best " + message_number(best_->value) +
-                           " (epoch " + std::to_string(best_->epoch) + ") by more than min_delta " + message_number(m_.min_delta()) +
+                           " (epoch " + std::to_string(best_->epoch) + ") by more than min_delta " + message_number(m_.delta()) +
                            " for " + std::to_string(wait_) + " evaluations (patience " + std::to_string(c_.patience) + ")";
       if (c_.baseline && !m_.improves(best_->value, c_.baseline)) reason += ", nor beaten the baseline " + message_number(*c_.baseline);
       if (c_.restore_best) {
@@ -67,10 +65,13 @@ class EarlyStopping final : public Policy {
       ctl.restore_best("end of training: " + restore_text() + " (" + m_.metric() + " now " + message_number(current) + ")");
   }
 
+  void persist(StateArchive& a) override { a(best_, saved_, wait_, evaluations_); }
+
  private:
   struct Best {
     double value;
     std::int64_t step, epoch;
+    void persist(StateArchive& a) { a(value, step, epoch); }
   };
 
   std::string restore_text() const {
@@ -86,7 +87,7 @@ class EarlyStopping final : public Policy {
 };
 
 PolicyPtr make(const Params& p, const PolicyContext& ctx) {
-  Monitor m(p.string("monitor"), p.string("mode"), p.real("min_delta"));
+  Monitor m = Monitor::from(p);
   std::optional<double> baseline;
   if (p.has("baseline")) baseline = p.real("baseline");
   return std::make_unique<EarlyStopping>(
@@ -112,7 +113,7 @@ void register_early_stopping(Registry& r) {
                 "on_train_end does); the core then evaluates again, so final_val_loss is that of the best parameters. "
                 "Keras never stops at epoch 0; lrlab never stops at the first evaluation (the same with "
                 "{\"every_epochs\": 1}). start_from_epoch compares with the epoch of the evaluation.",
-       .params = {monitor_param(), mode_param(),
+       .params = {Monitor::metric_param(), Monitor::mode_param(),
                   Param::real("min_delta", "smallest change that counts as an improvement").def(0.0).at_least(0),
                   Param::integer("patience", "evaluations without improvement before stopping").def(0).at_least(0),
                   Param::real("baseline", "a value to beat: wait is not reset until the metric beats it").optional_null(),

@@ -2,14 +2,5 @@
 #include <lrlab/sdk.hpp>
 
 namespace lrlab::validation {
-void register_early_stopping(Registry&);
-void register_backtracking(Registry&);
-void register_bold_driver(Registry&);
+LRLAB_PLUGIN_COMPONENTS(validation, "0.1.0", register_early_stopping, register_backtracking, register_bold_driver);
 }  // namespace lrlab::validation
-
-LRLAB_PLUGIN(validation, "0.1.0") {
-  using namespace lrlab::validation;
-  register_early_stopping(registry);
-  register_backtracking(registry);
-  register_bold_driver(registry);
-}

@@ -1,6 +1,7 @@
 // backtracking: worse than the best -> back to the best parameters and Adam state, rate x factor.
 #include <catch2/catch.hpp>
 
+#include "policies/checkpoint.hpp"
 #include "policies/fake_control.hpp"
 #include "policies/scripted_task.hpp"
 
@@ -59,4 +60,12 @@ TEST_CASE("backtracking: the core goes back to the best parameters", "[backtrack
   CHECK(rows.events[1].kind == "backtrack");
   CHECK(rows.events[1].old_lr == 0.1);
   CHECK(rows.events[1].new_lr == 0.05);
+}
+
+TEST_CASE("backtracking: a checkpoint carries the best, the backtrack count and the limit note",
+          "[backtracking][checkpoint]") {
+  using namespace lrlab::test;
+  // Two backtracks allowed: the third worsening is noted once, the fourth silently ignored.
+  const auto calls = evaluations({1.0, 0.9, 1.1, 0.8, 0.85, 0.7, 0.75, 0.72, 0.71, 0.9});
+  CHECK(require_resumes_exactly(Json::parse(R"({"type": "backtracking", "factor": 0.5, "max_backtracks": 2})"), calls) > 0);
 }

@@ -1,6 +1,7 @@
 // bold_driver: x increase after an improvement on the previous evaluation, x decrease after a worsening.
 #include <catch2/catch.hpp>
 
+#include "policies/checkpoint.hpp"
 #include "policies/fake_control.hpp"
 
 using lrlab::Json;
@@ -33,4 +34,11 @@ TEST_CASE("bold_driver: mode max for accuracies", "[bold_driver]") {
   auto p = policy(Json::parse(R"({"type": "bold_driver", "monitor": "val_accuracy", "mode": "max"})"));
   FakeControl ctl;
   CHECK_THAT(feed(*p, ctl, {0.5, 0.6, 0.55}, "val_accuracy"), rates_are({1, 1.1, 0.55}));
+}
+
+TEST_CASE("bold_driver: a checkpoint carries the previous evaluation", "[bold_driver][checkpoint]") {
+  using namespace lrlab::test;
+  const auto calls = evaluations({1.0, 0.9, 0.95, 0.95, 0.8, 0.81, 0.7});
+  CHECK(require_resumes_exactly(Json::parse(R"({"type": "bold_driver", "increase": 1.1, "decrease": 0.5, "min_delta": 0.005})"),
+                                calls) > 0);
 }

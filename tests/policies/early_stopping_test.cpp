@@ -3,6 +3,7 @@
 //   otherwise wait >= patience (and not the first evaluation) -> stop.
 #include <catch2/catch.hpp>
 
+#include "policies/checkpoint.hpp"
 #include "policies/fake_control.hpp"
 #include "policies/scripted_task.hpp"
 
@@ -109,4 +110,18 @@ TEST_CASE("early_stopping: the core ends the trial with the best parameters' met
   const auto kept = lrlab::test::run_first_trial(plain);
   CHECK(kept.outcome.status == "stopped_early");
   CHECK(kept.outcome.final_val_loss == 0.9);  // the last parameters
+}
+
+TEST_CASE("early_stopping: a checkpoint carries best, saved best, wait and the evaluation count",
+          "[early_stopping][checkpoint]") {
+  using namespace lrlab::test;
+  // Improvements, a baseline not beaten at first, a warm-up epoch, and a stop with restore_best.
+  const auto calls = evaluations({1.0, 0.8, 0.85, 0.7, 0.6, 0.65, 0.66, 0.67, 0.68, 0.69});
+  for (const char* spec : {R"({"type": "early_stopping", "patience": 3, "restore_best": true, "start_from_epoch": 1})",
+                           R"({"type": "early_stopping", "patience": 2, "baseline": 0.75, "min_delta": 0.01})"}) {
+    CAPTURE(spec);
+    CHECK(require_resumes_exactly(Json::parse(spec), calls) > 0);
+  }
+  // restore_best at the end of the budget (total_steps 10: the last evaluation is at step 10).
+  CHECK(require_resumes_exactly(Json::parse(R"({"type": "early_stopping", "patience": 20, "restore_best": true})"), calls, 10) > 0);
 }

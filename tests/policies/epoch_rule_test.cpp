@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "policies/checkpoint.hpp"
 #include "policies/fake_control.hpp"
 #include "policies/scripted_task.hpp"
 
@@ -70,4 +71,13 @@ TEST_CASE("epoch_rule: rules are checked before the run", "[epoch_rule]") {
   CHECK_THROWS_WITH(bad(R"([{"until": 5, "multiply": 1}])"), Contains("unknown key \"until\""));
   CHECK_THROWS_WITH(bad(R"([{"until_epoch": 2.5, "multiply": 1}])"), Contains("integer until_epoch >= 1"));
   CHECK_THROWS_WITH(bad(R"({"multiply": 1})"), Contains("Received: rules={\"multiply\":1}"));
+}
+
+TEST_CASE("epoch_rule: a checkpoint inside an epoch does not fire that epoch's rule again", "[epoch_rule][checkpoint]") {
+  using namespace lrlab::test;
+  // 3 steps per epoch: a fresh policy resumed at the second step of an epoch would apply the
+  // epoch's multiply a second time; the checkpoint's last_epoch prevents it.
+  const auto spec = Json::parse(R"({"type": "epoch_rule", "rules": [{"until_epoch": 1, "multiply": 1.0},
+      {"until_epoch": 3, "multiply": 0.5}, {"set": 0.01}]})");
+  CHECK(require_resumes_exactly(spec, step_starts(15, 3), 15, 3) > 0);
 }

@@ -59,11 +59,12 @@ class FakeControl final : public PolicyControl {
   double factor_ = 1.0;
 };
 
-// A policy from its JSON, validated and completed with defaults as a spec's would be.
+// A policy from its JSON, validated and completed with defaults as a spec's would be; `spec` is
+// also what the user wrote, for Params::given().
 inline PolicyPtr policy(const Json& spec, std::int64_t total_steps = 1000, std::int64_t steps_per_epoch = 1) {
   static const Resolver resolver(static_catalog());
   const Json resolved = resolver.component(Kind::policy, spec, "/policies/0");
-  return build_policy(resolver, resolved, "/policies/0", PolicyContext{1e-3, total_steps, steps_per_epoch});
+  return build_policy(resolver, resolved, "/policies/0", PolicyContext{1e-3, total_steps, steps_per_epoch}, &spec);
 }
 
 // Feed `values` of `metric` to after_eval, one evaluation per epoch; the rate after each.

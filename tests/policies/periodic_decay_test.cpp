@@ -1,6 +1,7 @@
 // periodic_decay: "every N steps multiply by f", with the first multiplication at first_at.
 #include <catch2/catch.hpp>
 
+#include "policies/checkpoint.hpp"
 #include "policies/fake_control.hpp"
 #include "policies/scripted_task.hpp"
 
@@ -54,4 +55,12 @@ TEST_CASE("periodic_decay: in the core, first_at = every equals the staircase ex
   REQUIRE(article.events.size() == 3);
   CHECK(article.events[0].step == 0);
   CHECK(article.events[0].message == "step 0 = 0 + k*4; lr 0.01 -> 0.009 (x0.9)");
+}
+
+TEST_CASE("periodic_decay: has no state to checkpoint; a fresh policy continues the same", "[periodic_decay][checkpoint]") {
+  using namespace lrlab::test;
+  auto p = policy(Json::parse(R"({"type": "periodic_decay", "every": 3, "factor": 0.5, "first_at": 1})"));
+  CHECK(saved_state(*p).empty());
+  CHECK(require_resumes_exactly(Json::parse(R"({"type": "periodic_decay", "every": 3, "factor": 0.5, "first_at": 1})"),
+                                step_starts(12, 4)) == 0);
 }

@@ -3,6 +3,7 @@
 //   bad > patience: lr = max(lr * factor, min_lr) unless lr - that <= eps; cooldown = cooldown; bad = 0
 #include <catch2/catch.hpp>
 
+#include "policies/checkpoint.hpp"
 #include "policies/fake_control.hpp"
 #include "policies/scripted_task.hpp"
 
@@ -129,4 +130,33 @@ TEST_CASE("reduce_on_plateau: composes with a decaying schedule in the core runn
   CHECK(rows.events[1].step == 10);
   CHECK(rows.events[1].new_lr == Approx(cosine(10) * 0.25).epsilon(1e-12));
   CHECK(rows.events[2].step == 12);
+}
+
+TEST_CASE("reduce_on_plateau: a checkpoint carries best, bad count and cooldown; a fresh policy continues bit for bit",
+          "[reduce_on_plateau][checkpoint]") {
+  using namespace lrlab::test;
+  // New bests, bad runs that reduce (patience 1), a cooldown of 1 after each reduction, and a
+  // reduction blocked by min_lr: every member of the state decides something in this script.
+  const auto calls = evaluations({1.0, 0.9, 0.95, 0.92, 0.91, 0.85, 0.86, 0.87, 0.88, 0.80, 0.81, 0.82, 0.83, 0.84, 0.85});
+  for (const char* spec : {R"({"type": "reduce_on_plateau", "factor": 0.5, "patience": 1, "cooldown": 1, "min_lr": 0.1})",
+                           R"({"type": "reduce_on_plateau", "mode": "max", "patience": 0, "threshold": 0.01, "threshold_mode": "abs"})"}) {
+    CAPTURE(spec);
+    CHECK(require_resumes_exactly(Json::parse(spec), calls) > 0);
+  }
+}
+
+TEST_CASE("reduce_on_plateau: min_delta with a threshold the user wrote is refused, even at the default value",
+          "[reduce_on_plateau][given]") {
+  // Params::given(): threshold 1e-4 is its default, but written out it conflicts with min_delta.
+  CHECK_THROWS_WITH(policy(Json::parse(R"({"type": "reduce_on_plateau", "min_delta": 0.01, "threshold": 1e-4})")),
+                    Contains("/policies/0/min_delta") && Contains("replaces `threshold`"));
+  CHECK_THROWS_WITH(policy(Json::parse(R"({"type": "reduce_on_plateau", "min_delta": 0.01, "threshold_mode": "rel"})")),
+                    Contains("/policies/0/min_delta"));
+  // Rebuilt from its resolved form alone (a trial read back from the database: no declared object),
+  // a value equal to its default counts as defaulted, so an accepted spec still builds.
+  const lrlab::Resolver resolver(lrlab::test::static_catalog());
+  const Json resolved = resolver.component(lrlab::Kind::policy, Json::parse(R"({"type": "reduce_on_plateau", "min_delta": 0.01})"),
+                                           "/policies/0");
+  CHECK(resolved.contains("threshold"));
+  CHECK(build_policy(resolver, resolved, "/policies/0", lrlab::PolicyContext{}) != nullptr);
 }

@@ -13,12 +13,13 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lrlab/experiment.hpp"
 #include "lrlab/sdk.hpp"
 #include "lrlab/spec.hpp"
-#include "lrlab/trial_run.hpp"
+#include "lrlab/trial.hpp"
 #include "support/catalog.hpp"
 
 namespace lrlab::test {
@@ -43,7 +44,7 @@ class ScriptedTask final : public Task {
     m.set("x", x[0]);
     return m;
   }
-  // Which parameter values it has seen decides what it reports next: that is its state.
+  // The parameter values evaluated so far decide what the next evaluation reports.
   void persist(StateArchive& a) override {
     std::vector<std::pair<double, double>> seen(seen_.begin(), seen_.end());
     a(seen);

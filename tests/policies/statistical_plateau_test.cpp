@@ -7,6 +7,7 @@
 
 #include "../../plugins/plateau/running_gradient.hpp"
 #include "../../plugins/plateau/steps_without_decrease.hpp"
+#include "policies/checkpoint.hpp"
 #include "policies/fake_control.hpp"
 
 using lrlab::Json;
@@ -94,4 +95,15 @@ TEST_CASE("statistical_plateau: min_lr bounds the reduced rate", "[statistical_p
   CHECK(ctl.events[1].new_lr == 0.05);
   CHECK(ctl.events[2].kind == "reduce_skipped");
   CHECK(ctl.lr() == 0.05);
+}
+
+TEST_CASE("statistical_plateau: a checkpoint carries the window of losses and the check budget",
+          "[statistical_plateau][checkpoint]") {
+  using namespace lrlab::test;
+  // The losses of the test above for 56 steps: reductions after steps 39, 45 and 51 (window 10),
+  // checked every 3rd step (checks_per_window 4), so both the window and the budget decide.
+  std::vector<double> losses;
+  for (std::int64_t t = 0; t < 56; ++t) losses.push_back(loss(t));
+  const auto spec = Json::parse(R"({"type": "statistical_plateau", "window": 10, "dump_amount": 5, "checks_per_window": 4})");
+  CHECK(require_resumes_exactly(spec, train_steps(losses)) > 0);
 }

@@ -1,6 +1,12 @@
-// The core's combinators (sequential, warmup, chain) with hand-computed values, and nested.
+// The core's combinators (sequential, warmup, chain) with hand-computed values, and nested; the
+// SDK's functions behind them (combinators.hpp), as a plugin's own code uses them.
 #include <catch2/catch.hpp>
 
+#include <bit>
+#include <cmath>
+
+#include "lrlab/combinators.hpp"
+#include "lrlab/schedule_fn.hpp"
 #include "schedule_checks.hpp"
 
 using lrlab::Json;
@@ -69,4 +75,66 @@ TEST_CASE("combinators nest, and pass beta_1 through", "[combinators]") {
   lrlab::test::check_round_trip(Json::parse(R"({"type":"warmup","steps":2,"schedule":{"type":"sequential","milestones":[4],
       "schedules":[{"type":"cosine_annealing_lr","T_max":4},{"type":"one_cycle_lr","total_steps":10}]}})"),
                                 {0, 1, 2, 5, 6, 7, 20});
+}
+
+namespace {
+using lrlab::SchedulePtr;
+using lrlab::schedule_of;
+
+SchedulePtr constant(double v) { return schedule_of([v](std::int64_t) { return v; }); }
+SchedulePtr linear(double a, double b) { return schedule_of([a, b](std::int64_t t) { return a + b * static_cast<double>(t); }); }
+
+template <class... S>
+std::vector<SchedulePtr> list(S... s) {
+  std::vector<SchedulePtr> v;
+  (v.push_back(std::move(s)), ...);
+  return v;
+}
+}  // namespace
+
+TEST_CASE("SDK sequential: children restart at their milestones; bad milestones are ParamErrors", "[combinators][sdk]") {
+  const auto s = lrlab::sequential(list(constant(1.0), linear(10.0, 1.0), linear(0.0, -1.0)), {3, 5});
+  CHECK(s->value(0) == 1.0);
+  CHECK(s->value(2) == 1.0);
+  CHECK(s->value(3) == 10.0);  // second child, its step 0
+  CHECK(s->value(4) == 11.0);
+  CHECK(s->value(5) == 0.0);   // third child, its step 0
+  CHECK(s->value(9) == -4.0);
+  using Catch::Matchers::Contains;
+  CHECK_THROWS_WITH(lrlab::sequential(list(constant(1), constant(2)), {}), Contains("one entry fewer"));
+  CHECK_THROWS_WITH(lrlab::sequential(list(constant(1), constant(2), constant(3)), {4, 4}), Contains("strictly increasing"));
+  CHECK_THROWS_WITH(lrlab::sequential(list(constant(1), constant(2)), {0}), Contains("must be > 0"));
+  CHECK_THROWS_WITH(lrlab::sequential({}, {}), Contains("at least one schedule"));
+  CHECK_THROWS_AS(lrlab::sequential(list(constant(1), SchedulePtr()), {2}), lrlab::ParamError);
+}
+
+TEST_CASE("SDK warmup and chain: hand-computed values and their checks", "[combinators][sdk]") {
+  // warmup over 4 steps from 0.25 x 2.0 = 0.5 to 2.0, then the child from its step 0.
+  const auto w = lrlab::warmup(linear(2.0, -0.5), 4, 0.25);
+  CHECK(w->value(0) == 0.5);
+  CHECK(w->value(2) == 1.25);  // 2 * (0.25 + 0.75 * 2/4)
+  CHECK(w->value(4) == 2.0);
+  CHECK(w->value(6) == 1.0);
+  CHECK_THROWS_AS(lrlab::warmup(constant(1.0), 0), lrlab::ParamError);
+  CHECK_THROWS_AS(lrlab::warmup(constant(1.0), 3, 1.5), lrlab::ParamError);
+  // chain on base 0.1: 0.1 x (0.05 / 0.1) x (0.2 / 0.1) = 0.1.
+  const auto c = lrlab::chain(list(constant(0.05), constant(0.2)), 0.1);
+  CHECK(c->value(7) == Approx(0.1).epsilon(1e-15));
+  CHECK_THROWS_AS(lrlab::chain({}, 0.1), lrlab::ParamError);
+}
+
+TEST_CASE("the core's combinators are the SDK's: the same rates, bit for bit", "[combinators][sdk]") {
+  const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
+  const auto from_spec = schedule(Json::parse(R"({"type":"warmup","steps":3,"start_factor":0.1,"schedule":
+      {"type":"sequential","milestones":[5],"schedules":[{"type":"constant"},
+      {"type":"chain","schedules":[{"type":"exponential_lr","gamma":0.9},{"type":"constant","learning_rate":0.05}]}]}})"), 0.1);
+  // The same tree in C++: what a plugin would write.
+  const double lr0 = 0.1;
+  auto exponential = schedule_of([lr0](std::int64_t t) { return lr0 * std::pow(0.9, static_cast<double>(t)); });
+  auto tail = lrlab::chain(list(std::move(exponential), constant(0.05)), lr0);
+  const auto in_code = lrlab::warmup(lrlab::sequential(list(constant(lr0), std::move(tail)), {5}), 3, 0.1);
+  for (std::int64_t t = 0; t < 20; ++t) {
+    CAPTURE(t);
+    CHECK(bits(from_spec->value(t)) == bits(in_code->value(t)));
+  }
 }

@@ -24,3 +24,16 @@ TEST_CASE("examples: every task's example trains from a spec in experiments/", "
   }
   CHECK(tasks >= 6);
 }
+
+TEST_CASE("examples: every task continues bit for bit from a checkpoint loaded into a fresh task", "[examples][checkpoint]") {
+  const auto experiments = std::filesystem::path(LRLAB_SOURCE_DIR) / "experiments";
+  for (const lrlab::ComponentInfo* c : static_catalog().components()) {
+    if (c->kind != lrlab::Kind::task) continue;
+    CAPTURE(c->name, c->example.dump());
+    lrlab::SharedData shared;
+    // Across an epoch boundary of the data tasks (their steps_per_epoch is small enough here).
+    const auto spe = make_task(c->example, shared, 11, 7, experiments)->steps_per_epoch();
+    const std::int64_t split = spe > 1 ? spe - 1 : 3;
+    require_task_resumes_exactly(c->example, split, split + 4, shared, experiments);
+  }
+}

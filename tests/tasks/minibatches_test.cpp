@@ -64,3 +64,16 @@ TEST_CASE("minibatches: the order is reshuffled every epoch and is a function of
   const auto s7 = std::vector<std::size_t>(a.batch(7).begin(), a.batch(7).end());
   CHECK(std::vector<std::size_t>(b.batch(7).begin(), b.batch(7).end()) == s7);
 }
+
+TEST_CASE("minibatches: the cached order is not state: a fresh object resumes mid-epoch", "[minibatches][checkpoint]") {
+  // What a resumed trial does: a new Minibatches, asked first for a step in the middle of an epoch.
+  Minibatches running(50, 10, false, 3);
+  for (std::int64_t s = 0; s < 7; ++s) running.batch(s);  // into epoch 1, order cached
+  Minibatches fresh(50, 10, false, 3);
+  for (std::int64_t s = 7; s < 16; ++s) {
+    CAPTURE(s);
+    const auto a = running.batch(s);
+    const auto b = fresh.batch(s);
+    CHECK(std::vector<std::size_t>(a.begin(), a.end()) == std::vector<std::size_t>(b.begin(), b.end()));
+  }
+}

@@ -1,8 +1,10 @@
 #pragma once
 // Helpers for the task tests: building a task as a trial would, checking gradients by finite
 // differences, writing small data sets, and running whole experiments in this process.
+#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <span>
@@ -15,6 +17,7 @@
 #include "lrlab/experiment.hpp"
 #include "lrlab/random.hpp"
 #include "lrlab/spec.hpp"
+#include "lrlab/state.hpp"
 #include "lrlab/task_build.hpp"
 #include "lrlab/trial_run.hpp"
 #include "support/catalog.hpp"
@@ -77,6 +80,53 @@ inline double gradient_error(Task& task, std::int64_t step, std::vector<double> 
     worst = std::max(worst, std::abs(fd - grad[i]) / std::max(1.0, std::abs(grad[i])));
   }
   return worst;
+}
+
+// Checkpoints: train `spec` for `split` steps (plain gradient steps of size 0.01, the parameters
+// being the core's to keep), save the task's state (Task::persist), load it into a freshly built task
+// (which must read every byte), then take `steps - split` more steps with both at the same
+// parameters: losses, gradients and the final evaluation must agree bit for bit. Returns whether a
+// fresh task WITHOUT the state would have differed (whether the task has state that matters).
+inline bool require_task_resumes_exactly(const Json& spec, std::int64_t split, std::int64_t steps, SharedData& shared,
+                                         const std::filesystem::path& spec_dir = data_dir()) {
+  const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
+  auto original = make_task(spec, shared, 11, 7, spec_dir);
+  std::vector<double> x(original->dimension()), g(x.size()), g2(x.size());
+  original->initialize(x);
+  const auto step = [&](std::int64_t t) {
+    const double loss = original->loss_and_gradient(t, x, g);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] -= 0.01 * g[i];
+    return loss;
+  };
+  for (std::int64_t t = 0; t < split; ++t) step(t);
+  auto saving = StateArchive::saving();
+  original->persist(saving);
+
+  auto resumed = make_task(spec, shared, 11, 7, spec_dir);
+  auto loading = StateArchive::loading(saving.bytes());
+  resumed->persist(loading);
+  REQUIRE(loading.at_end());
+  auto fresh = make_task(spec, shared, 11, 7, spec_dir);
+
+  bool differs = false;
+  for (std::int64_t t = split; t < steps; ++t) {
+    CAPTURE(t);
+    const std::vector<double> at = x;
+    const double l2 = resumed->loss_and_gradient(t, at, g2);
+    std::vector<double> g3(x.size());
+    const double l3 = fresh->loss_and_gradient(t, at, g3);
+    const double l1 = step(t);
+    REQUIRE(bits(l1) == bits(l2));
+    REQUIRE(std::memcmp(g.data(), g2.data(), g.size() * sizeof(double)) == 0);
+    differs = differs || bits(l1) != bits(l3) || std::memcmp(g.data(), g3.data(), g.size() * sizeof(double)) != 0;
+  }
+  const Metrics m1 = original->evaluate(x), m2 = resumed->evaluate(x);
+  REQUIRE(m1.values.size() == m2.values.size());
+  for (std::size_t i = 0; i < m1.values.size(); ++i) {
+    CHECK(m1.values[i].first == m2.values[i].first);
+    CHECK(bits(m1.values[i].second) == bits(m2.values[i].second));
+  }
+  return differs;
 }
 
 // A small classification data set: `classes` Gaussian blobs in `features` dimensions, centres

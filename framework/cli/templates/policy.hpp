@@ -11,58 +11,60 @@ inline constexpr std::string_view policy_source = R"TPL(// @name@: after each ev
 // itself but asks the core through PolicyControl, which applies the change and logs it as an event.
 #include <memory>
 #include <optional>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 
 #include <lrlab/sdk.hpp>
 
 namespace {
 
-std::string num(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
-
 class HalveWhenWorse final : public lrlab::Policy {
  public:
-  HalveWhenWorse(std::string monitor, double factor) : monitor_(std::move(monitor)), factor_(factor) {}
+  HalveWhenWorse(lrlab::Monitor monitor, double factor) : monitor_(std::move(monitor)), factor_(factor) {}
 
   void after_eval(const lrlab::EvalInfo& info, lrlab::PolicyControl& ctl) override {
-    const std::optional<double> current = info.metrics.get(monitor_);
-    if (!current) throw std::runtime_error("@name@: the task reports no metric " + monitor_);
-    if (previous_ && *current > *previous_) {
+    // The monitor throws, naming the metrics the task has, when the one asked for is missing.
+    const double current = monitor_.value(info, "@name@");
+    if (previous_ && monitor_.worse(current, *previous_, 0.0)) {
       const double lr = ctl.lr();
       // The message says why, with the numbers: it is stored in the events table.
-      ctl.scale(factor_, "decrease", monitor_ + " " + num(*previous_) + " -> " + num(*current) + " got worse; lr " +
-                                         num(lr) + " -> " + num(lr * factor_));
+      ctl.scale(factor_, "decrease", monitor_.metric() + " " + lrlab::message_number(*previous_) + " -> " +
+                                         lrlab::message_number(current) + " got worse; lr " + lrlab::message_number(lr) +
+                                         " -> " + lrlab::message_number(lr * factor_));
     }
     previous_ = current;
   }
 
+  // The state that decides what comes next, for checkpoints: a trial paused here and resumed later
+  // (or forked) gets it back and continues bit for bit.
+  void persist(lrlab::StateArchive& a) override { a(previous_); }
+
  private:
-  std::string monitor_;
+  lrlab::Monitor monitor_;
   double factor_;
   std::optional<double> previous_;  // the metric at the previous evaluation: the policy's state
 };
 
 }  // namespace
 
-LRLAB_PLUGIN(@name@, "0.1.0") {
+void register_@name@(lrlab::Registry& registry) {
   registry.add_policy(
       {.name = "@name@",
        .summary = "multiply the rate by `factor` after an evaluation whose metric got worse",
-       .formula = "x_k > x_{k-1}: lr <- lr * factor",
+       .formula = "x_k worse than x_{k-1}: lr <- lr * factor",
        .source = "the bold driver rule (Battiti 1989), decrease only",
-       .notes = "The first evaluation only sets the reference.",
-       .params = {lrlab::Param::string("monitor", "the metric to watch").def("val_loss"),
+       .notes = "The first evaluation only sets the reference. mode auto: metrics ending in loss are minimised, "
+                "those containing acc maximised.",
+       .params = {lrlab::Monitor::metric_param(), lrlab::Monitor::mode_param(),
                   lrlab::Param::real("factor", "multiplier when the metric got worse").def(0.5).above(0).below(1)},
        .example = lrlab::Json::parse(R"({"type": "@name@", "factor": 0.5})")},
       [](const lrlab::Params& p, const lrlab::PolicyContext&) -> lrlab::PolicyPtr {
-        return std::make_unique<HalveWhenWorse>(p.string("monitor"), p.real("factor"));
+        return std::make_unique<HalveWhenWorse>(lrlab::Monitor(p.string("monitor"), p.string("mode")), p.real("factor"));
       });
 }
+
+// The plugin's entry point: its name (the library is lrlab_@name@.so), its version, and the
+// register function of each of its components (one here; add more to the list).
+LRLAB_PLUGIN_COMPONENTS(@name@, "0.1.0", register_@name@);
 )TPL";
 
 inline constexpr std::string_view policy_test = R"TPL(// Tests of @name@, with the plugin linked into this binary (@name@_plugin_objects) and a fake
@@ -118,7 +120,7 @@ void evaluate(lrlab::Policy& p, FakeControl& ctl, double val_loss, std::int64_t 
 }  // namespace
 
 TEST_CASE("@name@ scales the rate after each evaluation that got worse, and only then") {
-  auto policy = make({{"monitor", "val_loss"}, {"factor", 0.5}});
+  auto policy = make({{"monitor", "val_loss"}, {"mode", "auto"}, {"factor", 0.5}});
   FakeControl ctl;
   const std::vector<double> losses{1.0, 0.8, 0.9, 0.7, 0.75, 0.75};
   for (std::size_t k = 0; k < losses.size(); ++k) evaluate(*policy, ctl, losses[k], static_cast<std::int64_t>(k) * 10);
@@ -129,17 +131,37 @@ TEST_CASE("@name@ scales the rate after each evaluation that got worse, and only
 
 TEST_CASE("@name@ keeps its state per trial: a new policy starts without a reference") {
   FakeControl ctl;
-  auto first = make({{"monitor", "val_loss"}, {"factor", 0.5}});
+  auto first = make({{"monitor", "val_loss"}, {"mode", "auto"}, {"factor", 0.5}});
   evaluate(*first, ctl, 1.0, 0);
-  auto second = make({{"monitor", "val_loss"}, {"factor", 0.5}});
+  auto second = make({{"monitor", "val_loss"}, {"mode", "auto"}, {"factor", 0.5}});
   evaluate(*second, ctl, 2.0, 0);  // worse than the other trial's 1.0, but that is not its history
   CHECK(ctl.events.empty());
 }
 
-TEST_CASE("@name@ says which metric is missing") {
-  auto policy = make({{"monitor", "val_accuracy"}, {"factor", 0.5}});
+TEST_CASE("@name@ says which metric is missing, and which there are") {
+  auto policy = make({{"monitor", "val_accuracy"}, {"mode", "auto"}, {"factor", 0.5}});
   FakeControl ctl;
-  CHECK_THROWS_WITH(evaluate(*policy, ctl, 1.0, 0), Catch::Contains("no metric val_accuracy"));
+  CHECK_THROWS_WITH(evaluate(*policy, ctl, 1.0, 0),
+                    Catch::Contains("no metric `val_accuracy`") && Catch::Contains("(it has: val_loss)"));
+}
+
+TEST_CASE("@name@ resumes from a checkpoint as if it had never stopped") {
+  const lrlab::Json params{{"monitor", "val_loss"}, {"mode", "auto"}, {"factor", 0.5}};
+  auto running = make(params);
+  FakeControl ctl;
+  evaluate(*running, ctl, 1.0, 0);  // the reference for the next evaluation
+  auto saved = lrlab::StateArchive::saving();
+  running->persist(saved);
+
+  auto resumed = make(params);  // a new trial object, as after a restart
+  auto loading = lrlab::StateArchive::loading(saved.bytes());
+  resumed->persist(loading);
+  CHECK(loading.at_end());
+  FakeControl ctl_resumed = ctl;
+  evaluate(*running, ctl, 2.0, 10);
+  evaluate(*resumed, ctl_resumed, 2.0, 10);  // worse than 1.0: only known from the checkpoint
+  CHECK(ctl_resumed.events == ctl.events);
+  CHECK(ctl_resumed.f == 0.5);
 }
 )TPL";
 

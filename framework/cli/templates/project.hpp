@@ -36,7 +36,7 @@ inline constexpr std::string_view readme = R"TPL(# @name@: an lrlab @kind@ plugi
 
 Written by `lrlab new-plugin @kind@ @name@`:
 
-- `@name@.cpp`: the @kind@, its parameters, and the plugin's entry point (`LRLAB_PLUGIN`).
+- `@name@.cpp`: the @kind@, its parameters, and the plugin's entry point (`LRLAB_PLUGIN_COMPONENTS`).
 - `@name@_test.cpp`: its unit test (Catch2), with the plugin linked in: no loader needed.
 - `experiment.json`: a small sweep that uses it.
 - `CMakeLists.txt`: `find_package(lrlab)` and `lrlab_add_plugin(@name@ ...)`, which builds
@@ -54,8 +54,8 @@ The results are in `results/@name@.db`; for example
 `@lrlab@ query results/@name@.db "SELECT trial_id, status, final_val_loss FROM trials"`.
 `@lrlab@ describe @name@ --plugin-dir build` shows the component as users see it.
 
-Rename freely, keeping one rule: the name in `LRLAB_PLUGIN(...)`, in `lrlab_add_plugin(...)` and
-in `@name@_plugin_objects` must agree. Rebuild after every change to lrlab's SDK version (see
+Rename freely, keeping one rule: the name in `LRLAB_PLUGIN_COMPONENTS(...)`, in
+`lrlab_add_plugin(...)` and in `@name@_plugin_objects` must agree. Rebuild after every change to lrlab's SDK version (see
 docs/writing-plugins.md in lrlab's sources): lrlab refuses plugins built for another one.
 )TPL";
 

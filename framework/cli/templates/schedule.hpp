@@ -1,43 +1,23 @@
 #pragma once
-// `lrlab new-plugin schedule NAME`: the article's custom schedule class, a staircase exponential
-// decay lr(t) = initial * rate^floor(t / decay_steps), with its test and a sweep over decay_rate.
+// `lrlab new-plugin schedule NAME`: the article's custom schedule, a staircase exponential decay
+// lr(t) = initial * rate^floor(t / decay_steps) written as a function of the step (schedule_fn),
+// with its test and a sweep over decay_rate.
 #include <string_view>
 
 namespace lrlab::cli::templates {
 
 inline constexpr std::string_view schedule_source = R"TPL(// @name@: staircase exponential decay, the custom schedule of the article's first approach:
 //   lr(t) = initial_learning_rate * decay_rate ^ floor(t / decay_steps)
-// A schedule is a pure function of the step: value() is const and keeps no state, so lrlab can
-// preview it and call it for any step, in any order, from any thread.
+// A schedule is a pure function of the step, so it can be written as one: schedule_fn reads the
+// parameters once and returns lr(t), no class needed. lr(t) is called const, for any step, in any
+// order, from any thread, so it captures what it needs by value and keeps no state.
 #include <cmath>
 #include <cstdint>
-#include <memory>
 
 #include <lrlab/sdk.hpp>
 
-namespace {
-
-class StaircaseDecay final : public lrlab::Schedule {
- public:
-  StaircaseDecay(double initial, std::int64_t decay_steps, double rate)
-      : initial_(initial), decay_steps_(decay_steps), rate_(rate) {}
-
-  double value(std::int64_t t) const override {
-    // t >= 0, so integer division is the floor: the first drop is at t = decay_steps.
-    return initial_ * std::pow(rate_, static_cast<double>(t / decay_steps_));
-  }
-
- private:
-  double initial_;
-  std::int64_t decay_steps_;
-  double rate_;
-};
-
-}  // namespace
-
-// The plugin's entry point: its name (the library is lrlab_@name@.so), its version, and what it
-// registers. The core has checked every parameter against the declarations before the factory runs.
-LRLAB_PLUGIN(@name@, "0.1.0") {
+// The core has checked every parameter against the declarations before the factory runs.
+void register_@name@(lrlab::Registry& registry) {
   registry.add_schedule(
       {.name = "@name@",
        .summary = "multiply the rate by decay_rate every decay_steps steps",
@@ -49,11 +29,18 @@ LRLAB_PLUGIN(@name@, "0.1.0") {
                   lrlab::Param::integer("decay_steps", "steps per period").required().above(0),
                   lrlab::Param::real("decay_rate", "factor per period").def(0.5).above(0)},
        .example = lrlab::Json::parse(R"({"type": "@name@", "decay_steps": 100, "decay_rate": 0.5})")},
-      [](const lrlab::Params& p, const lrlab::ScheduleContext& ctx) -> lrlab::SchedulePtr {
-        return std::make_unique<StaircaseDecay>(p.real_or("initial_learning_rate", ctx.base_lr),
-                                                p.integer("decay_steps"), p.real("decay_rate"));
-      });
+      lrlab::schedule_fn([](const lrlab::Params& p, const lrlab::ScheduleContext& ctx) {
+        const double initial = p.real_or("initial_learning_rate", ctx.base_lr);
+        const std::int64_t decay_steps = p.integer("decay_steps");
+        const double rate = p.real("decay_rate");
+        // t >= 0, so integer division is the floor: the first drop is at t = decay_steps.
+        return [=](std::int64_t t) { return initial * std::pow(rate, static_cast<double>(t / decay_steps)); };
+      }));
 }
+
+// The plugin's entry point: its name (the library is lrlab_@name@.so), its version, and the
+// register function of each of its components (one here; add more to the list).
+LRLAB_PLUGIN_COMPONENTS(@name@, "0.1.0", register_@name@);
 )TPL";
 
 inline constexpr std::string_view schedule_test = R"TPL(// Tests of @name@, with the plugin linked into this binary (@name@_plugin_objects).
@@ -71,7 +58,7 @@ LRLAB_DECLARE_PLUGIN(@name@);
 namespace {
 
 // What the plugin registered, as the core would see it.
-const lrlab::ComponentInfo& component() {
+const lrlab::ComponentDecl& component() {
   static const lrlab::Registry registry = [] {
     lrlab::Registry r;
     lrlab_plugin_register_@name@(r);

@@ -56,6 +56,11 @@ class Bowl final : public lrlab::Task {
     return m;
   }
 
+  // No persist(): nothing here changes while training, so a trial resumed from a checkpoint needs
+  // nothing from this object. A task that keeps a random number generator for gradient noise, or a
+  // batch order that depends on the batches before, lists it: void persist(lrlab::StateArchive& a)
+  // override { a(noise_rng_); }
+
  private:
   std::shared_ptr<const Problem> p_;
   std::int64_t spe_;
@@ -81,7 +86,7 @@ lrlab::TaskPtr make(const lrlab::Params& p, const lrlab::TaskContext& ctx) {
 
 }  // namespace
 
-LRLAB_PLUGIN(@name@, "0.1.0") {
+void register_@name@(lrlab::Registry& registry) {
   registry.add_task({.name = "@name@",
                      .summary = "a quadratic bowl with curvatures 1..n and a random minimiser",
                      .formula = "f(x) = 1/2 sum_i (i + 1) (x_i - c_i)^2,  c_i ~ N(0, 1)",
@@ -94,6 +99,10 @@ LRLAB_PLUGIN(@name@, "0.1.0") {
                      .example = lrlab::Json::parse(R"({"type": "@name@", "dimension": 5})")},
                     make);
 }
+
+// The plugin's entry point: its name (the library is lrlab_@name@.so), its version, and the
+// register function of each of its components (one here; add more to the list).
+LRLAB_PLUGIN_COMPONENTS(@name@, "0.1.0", register_@name@);
 )TPL";
 
 inline constexpr std::string_view task_test = R"TPL(// Tests of @name@, with the plugin linked into this binary (@name@_plugin_objects).

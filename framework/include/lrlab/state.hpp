@@ -29,9 +29,7 @@ namespace lrlab {
 class StateArchive;
 
 template <class T>
-concept Persistable = requires(T& t, StateArchive& a) {
-  t.persist(a);
-};
+concept Persistable = requires(T& t, StateArchive& a) { t.persist(a); };
 
 class StateArchive {
  public:
@@ -69,19 +67,29 @@ class StateArchive {
       bytes_.append(static_cast<const char*>(p), n);
       return;
     }
-    if (bytes_.size() - at_ < n) throw std::runtime_error("checkpoint state ends early: a component loads more than it saved");
+    if (bytes_.size() - at_ < n)
+      throw std::runtime_error("checkpoint state ends early: a component loads more than it saved");
     std::memcpy(p, bytes_.data() + at_, n);
     at_ += n;
   }
-  // A count of elements. Loading, each element takes at least one byte, so a count larger than the
-  // bytes left is damage, refused before it could allocate terabytes.
-  std::uint64_t size_of(std::size_t n) {
+  // The length of a string or container. Loading, `min_bytes` is what each element takes at least:
+  // a length that the remaining bytes cannot hold is refused before anything is allocated.
+  std::uint64_t size_of(std::size_t n, std::size_t min_bytes) {
     auto s = static_cast<std::uint64_t>(n);
     raw(&s, sizeof s);
-    if (!saving_ && s > bytes_.size() - at_)
-      throw std::runtime_error("checkpoint state is damaged: a count of " + std::to_string(s) + " with " +
-                               std::to_string(bytes_.size() - at_) + " bytes left");
+    if (!saving_ && min_bytes > 0 && s > (bytes_.size() - at_) / min_bytes)
+      throw std::runtime_error("checkpoint state ends early: a component loads a list of " + std::to_string(s) +
+                               " items from the " + std::to_string(bytes_.size() - at_) + " bytes left");
     return s;
+  }
+  // What one element of T takes at least once saved (0 for types with their own persist, which
+  // may save nothing).
+  template <class T>
+  static constexpr std::size_t min_size() {
+    if constexpr (std::is_same_v<T, bool>) return 1;
+    else if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) return sizeof(T);
+    else if constexpr (Persistable<T>) return 0;
+    else return 1;  // a string, container or optional saves at least its length or flag
   }
 
   template <class T>
@@ -93,7 +101,7 @@ class StateArchive {
     } else if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
       raw(&v, sizeof v);
     } else if constexpr (std::is_same_v<T, std::string>) {
-      const auto n = size_of(v.size());
+      const auto n = size_of(v.size(), 1);
       if (!saving_) v.resize(static_cast<std::size_t>(n));
       if (n) raw(v.data(), static_cast<std::size_t>(n));
     } else if constexpr (Persistable<T>) {
@@ -105,9 +113,15 @@ class StateArchive {
 
   template <class T>
   void container(std::vector<T>& v) {
-    const auto n = size_of(v.size());
+    const auto n = size_of(v.size(), min_size<T>());
     if (!saving_) v.resize(static_cast<std::size_t>(n));
-    if constexpr ((std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) || std::is_enum_v<T>) {
+    if constexpr (std::is_same_v<T, bool>) {
+      for (std::size_t i = 0; i < v.size(); ++i) {  // vector<bool> has no bool& to hand out
+        bool b = v[i];
+        item(b);
+        v[i] = b;
+      }
+    } else if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
       if (n) raw(v.data(), static_cast<std::size_t>(n) * sizeof(T));
     } else {
       for (auto& x : v) item(x);
@@ -115,7 +129,7 @@ class StateArchive {
   }
   template <class T>
   void container(std::deque<T>& v) {
-    const auto n = size_of(v.size());
+    const auto n = size_of(v.size(), min_size<T>());
     if (!saving_) v.resize(static_cast<std::size_t>(n));
     for (auto& x : v) item(x);
   }

@@ -3,8 +3,8 @@
 //
 // It changes whenever a plugin built against the old headers could misbehave when loaded by a new
 // core: a changed virtual interface (Schedule, Policy, Task, PolicyControl), a changed layout of
-// Param, ComponentInfo or PluginEntry, or a changed meaning of an existing call. Adding a free
-// inline helper or a new component does not change it. The loader refuses any other version.
+// Param, Params, ComponentDecl or PluginEntry, or a changed meaning of an existing call. Adding a
+// free inline helper or a new component does not change it. The loader refuses any other version.
 #define LRLAB_SDK_VERSION 2
 
 // Symbols the core and the plugins share (exception types, the entry point) keep default

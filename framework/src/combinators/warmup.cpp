@@ -1,31 +1,10 @@
 // warmup: a linear ramp over `steps` from start_factor x the wrapped schedule's first value up to
 // that value, then the wrapped schedule with its step restarted at 0 (optax.warmup_cosine_decay
-// and friends: linear_schedule joined to the main schedule at the warm-up boundary).
+// and friends: linear_schedule joined to the main schedule at the warm-up boundary). The schedule
+// itself is the SDK's lrlab::warmup (combinators.hpp), which plugins use too.
 #include "lrlab/sdk.hpp"
 
 namespace lrlab {
-namespace {
-
-class Warmup final : public Schedule {
- public:
-  Warmup(SchedulePtr inner, std::int64_t steps, double start_factor)
-      : inner_(std::move(inner)), steps_(steps), start_(start_factor), peak_(inner_->value(0)) {}
-
-  double value(std::int64_t t) const override {
-    if (t >= steps_) return inner_->value(t - steps_);
-    const double frac = static_cast<double>(t) / static_cast<double>(steps_);
-    return peak_ * (start_ + (1.0 - start_) * frac);
-  }
-  std::optional<double> beta_1(std::int64_t t) const override { return inner_->beta_1(t >= steps_ ? t - steps_ : 0); }
-
- private:
-  SchedulePtr inner_;
-  std::int64_t steps_;
-  double start_;
-  double peak_;
-};
-
-}  // namespace
 
 void register_warmup(Registry& r) {
   r.add_schedule(
@@ -42,7 +21,7 @@ void register_warmup(Registry& r) {
        .example = Json::parse(R"({"type": "warmup", "steps": 100, "start_factor": 0.1,
                    "schedule": {"type": "exponential_decay", "decay_steps": 100, "decay_rate": 0.9}})")},
       [](const Params& p, const ScheduleContext& ctx) -> SchedulePtr {
-        return std::make_unique<Warmup>(ctx.build(p.raw("schedule"), "schedule"), p.integer("steps"), p.real("start_factor"));
+        return warmup(ctx.build(p.raw("schedule"), "schedule"), p.integer("steps"), p.real("start_factor"));
       });
 }
 

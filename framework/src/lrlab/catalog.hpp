@@ -16,6 +16,13 @@
 
 namespace lrlab {
 
+// A component as the catalogue records it: the plugin's declaration (the SDK's ComponentDecl: name,
+// documentation, parameters, kind, factory) and the library file it came from, which plugins never
+// see. `library` names the file, or "(built in: NAME)" for components linked into the binary.
+struct ComponentInfo : ComponentDecl {
+  std::string library;
+};
+
 struct LibraryInfo {
   std::string name;     // the plugin's own name ("decay")
   std::string version;  // the plugin's version

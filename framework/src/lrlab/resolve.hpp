@@ -53,10 +53,17 @@ class Resolver {
 
 // Build a schedule from a resolved object: wraps it for "unit": "epoch", gives combinators a way to
 // build their children, and turns a factory's ParamError into a SpecError at the right pointer.
+//
+// `declared` (optional, for every builder): the component object as the user wrote it, grid values
+// applied, before Resolver::component filled in the defaults; it is what Params::given() answers
+// from (nested schedules are matched to its children). Without it, only the resolved object is
+// known, and a value equal to its parameter's default counts as defaulted: the answer a trial
+// rebuilt from its stored config_json gets.
 SchedulePtr build_schedule(const Resolver& resolver, const Json& resolved, const std::string& pointer,
-                           const ScheduleContext& ctx);
+                           const ScheduleContext& ctx, const Json* declared = nullptr);
 
-// The params a factory sees: the resolved object without the reserved keys.
-Params factory_params(Kind kind, const Json& resolved);
+// The params a factory of `ci` sees: the resolved object without the reserved keys, and which of
+// them a default filled in (see build_schedule for `declared`).
+Params factory_params(const ComponentInfo& ci, const Json& resolved, const Json* declared = nullptr);
 
 }  // namespace lrlab

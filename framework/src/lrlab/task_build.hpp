@@ -8,8 +8,11 @@
 
 namespace lrlab {
 
-TaskPtr build_task(const Resolver& resolver, const Json& resolved, const std::string& pointer, const TaskContext& ctx);
-PolicyPtr build_policy(const Resolver& resolver, const Json& resolved, const std::string& pointer, const PolicyContext& ctx);
+// `declared`: the component object as the user wrote it, for Params::given() (see build_schedule).
+TaskPtr build_task(const Resolver& resolver, const Json& resolved, const std::string& pointer, const TaskContext& ctx,
+                   const Json* declared = nullptr);
+PolicyPtr build_policy(const Resolver& resolver, const Json& resolved, const std::string& pointer, const PolicyContext& ctx,
+                       const Json* declared = nullptr);
 
 // What planning needs to know of a task: built once, its shape read, then dropped.
 struct TaskShape {
