@@ -1,13 +1,13 @@
 #pragma once
 // Small-sample statistics for comparing configurations over repeats (lrlab summary).
 //
-// Repeat r of every configuration shares its seed (DESIGN.md, "Step and seed conventions"), so two
+// Repeat r of every configuration shares its seed (README.md, "What lrlab does"), so two
 // configurations are compared on paired samples: the paired t-test and the Wilcoxon signed-rank
 // test below take the per-repeat differences.
 #include <cstddef>
 #include <vector>
 
-namespace lrlab::stats {
+namespace lrlab::analysis::stats {
 
 double mean(const std::vector<double>& x);
 // Sample standard deviation (divisor n - 1); NaN for fewer than 2 values.
@@ -42,4 +42,4 @@ TestResult paired_t_test(const std::vector<double>& d);
 // tied ranks, computed on doubled ranks); the normal approximation with tie correction above that.
 TestResult wilcoxon_signed_rank(const std::vector<double>& d);
 
-}  // namespace lrlab::stats
+}  // namespace lrlab::analysis::stats
