@@ -89,7 +89,9 @@ Ranking rank_configurations(const sqlite::Connection& c, const ExperimentChoice&
 
   std::vector<Candidate> candidates;
   for (const auto& g : grouping.groups) {
-    Candidate k{{g.labels, grouping.name(g), {}, 0, NAN, NAN, {NAN, NAN}, std::nullopt}, {}};
+    Candidate k;
+    k.line.labels = g.labels;
+    k.line.name = grouping.name(g);
     for (const auto& t : g.trials) {
       const double v = values.at(t.trial_id);
       if (!is_finished(t.status) || !std::isfinite(v)) {

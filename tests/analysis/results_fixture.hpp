@@ -48,8 +48,8 @@ struct TrialRow {
   std::int64_t id, experiment, index, repeat;
   std::string config, grid;
   std::string status = "completed";
-  std::optional<double> best_val_loss;
-  std::string error;
+  std::optional<double> best_val_loss = std::nullopt;
+  std::string error = "";  // NULL when empty
 };
 
 inline std::string trial_row(const TrialRow& t) {

@@ -5,6 +5,7 @@
 //
 // rank_configurations() computes it; summary_table() and verdict() say it, as a table and as one
 // sentence; summarize() does all three.
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,8 +39,8 @@ struct RankedConfiguration {
   std::string name;                 // Grouping::name: "schedule.type=constant"
   std::vector<double> values;       // every usable trial's value, in trial order
   std::int64_t missing = 0;
-  double mean, sd;                  // NaN when there is no value (sd: fewer than 2)
-  stats::Interval ci95;             // NaN bounds for fewer than 2 values
+  double mean = NAN, sd = NAN;      // NaN when there is no value (sd: fewer than 2)
+  stats::Interval ci95{NAN, NAN};   // NaN bounds for fewer than 2 values
   std::optional<Comparison> vs_best;  // absent for the best, and without a repeat in common with it
 };
 
