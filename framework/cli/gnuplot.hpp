@@ -1,20 +1,13 @@
 #pragma once
-// Drawing panels of curves with gnuplot (Debian's `gnuplot-nox`): one panel under the other, the
-// same colour for the same configuration in every panel, the band over repeats shaded.
-#include <filesystem>
-#include <string>
-#include <vector>
-
-#include "curves.hpp"
+// The charts commands draw (plot, preview --plot): the analysis library's, drawn by gnuplot
+// (lrlab/analysis/gnuplot.hpp).
+#include "lrlab/analysis/gnuplot.hpp"
 
 namespace lrlab::cli {
 
-// Write the chart to `out`: SVG for *.svg, PNG for *.png (anything else is a usage error).
-// Throws with a message naming the package when gnuplot is not installed, and with gnuplot's own
-// message when it fails.
-void draw_chart(const std::vector<Panel>& panels, const std::string& title, const std::filesystem::path& out);
-
-// The same chart as SVG text, for inlining into HTML.
-std::string chart_svg(const std::vector<Panel>& panels, const std::string& title);
+using analysis::Curve;
+using analysis::draw_chart;
+using analysis::Panel;
+using analysis::wants_log_y;
 
 }  // namespace lrlab::cli

@@ -1,32 +1,18 @@
 #pragma once
-// Tables on stdout, in the three formats the commands offer:
-//   table: aligned columns for people;
-//   csv:   a header row, then rows; numbers with 17 significant digits (they read back exactly);
-//   json:  an array of objects; numbers in the shortest form that reads back exactly.
-#include <cstdint>
-#include <iosfwd>
+// What the commands print: the analysis library's tables (lrlab/analysis/table.hpp), in the form
+// --format names.
 #include <string>
-#include <variant>
-#include <vector>
+
+#include "lrlab/analysis/table.hpp"
 
 namespace lrlab::cli {
 
-using Cell = std::variant<std::monostate, std::int64_t, double, std::string>;
+using analysis::Cell;
+using analysis::Format;
+using analysis::print;
+using analysis::Table;
 
-struct Table {
-  std::vector<std::string> columns;
-  std::vector<std::vector<Cell>> rows;
-};
-
-enum class Format { table, csv, json };
-Format parse_format(const std::string& s);  // throws SpecError for an unknown one
-
-void print(std::ostream& out, const Table& t, Format f);
-
-// A csv field as RFC 4180 quotes it: in double quotes (doubled inside) when it holds , " or a line break.
-std::string csv_field(const std::string& s);
-
-// A double as 17 significant digits ("0.10000000000000001"), which reads back exactly.
-std::string exact(double v);
+// --format's value: table, csv or json. Throws SpecError for anything else.
+Format parse_format(const std::string& s);
 
 }  // namespace lrlab::cli

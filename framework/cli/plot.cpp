@@ -2,14 +2,13 @@
 //           [--by PATH,...] [--per-trial] [--log-y auto|on|off]
 //
 // One picture of a sweep: a panel per metric, one line per configuration (the mean over repeats,
-// the band from their minimum to their maximum) or per trial, drawn by gnuplot.
+// the band from their minimum to their maximum) or per trial (lrlab/analysis/curves.hpp), drawn by
+// gnuplot.
 #include <iostream>
 
-#include "analysis_db.hpp"
 #include "commands.hpp"
-#include "curves.hpp"
-#include "gnuplot.hpp"
-#include "lrlab/errors.hpp"
+#include "lrlab/analysis/curves.hpp"
+#include "lrlab/analysis/gnuplot.hpp"
 
 namespace lrlab::cli {
 namespace {
@@ -20,23 +19,10 @@ struct PlotOptions {
 };
 
 int plot(const PlotOptions& o) {
-  sqlite::Connection c = open_results_read_only(o.db);
-  const ExperimentChoice ex = choose_experiment(c, o.experiment);
-  const auto available = available_metrics(c, ex.id);
-  std::vector<std::string> metrics = split_list(o.metrics);
-  if (metrics.empty())  // the rate, then the losses there are
-    for (const auto& m : available)
-      if (m == "lr" || m == "train_loss" || m == "val_loss") metrics.push_back(m);
-  for (const auto& m : metrics)
-    if (std::find(available.begin(), available.end(), m) == available.end()) {
-      std::string known;
-      for (const auto& a : available) known += (known.empty() ? "" : ", ") + a;
-      throw SpecError("", "--metrics: experiment \"" + ex.name + "\" has no \"" + m + "\" to draw; it has: " + known);
-    }
-  const Grouping grouping = group_trials(c, ex.id, split_list(o.by));
-  std::vector<Panel> panels;
-  for (const auto& m : metrics) panels.push_back(metric_panel(c, grouping, {m, o.per_trial, 400, o.log_y}));
-  draw_chart(panels, ex.name + (o.per_trial ? " (one line per trial)" : " (mean over repeats, band: min to max)"), o.output);
+  sqlite::Connection c = analysis::open_results_read_only(o.db);
+  const analysis::ExperimentChoice ex = analysis::choose_experiment(c, o.experiment);
+  const analysis::Chart chart = analysis::experiment_chart(c, ex, {split_list(o.metrics), split_list(o.by), o.per_trial, o.log_y});
+  analysis::draw_chart(chart.panels, chart.title, o.output);
   std::cerr << "lrlab: wrote " << o.output << "\n";
   return exit_ok;
 }

@@ -1,10 +1,11 @@
 // lrlab query DB SQL [--format table|csv|json]: read-only SQL on a results database.
-// The database is opened read-only, and any statement that would write is refused before it runs.
+// The database is opened read-only, and any statement that would write is refused before it runs
+// (lrlab/analysis/query.hpp).
 #include <iostream>
 
 #include "commands.hpp"
+#include "lrlab/analysis/query.hpp"
 #include "lrlab/errors.hpp"
-#include "lrlab/sqlite.hpp"
 #include "output.hpp"
 
 namespace lrlab::cli {
@@ -17,37 +18,7 @@ int query(const QueryOptions& o) {
   const Format format = parse_format(o.format);
   if (!std::filesystem::exists(o.db)) throw StoreError("no database at " + o.db);
   sqlite::Connection c(o.db, SQLITE_OPEN_READONLY);
-  const char* rest = o.sql.c_str();
-  while (rest && *rest) {
-    sqlite3_stmt* raw = nullptr;
-    const char* tail = nullptr;
-    if (sqlite3_prepare_v2(c.handle(), rest, -1, &raw, &tail) != SQLITE_OK)
-      throw SpecError("", std::string("SQL error: ") + sqlite3_errmsg(c.handle()));
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
-    rest = tail;
-    if (!raw) continue;  // whitespace or a comment
-    if (!sqlite3_stmt_readonly(raw))
-      throw SpecError("", std::string("lrlab query is read-only; refusing a statement that would change the database: ") +
-                              sqlite3_sql(raw));
-    Table t;
-    const int n = sqlite3_column_count(raw);
-    for (int i = 0; i < n; ++i) t.columns.push_back(sqlite3_column_name(raw, i));
-    int rc;
-    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-      std::vector<Cell> row;
-      for (int i = 0; i < n; ++i) {
-        switch (sqlite3_column_type(raw, i)) {
-          case SQLITE_INTEGER: row.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(raw, i))); break;
-          case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(raw, i)); break;
-          case SQLITE_NULL: row.emplace_back(std::monostate{}); break;
-          default: row.emplace_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(raw, i)))); break;
-        }
-      }
-      t.rows.push_back(std::move(row));
-    }
-    if (rc != SQLITE_DONE) throw SpecError("", std::string("SQL error: ") + sqlite3_errmsg(c.handle()));
-    if (n > 0) print(std::cout, t, format);
-  }
+  analysis::query_read_only(c, o.sql, [&](const Table& t) { print(std::cout, t, format); });
   return exit_ok;
 }
 }  // namespace

@@ -1,28 +1,28 @@
 // lrlab summary DB [--experiment NAME] [--by PATH,...] [--metric NAME] [--format table|csv|json]
 //
-// Which configuration won, by how much, and is the difference real? (summary_table.hpp says how.)
-// The table goes to stdout; the one-line verdict too for people, on stderr for csv and json so
-// stdout stays machine-readable.
+// Which configuration won, by how much, and is the difference real? (lrlab/analysis/summary_table.hpp
+// says how.) The table goes to stdout; the one-line verdict too for people, on stderr for csv and
+// json so stdout stays machine-readable.
 #include <iostream>
 
-#include "analysis_db.hpp"
 #include "commands.hpp"
-#include "summary_table.hpp"
+#include "lrlab/analysis/summary_table.hpp"
+#include "output.hpp"
 
 namespace lrlab::cli {
 namespace {
 
 struct SummaryOptions {
   std::string db, experiment, by, format = "table";
-  SummaryRequest request;
+  analysis::SummaryRequest request;
 };
 
 int summary(const SummaryOptions& o) {
   const Format format = parse_format(o.format);
-  sqlite::Connection c = open_results_read_only(o.db);
-  SummaryRequest r = o.request;
+  sqlite::Connection c = analysis::open_results_read_only(o.db);
+  analysis::SummaryRequest r = o.request;
   r.by = split_list(o.by);
-  const Summary s = summarize(c, choose_experiment(c, o.experiment), r);
+  const analysis::Summary s = analysis::summarize(c, analysis::choose_experiment(c, o.experiment), r);
   print(std::cout, s.table, format);
   if (format == Format::table) std::cout << "\nverdict: " << s.verdict << "\n";
   else std::cerr << "verdict: " << s.verdict << "\n";

@@ -2,9 +2,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "lrlab/statistics.hpp"
+#include "lrlab/analysis/statistics.hpp"
 
-using namespace lrlab::stats;
+using namespace lrlab::analysis::stats;
 
 TEST_CASE("incomplete beta matches its closed forms", "[analysis][statistics]") {
   for (double x : {0.01, 0.2, 0.5, 0.77, 0.99}) {

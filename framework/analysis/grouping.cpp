@@ -1,13 +1,11 @@
-#include "analysis_db.hpp"
+#include "lrlab/analysis/grouping.hpp"
 
-#include <filesystem>
 #include <map>
 #include <sstream>
 
-#include "lrlab/errors.hpp"
 #include "lrlab/json.hpp"
 
-namespace lrlab::cli {
+namespace lrlab::analysis {
 namespace {
 
 // A JSON value as a label people can read in a table or a legend: strings bare, a component
@@ -46,33 +44,6 @@ Json at_path(const Json& doc, const std::string& path) {
 
 }  // namespace
 
-sqlite::Connection open_results_read_only(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) throw StoreError("no database at " + path);
-  return sqlite::Connection(path, SQLITE_OPEN_READONLY);
-}
-
-ExperimentChoice choose_experiment(const sqlite::Connection& c, const std::string& name) {
-  sqlite::Statement s(c, name.empty() ? "SELECT experiment_id, name FROM experiments ORDER BY experiment_id DESC LIMIT 1"
-                                      : "SELECT experiment_id, name FROM experiments WHERE name = ?1 "
-                                        "ORDER BY experiment_id DESC LIMIT 1");
-  if (!name.empty()) s.bind(1, name);
-  if (s.step()) return {s.int64(0), s.text(1)};
-  std::string known;
-  sqlite::Statement all(c, "SELECT DISTINCT name FROM experiments ORDER BY name");
-  while (all.step()) known += (known.empty() ? "" : ", ") + all.text(0);
-  if (name.empty()) throw SpecError("", c.path() + " holds no experiment yet");
-  throw SpecError("", "no experiment named \"" + name + "\" in " + c.path() +
-                          (known.empty() ? std::string(" (it holds none)") : "; it holds: " + known));
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string p; std::getline(in, p, ',');)
-    if (!p.empty()) out.push_back(p);
-  return out;
-}
-
 std::string Grouping::name(const TrialGroup& g) const {
   std::string s;
   for (std::size_t k = 0; k < g.labels.size(); ++k) s += (k ? ", " : "") + label_columns[k] + "=" + g.labels[k];
@@ -109,4 +80,4 @@ Grouping group_trials(const sqlite::Connection& c, std::int64_t experiment, cons
   return out;
 }
 
-}  // namespace lrlab::cli
+}  // namespace lrlab::analysis

@@ -1,4 +1,4 @@
-#include "curves.hpp"
+#include "lrlab/analysis/curves.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,10 +7,8 @@
 
 #include "lrlab/errors.hpp"
 
-namespace lrlab::cli {
+namespace lrlab::analysis {
 namespace {
-
-using Series = std::vector<std::pair<double, double>>;  // (step, value), by step
 
 Series load_series(const sqlite::Connection& c, std::int64_t trial, const std::string& metric) {
   const bool from_steps = metric == "lr" || metric == "train_loss";
@@ -24,7 +22,8 @@ Series load_series(const sqlite::Connection& c, std::int64_t trial, const std::s
   return out;
 }
 
-// Mean, minimum and maximum over the trials at each step any of them recorded.
+}  // namespace
+
 Curve aggregate(const std::string& label, const std::vector<Series>& trials) {
   struct Acc {
     double sum = 0, lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity();
@@ -49,8 +48,6 @@ Curve aggregate(const std::string& label, const std::vector<Series>& trials) {
   return c;
 }
 
-// At most `max_points` points: consecutive bins of equal count, each drawn at its mean x with the
-// mean of its means and the widest band.
 Curve thin(Curve c, std::size_t max_points) {
   const std::size_t n = c.x.size();
   if (n <= max_points || max_points == 0) return c;
@@ -71,8 +68,6 @@ Curve thin(Curve c, std::size_t max_points) {
   }
   return out;
 }
-
-}  // namespace
 
 Panel metric_panel(const sqlite::Connection& c, const Grouping& grouping, const CurveRequest& r) {
   if (r.log_y != "auto" && r.log_y != "on" && r.log_y != "off")
@@ -100,17 +95,6 @@ Panel metric_panel(const sqlite::Connection& c, const Grouping& grouping, const 
   return p;
 }
 
-bool wants_log_y(const Panel& p) {
-  double lo = std::numeric_limits<double>::infinity(), hi = 0;
-  for (const auto& c : p.curves)
-    for (std::size_t i = 0; i < c.x.size(); ++i) {
-      if (!(c.low[i] > 0)) return false;
-      lo = std::min(lo, c.low[i]);
-      hi = std::max(hi, c.high[i]);
-    }
-  return hi > 0 && hi / lo > 30;
-}
-
 std::vector<std::string> available_metrics(const sqlite::Connection& c, std::int64_t experiment) {
   std::vector<std::string> out{"lr"};
   sqlite::Statement loss(c, "SELECT 1 FROM steps s JOIN trials t USING(trial_id) WHERE t.experiment_id = ?1 "
@@ -124,4 +108,22 @@ std::vector<std::string> available_metrics(const sqlite::Connection& c, std::int
   return out;
 }
 
-}  // namespace lrlab::cli
+Chart experiment_chart(const sqlite::Connection& c, const ExperimentChoice& ex, const PlotRequest& r) {
+  const auto available = available_metrics(c, ex.id);
+  std::vector<std::string> metrics = r.metrics;
+  if (metrics.empty())  // the rate, then the losses there are
+    for (const auto& m : available)
+      if (m == "lr" || m == "train_loss" || m == "val_loss") metrics.push_back(m);
+  for (const auto& m : metrics)
+    if (std::find(available.begin(), available.end(), m) == available.end()) {
+      std::string known;
+      for (const auto& a : available) known += (known.empty() ? "" : ", ") + a;
+      throw SpecError("", "--metrics: experiment \"" + ex.name + "\" has no \"" + m + "\" to draw; it has: " + known);
+    }
+  const Grouping grouping = group_trials(c, ex.id, r.by);
+  Chart chart{ex.name + (r.per_trial ? " (one line per trial)" : " (mean over repeats, band: min to max)"), {}};
+  for (const auto& m : metrics) chart.panels.push_back(metric_panel(c, grouping, {m, r.per_trial, 400, r.log_y}));
+  return chart;
+}
+
+}  // namespace lrlab::analysis

@@ -1,4 +1,4 @@
-#include "gnuplot.hpp"
+#include "lrlab/analysis/gnuplot.hpp"
 
 #include <spawn.h>
 #include <sys/wait.h>
@@ -13,12 +13,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "lrlab/analysis/table.hpp"
 #include "lrlab/errors.hpp"
-#include "output.hpp"
 
 extern char** environ;
 
-namespace lrlab::cli {
+namespace lrlab::analysis {
 namespace fs = std::filesystem;
 namespace {
 
@@ -170,4 +170,4 @@ std::string chart_svg(const std::vector<Panel>& panels, const std::string& title
   return s.str();
 }
 
-}  // namespace lrlab::cli
+}  // namespace lrlab::analysis

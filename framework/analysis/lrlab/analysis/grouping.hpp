@@ -1,27 +1,13 @@
 #pragma once
-// What the read-only analysis commands (summary, export, plot, report) share: opening a results
-// database read-only, choosing one of its experiments, and grouping its trials into configurations.
+// An experiment's trials grouped into configurations: what the summary ranks and the plots draw
+// one line for.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "lrlab/sqlite.hpp"
 
-namespace lrlab::cli {
-
-// Open `path` read-only; a missing file is a StoreError (never created, as a writer would).
-sqlite::Connection open_results_read_only(const std::string& path);
-
-struct ExperimentChoice {
-  std::int64_t id;
-  std::string name;
-};
-// The latest experiment called `name`, or the latest experiment of all when `name` is empty.
-// Throws SpecError naming the experiments there are when there is no match.
-ExperimentChoice choose_experiment(const sqlite::Connection& c, const std::string& name);
-
-// "a,b,,c" -> {"a", "b", "c"}: the comma-separated lists of --by and --metrics.
-std::vector<std::string> split_list(const std::string& text);
+namespace lrlab::analysis {
 
 struct GroupedTrial {
   std::int64_t trial_id;
@@ -29,7 +15,7 @@ struct GroupedTrial {
   std::string status;
 };
 
-// One configuration: the trials that differ only in their repeat (or share the --by values).
+// One configuration: the trials that differ only in their repeat (or share the `by` values).
 struct TrialGroup {
   std::vector<std::string> labels;  // one per Grouping::label_columns
   std::vector<GroupedTrial> trials;
@@ -45,6 +31,10 @@ struct Grouping {
 // Group an experiment's trials by configuration: by the resolved config (everything but the
 // repeat), labelled with the grid values; or, with `by` paths, by the values at those dotted paths
 // of the config ("schedule.type", "policies.0.factor"). An experiment without a grid is one group.
+//
+// Labels are for people: a string bare, a component {"type": "warmup", "steps": 46} as
+// warmup(steps=46), a list as [a, b], an object without a type as {k=v}, a number as JSON writes
+// it, and a path the config lacks as null.
 Grouping group_trials(const sqlite::Connection& c, std::int64_t experiment, const std::vector<std::string>& by);
 
-}  // namespace lrlab::cli
+}  // namespace lrlab::analysis

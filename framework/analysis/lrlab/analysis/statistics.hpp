@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace lrlab::stats {
+namespace lrlab::analysis::stats {
 
 double mean(const std::vector<double>& x);
 // Sample standard deviation (divisor n - 1); NaN for fewer than 2 values.
@@ -42,4 +42,4 @@ TestResult paired_t_test(const std::vector<double>& d);
 // tied ranks, computed on doubled ranks); the normal approximation with tie correction above that.
 TestResult wilcoxon_signed_rank(const std::vector<double>& d);
 
-}  // namespace lrlab::stats
+}  // namespace lrlab::analysis::stats

@@ -1,11 +1,11 @@
-#include "lrlab/statistics.hpp"
+#include "lrlab/analysis/statistics.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
 
-namespace lrlab::stats {
+namespace lrlab::analysis::stats {
 namespace {
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
@@ -181,4 +181,4 @@ TestResult wilcoxon_signed_rank(const std::vector<double>& d) {
   return r;
 }
 
-}  // namespace lrlab::stats
+}  // namespace lrlab::analysis::stats

@@ -1,0 +1,25 @@
+#pragma once
+// What a chart shows, before anything draws it: panels one under the other, each with lines that
+// carry a band (the spread over repeats; as wide as the line itself for a single trial).
+#include <string>
+#include <vector>
+
+namespace lrlab::analysis {
+
+struct Curve {
+  std::string label;
+  std::vector<double> x, mean, low, high;  // low/high: the band over repeats (equal to mean for one trial)
+};
+
+struct Panel {
+  std::string title, y_label;
+  std::string x_label = "step";
+  bool log_y = false;
+  std::vector<Curve> curves;
+};
+
+// Whether the panel's values are all positive and span more than a factor of 30 (rates of
+// decaying schedules, losses): then a log axis shows them better.
+bool wants_log_y(const Panel& p);
+
+}  // namespace lrlab::analysis

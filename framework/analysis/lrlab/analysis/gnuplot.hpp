@@ -1,0 +1,21 @@
+#pragma once
+// Drawing charts with gnuplot (Debian's `gnuplot-nox`): one panel under the other, the same colour
+// for the same configuration in every panel, the band over repeats shaded. gnuplot is the one from
+// LRLAB_GNUPLOT, else the first on PATH.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "lrlab/analysis/chart.hpp"
+
+namespace lrlab::analysis {
+
+// Write the chart to `out`: SVG for *.svg, PNG for *.png (anything else is a usage error). `out`
+// appears whole or not at all. Throws with a message naming the package when gnuplot is not
+// installed, and with gnuplot's own message when it fails.
+void draw_chart(const std::vector<Panel>& panels, const std::string& title, const std::filesystem::path& out);
+
+// The same chart as SVG text, for inlining into HTML.
+std::string chart_svg(const std::vector<Panel>& panels, const std::string& title);
+
+}  // namespace lrlab::analysis
