@@ -60,7 +60,7 @@ int preview(const PreviewOptions& o) {
   const ScheduleContext ctx = schedule_context(o.base_lr, o.steps, o.steps_per_epoch);
   SchedulePtr s;
   try {
-    s = build_schedule(resolver, resolver.component(Kind::schedule, spec, ""), "", ctx);
+    s = build_schedule(resolver, resolver.component(Kind::schedule, spec, ""), "", ctx, &spec);
   } catch (const SpecError& e) {
     throw SpecError("", "--schedule " + std::string(e.what()));
   }

@@ -256,9 +256,10 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
       point->steps_per_epoch = shape.steps_per_epoch;
       point->total_steps = total;
       // Build what each trial will build, so that every factory has checked its parameters.
-      build_schedule(resolver, point->schedule, "/schedule", schedule_context(*point));
+      // With the objects as written, so that a factory can tell a given value from a default.
+      build_schedule(resolver, point->schedule, "/schedule", schedule_context(*point), &doc["schedule"]);
       for (std::size_t i = 0; i < point->policies.size(); ++i)
-        build_policy(resolver, point->policies[i], pointer_join("/policies", i), policy_context(*point));
+        build_policy(resolver, point->policies[i], pointer_join("/policies", i), policy_context(*point), &doc["policies"][i]);
 
       point->eval_every = config["evaluate"].contains("every_steps")
                               ? config["evaluate"]["every_steps"].get<std::int64_t>()
