@@ -41,6 +41,11 @@ void print_summary(const RunSummary& s) {
                resumed.c_str(),
                r.interrupted ? (", interrupted: " + std::to_string(r.interrupted) + " left for a rerun").c_str() : "",
                s.db_path.string().c_str());
+  if (!r.write_failure.empty())
+    std::fprintf(stderr,
+                 "lrlab: error: could not write %s: %s. The sweep stopped at the first failure: the trials it had "
+                 "stored are kept, %lld were not run; rerun the same command once there is room, and it resumes\n",
+                 s.db_path.string().c_str(), r.write_failure.c_str(), static_cast<long long>(r.interrupted));
   for (const auto& [index, error] : r.failures)
     std::fprintf(stderr, "lrlab: trial %lld failed: %s\n", static_cast<long long>(index), error.c_str());
 }
@@ -57,6 +62,9 @@ void add_run(CLI::App& app, Action& action) {
       ->check(CLI::NonNegativeNumber);
   add_plugin_dir_option(*cmd, o->plugin_dirs);
   cmd->add_flag("--fresh", o->fresh, "start a new experiment instead of resuming");
+  cmd->add_flag("--isolate", o->isolate,
+                "run each trial in a worker process: a trial that crashes (a segfault in a plugin) fails alone");
+  cmd->add_flag("--worker", o->worker, "internal: a worker process of --isolate")->group("");
   cmd->add_flag("--quiet,-q", *quiet, "no progress line");
   cmd->callback([&action, o, quiet] {
     o->command_line = invocation();

@@ -3,7 +3,14 @@
 #include <algorithm>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <iterator>
 #include <fstream>
 #include <sstream>
 
@@ -22,6 +29,50 @@ std::vector<boost::dll::shared_library>& open_libraries() {
   static auto* libs = new std::vector<boost::dll::shared_library>();
   return *libs;
 }
+
+// Native code from a file anyone may replace runs with the user's rights: say so, as a loader of
+// plugins should (the file is still loaded: refusing would break shared setups that mean it).
+void warn_if_writable_by_others(const fs::path& p, const char* what) {
+  struct stat st {};
+  if (stat(p.c_str(), &st) == 0 && (st.st_mode & S_IWOTH) && !(S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX)))
+    std::fprintf(stderr, "lrlab: warning: %s %s is writable by every user: anyone could replace the code lrlab loads\n", what,
+                 p.c_str());
+}
+
+// While a library loads and registers, a crash in its code (a static constructor, the entry
+// point) names the library before the process dies with that signal.
+class CrashNamesLibrary {
+ public:
+  explicit CrashNamesLibrary(const fs::path& file) {
+    const std::string text = "lrlab: crashed while loading plugin library " + file.string() + "\n";
+    std::snprintf(message_, sizeof message_, "%s", text.c_str());
+    current_ = this;
+    struct sigaction sa {};
+    sa.sa_handler = &CrashNamesLibrary::on_crash;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;  // the default action after this handler: the process still dies of it
+    for (std::size_t i = 0; i < std::size(signals_); ++i) sigaction(signals_[i], &sa, &previous_[i]);
+  }
+  ~CrashNamesLibrary() {
+    for (std::size_t i = 0; i < std::size(signals_); ++i) sigaction(signals_[i], &previous_[i], nullptr);
+    current_ = nullptr;
+  }
+  CrashNamesLibrary(const CrashNamesLibrary&) = delete;
+  CrashNamesLibrary& operator=(const CrashNamesLibrary&) = delete;
+
+ private:
+  static void on_crash(int sig) {
+    if (current_) {
+      const ssize_t n = write(STDERR_FILENO, current_->message_, std::strlen(current_->message_));
+      (void)n;
+    }
+    raise(sig);  // SA_RESETHAND restored the default action
+  }
+  static constexpr int signals_[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+  static inline CrashNamesLibrary* current_ = nullptr;
+  struct sigaction previous_[std::size(signals_)] {};
+  char message_[4096] = {};
+};
 
 // What ComponentInfo::library says for the components of `lib`.
 std::string library_label(const LibraryInfo& lib) {
@@ -48,6 +99,8 @@ void Catalog::load_library(const fs::path& file) {
   const fs::path canonical = fs::weakly_canonical(file, ec);
   if (std::find(loaded_files_.begin(), loaded_files_.end(), canonical) != loaded_files_.end()) return;
   if (!fs::exists(file)) throw PluginLoadError("plugin library " + file.string() + " does not exist");
+  warn_if_writable_by_others(file, "plugin library");
+  const CrashNamesLibrary guard(file);
 
   boost::dll::shared_library lib;
   try {
@@ -75,6 +128,10 @@ void Catalog::load_library(const fs::path& file) {
     entry->register_components(r);
   } catch (const std::exception& e) {
     throw PluginLoadError("plugin library " + file.string() + " failed while registering its components: " + e.what());
+  } catch (...) {
+    // `throw 42`: not a std::exception, but still the plugin's error, not a reason to abort.
+    throw PluginLoadError("plugin library " + file.string() +
+                          " failed while registering its components: it threw something that is not a std::exception");
   }
   std::ifstream in(file, std::ios::binary);
   std::ostringstream bytes;
@@ -88,6 +145,7 @@ void Catalog::load_directory(const fs::path& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
     throw PluginLoadError("plugin folder " + dir.string() + " does not exist or is not a folder");
+  warn_if_writable_by_others(dir, "plugin folder");
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir)) {
     const std::string fname = e.path().filename().string();
@@ -112,8 +170,15 @@ Catalog Catalog::standard(const std::vector<fs::path>& extra_dirs) {
   if (const char* env = std::getenv("LRLAB_PLUGIN_PATH")) {
     std::stringstream ss(env);
     std::string d;
-    while (std::getline(ss, d, ':'))
-      if (!d.empty()) c.load_directory(d);
+    while (std::getline(ss, d, ':')) {
+      if (d.empty()) continue;
+      if (fs::path(d).is_relative())
+        std::fprintf(stderr,
+                     "lrlab: warning: LRLAB_PLUGIN_PATH entry \"%s\" is relative: which plugins load depends on the "
+                     "folder lrlab is started from\n",
+                     d.c_str());
+      c.load_directory(d);
+    }
   }
   return c;
 }

@@ -94,14 +94,6 @@ int affinity_cores() {
   return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
 }
 
-// What rank 0 sends a worker to start one trial.
-struct Assignment {
-  std::int64_t index = 0;  // in the plan
-  std::int64_t trial_id = 0;
-  std::optional<Checkpoint> from;
-  void persist(StateArchive& a) { a(index, trial_id, from); }
-};
-
 // A message whose content does not matter (or is unexpected): received and dropped.
 void drop(bmpi::communicator& world, const bmpi::status& st) {
   const int n = st.count<char>().value_or(0);
@@ -267,9 +259,7 @@ bool MpiTransport::start(const Work& work) {
       m.local.set_capacity(w.capacity);
       if (!m.local.start(work)) continue;
     } else {
-      Assignment a{work.trial->index, work.trial_id, {}};
-      if (work.from) a.from = *work.from;
-      const std::string bytes = StateArchive::save(a);
+      const std::string bytes = StateArchive::save(RemoteWork::of(work));
       m.world.send(static_cast<int>(r), tag_assign, bytes.data(), static_cast<int>(bytes.size()));
     }
     w.in_flight.emplace(work.trial_id, true);
@@ -343,7 +333,7 @@ int run_worker(Session& session, const Experiment& ex, const TrialEnv& env_in, i
         std::string buf(static_cast<std::size_t>(n), '\0');
         world.recv(0, tag_assign, buf.data(), n);
         StateArchive in = StateArchive::loading(std::move(buf));
-        Assignment a;
+        RemoteWork a;
         in(a);
         Work w{&ex.trials.at(static_cast<std::size_t>(a.index)), a.trial_id, nullptr};
         if (a.from) from.push_back(w.from = std::make_shared<const Checkpoint>(std::move(*a.from)));

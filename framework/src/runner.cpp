@@ -13,6 +13,7 @@
 #include "lrlab/exit_codes.hpp"
 #include "lrlab/experiment.hpp"
 #include "lrlab/mpi_transport.hpp"
+#include "lrlab/process_transport.hpp"
 #include "lrlab/sha256.hpp"
 #include "lrlab/store.hpp"
 #include "lrlab/thread_transport.hpp"
@@ -158,10 +159,27 @@ int finish(const RunRequest& r, const Experiment& ex, Opened& d, const SweepRepo
   s.report = rep;
   // Across ranks a sweep can also be cut short by another rank's signal or a lost rank.
   const bool interrupted = (r.stop && r.stop->load()) || (ranks > 1 && rep.interrupted > 0);
-  s.exit_code = interrupted ? exit_interrupted : rep.failed > 0 ? exit_trial_failed : exit_ok;
+  s.exit_code = !rep.write_failure.empty() ? exit_write_failed
+                : interrupted                  ? exit_interrupted
+                : rep.failed > 0               ? exit_trial_failed
+                                               : exit_ok;
   if (report) report(s);
-  d.store->end_run(s.exit_code, s.ran, rep.failed);
+  try {
+    d.store->end_run(s.exit_code, s.ran, rep.failed);
+  } catch (const StoreError&) {
+    if (rep.write_failure.empty()) throw;  // the database that just failed may still be full
+  }
   return s.exit_code;
+}
+
+// The argv of a worker process of `r` (--isolate): this lrlab, the same spec and plugin folders.
+std::vector<std::string> worker_command(const RunRequest& r) {
+  std::vector<std::string> argv{fs::read_symlink("/proc/self/exe").string(), "run", r.spec.string(), "--worker", "--quiet"};
+  for (const auto& d : r.plugin_dirs) {
+    argv.push_back("--plugin-dir");
+    argv.push_back(d.string());
+  }
+  return argv;
 }
 
 int run_local(const RunRequest& r, const std::function<void(const RunSummary&)>& report) {
@@ -169,9 +187,22 @@ int run_local(const RunRequest& r, const std::function<void(const RunSummary&)>&
   Opened d;
   open_store(r, p.ex, d);
   d.store->begin_run(d.experiment_id, RunInfo{d.resumed, threads_of(r), 1, r.command_line, used_libraries(*p.catalog, p.ex)});
-  ThreadTransport transport(p.env(0), resolved_jobs(r.jobs));
-  const SweepReport rep = run_sweep(transport, *d.store, d.todo, static_cast<std::int64_t>(p.ex.trials.size()), sweep_options(r));
+  std::unique_ptr<Transport> transport;
+  if (r.isolate)
+    transport = std::make_unique<ProcessTransport>(worker_command(r), resolved_jobs(r.jobs));
+  else
+    transport = std::make_unique<ThreadTransport>(p.env(0), resolved_jobs(r.jobs));
+  const SweepReport rep =
+      run_sweep(*transport, *d.store, d.todo, static_cast<std::int64_t>(p.ex.trials.size()), sweep_options(r));
   return finish(r, p.ex, d, rep, 1, report);
+}
+
+// A worker process of an --isolate run: plans the same experiment, then runs what it is given.
+int run_worker_process(const RunRequest& r) {
+  Planned p(r);
+  TrialEnv env = p.env(0);
+  env.stop = r.stop;
+  return run_process_worker(p.ex, env);
 }
 
 #ifdef LRLAB_WITH_MPI
@@ -253,7 +284,9 @@ int run_mpi(const RunRequest& r, const std::function<void(const RunSummary&)>& r
 }  // namespace
 
 int run_experiment(const RunRequest& r, const std::function<void(const RunSummary&)>& report) {
+  if (r.worker) return run_worker_process(r);
   if (mpi::launched()) {
+    if (r.isolate) throw SpecError("", "--isolate runs trials in worker processes of one machine: not under mpirun");
 #ifdef LRLAB_WITH_MPI
     return run_mpi(r, report);
 #else

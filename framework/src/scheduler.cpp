@@ -50,6 +50,10 @@ SweepReport run_sweep(Transport& transport, Store& store, const std::vector<Work
   for (;;) {
     if (!stopping) {
       std::string why = transport.stop_request();
+      if (writer.failed()) {
+        report.write_failure = writer.failure();
+        why = "the database cannot be written (" + report.write_failure + ")";
+      }
       if (!why.empty() || (options.stop && options.stop->load())) {
         stopping = true;
         report.stopped_by = why;
@@ -71,6 +75,7 @@ SweepReport run_sweep(Transport& transport, Store& store, const std::vector<Work
     if (!got) transport.wait(std::chrono::milliseconds(1));
   }
   writer.finish();
+  if (writer.failed() && report.write_failure.empty()) report.write_failure = writer.failure();  // in the last commit
   progress.finish();
   std::sort(report.failures.begin(), report.failures.end());
   report.seconds = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -21,8 +21,9 @@ void Writer::push(TrialChunk&& c) { queue_.push(std::optional<TrialChunk>(std::m
 void Writer::finish() {
   queue_.push(std::nullopt);
   thread_.join();
-  if (error_) std::rethrow_exception(error_);
 }
+
+std::string Writer::failure() const { return failed_.load() ? failure_ : std::string(); }
 
 void Writer::loop() {
   std::vector<TrialChunk> batch;
@@ -38,9 +39,10 @@ void Writer::loop() {
     } while (batch.size() < 1024 && queue_.try_pop(item));
     if (batch.empty()) continue;
     try {
-      if (!error_) store_.write(batch);
-    } catch (...) {
-      error_ = std::current_exception();
+      if (!failed_.load()) store_.write(batch);
+    } catch (const std::exception& e) {
+      failure_ = e.what();
+      failed_.store(true);
     }
     for (const auto& c : batch)
       if (c.outcome) progress_.trial_done(c.outcome->status);

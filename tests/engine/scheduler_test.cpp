@@ -103,7 +103,7 @@ TEST_CASE("scheduler: fills free slots only, counts each outcome once, writes ev
         "completed,failed,diverged,stopped_early,completed,failed,diverged");
 }
 
-TEST_CASE("scheduler: a stop request from the transport stops handing out work; the rest stays pending", "[engine][scheduler]") {
+TEST_CASE("scheduler: a stop request from the transport stops handing out work, the rest stays pending", "[engine][scheduler]") {
   Sweep s;
   ScriptedTransport t;
   t.stop_after = 2;

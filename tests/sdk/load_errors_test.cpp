@@ -100,3 +100,36 @@ TEST_CASE("two libraries with the same component name: both files named, \"libra
   CHECK(r.rc == 2);
   CHECK_THAT(r.err, Contains("/schedule/type: no schedule named constant in library cyclical"));
 }
+
+TEST_CASE("registration that throws something other than a std::exception: exit 2, the file named, no abort", "[sdk][load]") {
+  const auto r = run_with("throws_int", R"({"type": "constant"})");
+  INFO(r.err);
+  CHECK(r.rc == 2);  // today's main aborted (exit 134)
+  CHECK_THAT(r.err, Contains(library("throws_int") + " failed while registering its components") &&
+                        Contains("not a std::exception"));
+}
+
+TEST_CASE("a library that crashes while loading: the crash names it", "[sdk][load]") {
+  const auto r = run_with("crashes", R"({"type": "constant"})");
+  INFO(r.err);
+  CHECK(r.rc != 0);
+  CHECK_THAT(r.err, Contains("crashed while loading plugin library " + library("crashes")));
+}
+
+TEST_CASE("plugin folders and files anyone may write, and relative LRLAB_PLUGIN_PATH entries, are warned about",
+          "[sdk][load]") {
+  const fs::path dir = temp_dir("load-writable");
+  write_file(dir / "spec.json", spec(R"({"type": "constant"})"));
+  const fs::path open_dir = dir / "anyone";
+  fs::create_directories(open_dir);
+  fs::copy_file(broken / "duplicate" / "lrlab_duplicate.so", open_dir / "lrlab_duplicate.so");
+  fs::permissions(open_dir, fs::perms::others_write, fs::perm_options::add);
+  fs::permissions(open_dir / "lrlab_duplicate.so", fs::perms::others_write, fs::perm_options::add);
+  auto r = run_lrlab({"validate", "spec.json", "--plugin-dir", open_dir.string()}, dir);
+  INFO(r.err);
+  CHECK_THAT(r.err, Contains("warning: plugin folder " + open_dir.string() + " is writable by every user"));
+  CHECK_THAT(r.err, Contains("warning: plugin library " + (open_dir / "lrlab_duplicate.so").string() + " is writable by every user"));
+
+  r = run_shell("LRLAB_PLUGIN_PATH=anyone " + shell_quote(LRLAB_BIN) + " plugins --format json >/dev/null", dir);
+  CHECK_THAT(r.err + r.out, Contains("LRLAB_PLUGIN_PATH entry \"anyone\" is relative"));
+}

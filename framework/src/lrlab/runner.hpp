@@ -20,6 +20,8 @@ struct RunRequest {
   int jobs = 0;              // trial threads per process (0: all cores)
   std::vector<std::filesystem::path> plugin_dirs;
   bool fresh = false;                       // a new experiment instead of resuming
+  bool isolate = false;                     // each trial in a worker process (process_transport.hpp)
+  bool worker = false;                      // be such a worker: run the trials given on fd 3
   bool progress = false;                    // live progress line
   std::string command_line;                 // for the runs table
   const std::atomic<bool>* stop = nullptr;  // SIGINT/SIGTERM

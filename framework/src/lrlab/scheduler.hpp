@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,21 @@ struct Work {
   const TrialConfig* trial = nullptr;
   std::int64_t trial_id = 0;
   std::shared_ptr<const Checkpoint> from;  // resume from it when set
+};
+
+// Work as it crosses to another process (an MPI rank, a worker process), which planned the same
+// experiment: the trial's index in the plan, its trial_id, the checkpoint to continue from.
+struct RemoteWork {
+  std::int64_t index = 0;
+  std::int64_t trial_id = 0;
+  std::optional<Checkpoint> from;
+
+  static RemoteWork of(const Work& w) {
+    RemoteWork r{w.trial->index, w.trial_id, {}};
+    if (w.from) r.from = *w.from;
+    return r;
+  }
+  void persist(StateArchive& a) { a(index, trial_id, from); }
 };
 
 class Transport {
@@ -62,11 +78,13 @@ struct SweepReport {
   std::vector<std::pair<std::int64_t, std::string>> failures;  // trial_index, error
   double seconds = 0.0;
   std::string stopped_by;  // set when a part of the transport stopped the sweep
+  std::string write_failure;  // set when a commit failed (disk full): the sweep stopped there
 };
 
 // Run `todo` (trials of an experiment of `total` trials) on `transport`, storing every chunk in
 // `store`. Returns when every trial handed out has reported; on a stop, the trials not yet
-// started are counted interrupted and left pending.
+// started are counted interrupted and left pending. A failed commit stops the sweep the same way
+// at once (nothing more could be stored), with `write_failure` saying why.
 SweepReport run_sweep(Transport& transport, Store& store, const std::vector<Work>& todo, std::int64_t total,
                       const SweepOptions& options);
 

@@ -2,8 +2,11 @@
 // The writer: the only code that writes a results database during a sweep. It runs on a thread
 // of its own, drains whatever chunks are queued and commits them in one transaction, so commits
 // batch themselves under load and the database never says "database is locked". The queue is
-// bounded, which keeps memory flat: a producer that outruns the writer waits for it.
-#include <exception>
+// bounded, which keeps memory flat: a producer that outruns the writer waits for it. After the
+// first failed commit (a full disk, an I/O error) it writes nothing more: that transaction is
+// rolled back whole, what was committed before stays, and failed() tells the scheduler to stop.
+#include <atomic>
+#include <string>
 #include <optional>
 #include <thread>
 
@@ -22,7 +25,10 @@ class Writer {
   Writer& operator=(const Writer&) = delete;
 
   void push(TrialChunk&& chunk);
-  // Writes what is queued and ends the thread; rethrows the first database error.
+  // Whether a commit failed; what the database said.
+  bool failed() const { return failed_.load(); }
+  std::string failure() const;
+  // Writes what is queued (unless a commit failed) and ends the thread.
   void finish();
 
  private:
@@ -30,7 +36,8 @@ class Writer {
   Store& store_;
   Progress& progress_;
   tbb::concurrent_bounded_queue<std::optional<TrialChunk>> queue_;
-  std::exception_ptr error_;
+  std::atomic<bool> failed_{false};
+  std::string failure_;  // written once, by the writer thread, before failed_ is set
   std::thread thread_;
 };
 
