@@ -1,6 +1,7 @@
 #include "lrlab/resolve.hpp"
 
 #include <cmath>
+#include <cstdint>
 
 #include "lrlab/errors.hpp"
 #include "lrlab/suggest.hpp"
@@ -65,6 +66,10 @@ Json integer(const Param& p, const Json& v, const std::string& pointer) {
     out = static_cast<std::int64_t>(d);  // 100.0 means 100
   } else if (!v.is_number_integer()) {
     wrong_type(p, v, pointer, "an integer");
+  } else if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    // Read as int64_t it would wrap to a negative number, past every range check.
+    throw SpecError(pointer, "`" + p.name + "` is " + v.dump() + ", beyond the largest integer lrlab takes (" +
+                                 std::to_string(INT64_MAX) + ")");
   }
   check_range(p, out.get<double>(), v, pointer);
   return out;
