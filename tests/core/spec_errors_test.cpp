@@ -123,3 +123,17 @@ TEST_CASE("counts that overflow an integer are spec errors where they were writt
   CHECK_THAT(plan_error(epochs), Contains("/grid/budget.epochs/1: 4503599627370497 epochs of ") &&
                                      Contains("more than lrlab's limit of 9007199254740992 (2^53) updates per trial"));
 }
+
+TEST_CASE("a key given twice in one object is an error naming its pointer and both lines (issue 24, point 11)", "[spec]") {
+  CHECK(plan_error(spec("\"grid\": {}", "\"policies\": [{\"type\": \"reduce_on_plateau\",\n  \"factor\": 0.5,\n"
+                                        "  \"factor\": 0.1}],\n  \"grid\": {}")) ==
+        "/policies/0/factor: spec.json:9:3: the key \"factor\" is given twice in this object (first at line 8); JSON "
+        "keeps only one of them: give it once");
+  // Keys are compared as JSON reads them: an escape names the same key.
+  CHECK_THAT(plan_error(spec("\"repeats\": 1", "\"repeats\": 1, \"rep\\u0065ats\": 2")),
+             Contains("/repeats: spec.json:2:30: the key \"repeats\" is given twice"));
+  // The same key in different objects, and a key's text inside string values, are fine.
+  CHECK(plan_error(spec("\"name\": \"e\"", "\"name\": \"e\", \"description\": \"{\\\"name\\\": 1, \\\"name\\\": 2}\"")) == "");
+  CHECK(plan_error(spec("\"grid\": {}", R"("grid": {"schedule": [{"type": "constant"},
+                                          {"type": "exponential_decay", "decay_steps": 5, "decay_rate": 0.9}]})")) == "");
+}
