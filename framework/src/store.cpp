@@ -159,8 +159,14 @@ bool is_finished(const std::string& s) {
 
 void Store::check_usable(const fs::path& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec) || fs::file_size(path, ec) == 0) return;
-  if (fs::is_directory(path, ec)) throw StoreError(path.string() + " is a folder, not a database file");
+  const fs::file_status st = fs::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)  // a name too long, a file in place of a folder, ...
+    throw StoreError("cannot use " + path.string() + " as the database: " + ec.message());
+  if (!fs::exists(st)) return;
+  if (fs::is_directory(st)) throw StoreError(path.string() + " is a folder, not a database file");
+  if (!fs::is_regular_file(st))
+    throw StoreError(path.string() + " is not a regular file (a FIFO, a device?), so not a database; choose another --db");
+  if (fs::file_size(path, ec) == 0) return;
   {
     std::ifstream in(path, std::ios::binary);
     char header[16] = {};
@@ -168,7 +174,7 @@ void Store::check_usable(const fs::path& path) {
     if (!in || std::string(header, 15) != "SQLite format 3")
       throw StoreError(path.string() + " exists and is not an SQLite database; refusing to touch it");
   }
-  sqlite::Connection c(path.string(), SQLITE_OPEN_READONLY);
+  sqlite::Connection c = sqlite::open_read_only(path.string());
   int app = 0, version = 0;
   try {
     app = pragma_int(c, "application_id");
