@@ -43,7 +43,9 @@ std::string type_name(const Json& v) {
                                v.dump() + ")");
 }
 
-void check_range(const Param& p, double x, const Json& shown, const std::string& pointer) {
+// `x` is a long double so that an integer is compared exactly: as a double, 2^53 + 1 would pass
+// a maximum of 2^53 (long double holds every int64 exactly on x86-64 and aarch64).
+void check_range(const Param& p, long double x, const Json& shown, const std::string& pointer) {
   bool ok = true;
   if (p.min) ok = ok && (p.min_exclusive ? x > *p.min : x >= *p.min);
   if (p.max) ok = ok && (p.max_exclusive ? x < *p.max : x <= *p.max);
@@ -71,7 +73,7 @@ Json integer(const Param& p, const Json& v, const std::string& pointer) {
     throw SpecError(pointer, "`" + p.name + "` is " + v.dump() + ", beyond the largest integer lrlab takes (" +
                                  std::to_string(INT64_MAX) + ")");
   }
-  check_range(p, out.get<double>(), v, pointer);
+  check_range(p, static_cast<long double>(out.get<std::int64_t>()), v, pointer);
   return out;
 }
 

@@ -117,6 +117,10 @@ TEST_CASE("counts that overflow an integer are spec errors where they were writt
   CHECK(plan_error(spec("\"grid\": {}", "\"grid\": {" + grid + "}")) ==
         "/grid: the grid expands to about 6.56e+19 trials, more than lrlab's limit of 1000000: split the sweep into "
         "several specs");
+  // Integers are compared with the limit exactly (as doubles, 2^53 + 1 equals 2^53).
+  CHECK(plan_error(spec("\"steps\": 20", "\"steps\": 9007199254740992")) == "");
+  CHECK(plan_error(spec("\"steps\": 20", "\"steps\": 9007199254740993")) ==
+        "/budget/steps: Argument `steps` must be in [1, 9007199254740992]. Received: steps=9007199254740993");
   // Epochs times steps per epoch, from the grid: the error points at the grid value.
   std::string epochs = spec("\"grid\": {}", R"("grid": {"budget.epochs": [3, 4503599627370497]})");
   epochs.replace(epochs.find("\"steps\": 20"), 11, "\"epochs\": 1");
