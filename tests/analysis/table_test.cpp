@@ -72,7 +72,7 @@ TEST_CASE("print: json writes infinities as text, since JSON has no number for t
   CHECK(printed(t, Format::csv) == "x\ninf\nnan\n");
 }
 
-TEST_CASE("TableWriter: each row written as it comes; the table form aligns on its first rows", "[analysis][table]") {
+TEST_CASE("TableWriter: each row written as it comes, the table form aligned on its first rows", "[analysis][table]") {
   std::ostringstream out;
   TableWriter csv(out, Format::csv, {"a", "b"});
   CHECK(out.str() == "a,b\n");
