@@ -29,7 +29,7 @@ std::vector<Cell> row_cells(sqlite3_stmt* st) {
 
 }  // namespace
 
-void query_read_only(const sqlite::Connection& c, const std::string& sql, const std::function<void(const Table&)>& each) {
+void query_read_only(const sqlite::Connection& c, const std::string& sql, const RowSink& sink) {
   const char* rest = sql.c_str();
   while (rest && *rest) {
     sqlite3_stmt* raw = nullptr;
@@ -43,12 +43,21 @@ void query_read_only(const sqlite::Connection& c, const std::string& sql, const 
     if (!sqlite3_stmt_readonly(raw))
       throw SpecError("", std::string("lrlab query is read-only; refusing a statement that would change the database: ") +
                               sqlite3_sql(raw));
-    Table t{column_names(raw), {}};
+    const std::vector<std::string> columns = column_names(raw);
+    if (!columns.empty()) sink.begin(columns);
     int rc;
-    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) t.rows.push_back(row_cells(raw));
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW)
+      if (!columns.empty()) sink.row(row_cells(raw));
     if (rc != SQLITE_DONE) throw SpecError("", std::string("SQL error: ") + sqlite3_errmsg(c.handle()));
-    if (!t.columns.empty()) each(t);
+    if (!columns.empty()) sink.end();
   }
+}
+
+void query_read_only(const sqlite::Connection& c, const std::string& sql, const std::function<void(const Table&)>& each) {
+  Table t;
+  query_read_only(c, sql,
+                  RowSink{[&](const std::vector<std::string>& columns) { t = Table{columns, {}}; },
+                          [&](const std::vector<Cell>& row) { t.rows.push_back(row); }, [&] { each(t); }});
 }
 
 Table experiment_rows(const sqlite::Connection& c, const std::string& sql, std::int64_t experiment, std::size_t limit) {

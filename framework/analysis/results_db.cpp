@@ -1,15 +1,10 @@
 #include "lrlab/analysis/results_db.hpp"
 
-#include <filesystem>
-
 #include "lrlab/errors.hpp"
 
 namespace lrlab::analysis {
 
-sqlite::Connection open_results_read_only(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) throw StoreError("no database at " + path);
-  return sqlite::Connection(path, SQLITE_OPEN_READONLY);
-}
+sqlite::Connection open_results_read_only(const std::string& path) { return sqlite::open_read_only(path); }
 
 ExperimentChoice choose_experiment(const sqlite::Connection& c, const std::string& name) {
   sqlite::Statement s(c, name.empty() ? "SELECT experiment_id, name FROM experiments ORDER BY experiment_id DESC LIMIT 1"

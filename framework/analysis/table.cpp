@@ -1,5 +1,6 @@
 #include "lrlab/analysis/table.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ostream>
@@ -55,51 +56,81 @@ Json json_cell(const Cell& c) {
   return std::visit(V{}, c);
 }
 
+// A json value printed as an element of the array: nlohmann's dump(1) indented one step more
+// (text holds no raw line breaks: JSON escapes them inside strings).
+std::string array_element(const Json& v) {
+  std::string s = " ";
+  for (char ch : v.dump(1)) {
+    s += ch;
+    if (ch == '\n') s += ' ';
+  }
+  return s;
+}
+
 }  // namespace
 
-void print(std::ostream& out, const Table& t, Format f) {
-  if (f == Format::json) {
-    Json arr = Json::array();
-    for (const auto& row : t.rows) {
-      Json o = Json::object();
-      for (std::size_t i = 0; i < t.columns.size(); ++i) o[t.columns[i]] = json_cell(row[i]);
-      arr.push_back(std::move(o));
-    }
+TableWriter::TableWriter(std::ostream& out, Format f, std::vector<std::string> columns, std::size_t align_rows)
+    : out_(out), format_(f), columns_(std::move(columns)), align_rows_(align_rows) {
+  if (format_ == Format::csv) {
+    for (std::size_t i = 0; i < columns_.size(); ++i) out_ << (i ? "," : "") << csv_field(columns_[i]);
+    out_ << "\n";
+  }
+  for (const auto& c : columns_) width_.push_back(c.size());
+}
+
+void TableWriter::row(const std::vector<Cell>& cells) {
+  const bool first = rows_++ == 0;
+  if (format_ == Format::json) {
+    Json o = Json::object();
+    for (std::size_t i = 0; i < columns_.size(); ++i) o[columns_[i]] = json_cell(cells[i]);
     // nlohmann writes doubles with the shortest text that reads back exactly.
-    out << arr.dump(1) << "\n";
+    out_ << (first ? "[\n" : ",\n") << array_element(o);
     return;
   }
-  if (f == Format::csv) {
-    for (std::size_t i = 0; i < t.columns.size(); ++i) out << (i ? "," : "") << csv_field(t.columns[i]);
-    out << "\n";
-    for (const auto& row : t.rows) {
-      for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_field(text(row[i], false));
-      out << "\n";
-    }
+  if (format_ == Format::csv) {
+    for (std::size_t i = 0; i < cells.size(); ++i) out_ << (i ? "," : "") << csv_field(text(cells[i], false));
+    out_ << "\n";
     return;
   }
-  std::vector<std::size_t> width(t.columns.size());
-  for (std::size_t i = 0; i < t.columns.size(); ++i) width[i] = t.columns[i].size();
-  std::vector<std::vector<std::string>> cells;
-  for (const auto& row : t.rows) {
-    cells.emplace_back();
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      cells.back().push_back(text(row[i], true));
-      width[i] = std::max(width[i], cells.back().back().size());
-    }
+  std::vector<std::string> texts;
+  for (const auto& c : cells) texts.push_back(text(c, true));
+  if (aligned_) {
+    line(texts);
+    return;
   }
-  auto line = [&](const std::vector<std::string>& v) {
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      out << (i ? "  " : "") << v[i];
-      if (i + 1 < v.size()) out << std::string(width[i] - v[i].size(), ' ');
-    }
-    out << "\n";
-  };
-  line(t.columns);
+  for (std::size_t i = 0; i < texts.size(); ++i) width_[i] = std::max(width_[i], texts[i].size());
+  held_.push_back(std::move(texts));
+  if (held_.size() >= align_rows_) flush_held();
+}
+
+void TableWriter::line(const std::vector<std::string>& v) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    out_ << (i ? "  " : "") << v[i];
+    if (i + 1 < v.size() && v[i].size() < width_[i]) out_ << std::string(width_[i] - v[i].size(), ' ');
+  }
+  out_ << "\n";
+}
+
+void TableWriter::flush_held() {
+  aligned_ = true;
+  line(columns_);
   std::vector<std::string> rule;
-  for (auto w : width) rule.push_back(std::string(w, '-'));
+  for (auto w : width_) rule.push_back(std::string(w, '-'));
   line(rule);
-  for (const auto& c : cells) line(c);
+  for (const auto& r : held_) line(r);
+  held_.clear();
+  held_.shrink_to_fit();
+}
+
+void TableWriter::finish() {
+  if (format_ == Format::json) out_ << (rows_ ? "\n]\n" : "[]\n");
+  else if (format_ == Format::table && !aligned_) flush_held();
+}
+
+void print(std::ostream& out, const Table& t, Format f) {
+  TableWriter w(out, f, t.columns, t.rows.size());
+  for (const auto& row : t.rows) w.row(row);
+  w.finish();
 }
 
 }  // namespace lrlab::analysis

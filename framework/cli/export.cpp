@@ -1,12 +1,12 @@
 // lrlab export DB --table steps|evals|events|trials [--experiment NAME] --format csv|jsonl [-o FILE]
 //
 // One table of one experiment, row by row, with grid values as columns (lrlab/analysis/export.hpp).
-#include <fstream>
 #include <iostream>
 
 #include "commands.hpp"
 #include "lrlab/analysis/export.hpp"
 #include "lrlab/errors.hpp"
+#include "output_file.hpp"
 
 namespace lrlab::cli {
 namespace {
@@ -22,17 +22,17 @@ int export_table(const ExportOptions& o) {
   const analysis::ExperimentChoice ex = analysis::choose_experiment(c, o.experiment);
   analysis::TableExport rows(c, ex, table, format);
 
-  std::ofstream file;
-  if (!o.output.empty()) {
-    file.open(o.output, std::ios::binary | std::ios::trunc);
-    if (!file) throw StoreError("cannot write " + o.output);
+  if (o.output.empty()) {
+    rows.write(std::cout);
+    std::cout.flush();
+    if (!std::cout) throw StoreError("writing stdout failed");
+    return exit_ok;
   }
-  std::ostream& out = o.output.empty() ? std::cout : file;
-  const std::int64_t written = rows.write(out);
-  out.flush();
-  if (!out) throw StoreError("writing " + (o.output.empty() ? std::string("stdout") : o.output) + " failed");
-  if (!o.output.empty())
-    std::cerr << "lrlab: wrote " << written << " rows of " << o.table << " (experiment \"" << ex.name << "\") to " << o.output << "\n";
+  // Whole or not at all: an export cut short (an error, Ctrl-C) leaves an earlier file as it was.
+  OutputFile file(o.output);
+  const std::int64_t written = rows.write(file.stream());
+  file.commit();
+  std::cerr << "lrlab: wrote " << written << " rows of " << o.table << " (experiment \"" << ex.name << "\") to " << o.output << "\n";
   return exit_ok;
 }
 

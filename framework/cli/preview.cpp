@@ -2,11 +2,14 @@
 //               [--plot FILE.svg|FILE.png]
 // The schedule's rate at steps 0..N-1, before any run: header step,epoch,lr. With --plot, the
 // same values drawn (and beta_1 under them when the schedule sets it) instead of printed.
+#include <cmath>
 #include <iostream>
 
 #include "commands.hpp"
 #include "gnuplot.hpp"
 #include "lrlab/errors.hpp"
+#include "lrlab/format.hpp"
+#include "lrlab/spec.hpp"
 #include "lrlab/resolve.hpp"
 #include "lrlab/trial_config.hpp"
 #include "output.hpp"
@@ -49,12 +52,9 @@ void plot_preview(const Table& t, const std::string& schedule, const std::string
 
 int preview(const PreviewOptions& o) {
   const Format format = parse_format(o.format);
-  Json spec;
-  try {
-    spec = Json::parse(o.schedule);
-  } catch (const Json::parse_error& e) {
-    throw SpecError("", std::string("--schedule is not valid JSON: ") + e.what());
-  }
+  if (!std::isfinite(o.base_lr)) throw SpecError("", "--base-lr must be a finite number, received " + message_number(o.base_lr));
+  // Read as a spec is: syntax errors and numbers out of range with their column, keys given twice.
+  const Json spec = parse_spec(o.schedule, "--schedule", ".").json;
   const Catalog catalog = Catalog::standard(o.plugin_dirs);
   const Resolver resolver(catalog);
   const ScheduleContext ctx = schedule_context(o.base_lr, o.steps, o.steps_per_epoch);

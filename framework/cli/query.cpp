@@ -2,9 +2,11 @@
 // The database is opened read-only, and any statement that would write is refused before it runs
 // (lrlab/analysis/query.hpp).
 #include <iostream>
+#include <optional>
 
 #include "commands.hpp"
 #include "lrlab/analysis/query.hpp"
+#include "lrlab/analysis/results_db.hpp"
 #include "lrlab/errors.hpp"
 #include "output.hpp"
 
@@ -16,9 +18,17 @@ struct QueryOptions {
 
 int query(const QueryOptions& o) {
   const Format format = parse_format(o.format);
-  if (!std::filesystem::exists(o.db)) throw StoreError("no database at " + o.db);
-  sqlite::Connection c(o.db, SQLITE_OPEN_READONLY);
-  analysis::query_read_only(c, o.sql, [&](const Table& t) { print(std::cout, t, format); });
+  sqlite::Connection c = analysis::open_results_read_only(o.db);
+  // Row by row, as SQLite steps: a result of millions of rows takes memory for one (the table
+  // format holds its first analysis::table_align_rows rows to size the columns).
+  std::optional<analysis::TableWriter> out;
+  analysis::query_read_only(c, o.sql,
+                            analysis::RowSink{[&](const std::vector<std::string>& columns) { out.emplace(std::cout, format, columns); },
+                                              [&](const std::vector<Cell>& row) { out->row(row); },
+                                              [&] {
+                                                out->finish();
+                                                out.reset();
+                                              }});
   return exit_ok;
 }
 }  // namespace

@@ -1,13 +1,12 @@
 // lrlab report DB -o report.html [--experiment NAME] [--metric NAME] [--by PATH,...]
 //
 // One self-contained HTML file to share a result (lrlab/analysis/report.hpp says what it holds).
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "commands.hpp"
 #include "lrlab/analysis/report.hpp"
 #include "lrlab/errors.hpp"
+#include "output_file.hpp"
 
 namespace lrlab::cli {
 namespace {
@@ -26,12 +25,9 @@ int report(const ReportOptions& o) {
   const std::string page = analysis::report_html(c, ex, request);
 
   // Written whole, then renamed: a reader never sees half a report.
-  const std::string tmp = o.output + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!(f << page) || !f.flush()) throw StoreError("cannot write " + tmp);
-  }
-  std::filesystem::rename(tmp, o.output);
+  OutputFile file(o.output);
+  file.stream() << page;
+  file.commit();
   std::cerr << "lrlab: wrote " << o.output << "\n";
   return exit_ok;
 }

@@ -16,12 +16,15 @@ namespace {
 std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop.store(true); }
 
+// SIGINT (Ctrl-C), SIGTERM (kill, a batch system's time limit) and SIGHUP (the terminal or ssh
+// session closing) all stop the sweep the same way: running trials stop (and checkpoint), the
+// summary is printed, the runs row is closed, exit 130. Until the sweep starts (planning, creating
+// the database) they only set the flag, so a signal never leaves a half-made database behind.
 void install_signal_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
 }
 
 // The summary line, and one line per failed trial.

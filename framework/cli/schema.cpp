@@ -1,12 +1,12 @@
 // lrlab schema [--plugin-dir DIR]... [-o FILE]: the JSON Schema of the experiment spec, generated
 // from the declarations the validator uses, with every component the catalog loads (so a user's
 // own plugins appear in it when their folder is given).
-#include <fstream>
 #include <iostream>
 
 #include "commands.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/json_schema.hpp"
+#include "output_file.hpp"
 
 namespace lrlab::cli {
 namespace {
@@ -21,8 +21,9 @@ int schema(const SchemaOptions& o) {
     std::cout << text;
     return exit_ok;
   }
-  std::ofstream out(o.output, std::ios::binary | std::ios::trunc);
-  if (!(out << text) || !out.flush()) throw StoreError("cannot write " + o.output);
+  OutputFile out(o.output);
+  out.stream() << text;
+  out.commit();
   std::cerr << "lrlab: wrote the spec's JSON Schema to " << o.output << "\n";
   return exit_ok;
 }

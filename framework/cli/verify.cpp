@@ -47,9 +47,8 @@ void warn_on_provenance(const sqlite::Connection& c, std::int64_t experiment_id,
 }
 
 int verify(const VerifyOptions& o) {
-  if (!fs::exists(o.db)) throw StoreError("no database at " + o.db);
+  sqlite::Connection c = sqlite::open_read_only(o.db);
   Store::check_usable(o.db);
-  sqlite::Connection c(o.db, SQLITE_OPEN_READONLY);
 
   std::int64_t experiment_id = -1;
   if (o.trial >= 0) {

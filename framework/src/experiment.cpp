@@ -1,5 +1,6 @@
 #include "lrlab/experiment.hpp"
 
+#include <cstdio>
 #include <map>
 
 #include "lrlab/errors.hpp"
@@ -10,12 +11,17 @@
 
 namespace lrlab {
 
+namespace {
+constexpr double updates_limit = static_cast<double>(max_updates);  // exact: a power of two
+}  // namespace
+
 const std::vector<Param>& spec_params() {
   static const std::vector<Param> p{
       Param::string("name", "the experiment's name; the default database is results/<name>.db").required(),
       Param::string("description", "free text").def(""),
       Param::integer("seed", "experiment seed; repeat r of every grid point gets a seed derived from it and r").def(0).at_least(0),
-      Param::integer("repeats", "runs of each grid point, with seeds shared across grid points").def(1).at_least(1),
+      Param::integer("repeats", "runs of each grid point, with seeds shared across grid points").def(1).at_least(1)
+          .at_most(static_cast<double>(max_trials)),
       Param::json("task", "what Adam trains: {\"type\": ..., ...}").required(),
       Param::json("optimizer", "Adam's settings").def(Json::object()),
       Param::json("schedule", "the learning-rate schedule: {\"type\": ..., ...}").def(Json{{"type", "constant"}}),
@@ -46,24 +52,26 @@ const std::vector<Param>& optimizer_params() {
 }
 
 const std::vector<Param>& budget_params() {
-  static const std::vector<Param> p{Param::integer("epochs", "train for this many epochs").at_least(1),
-                                    Param::integer("steps", "train for this many updates").at_least(1)};
+  static const std::vector<Param> p{Param::integer("epochs", "train for this many epochs").at_least(1).at_most(updates_limit),
+                                    Param::integer("steps", "train for this many updates").at_least(1).at_most(updates_limit)};
   return p;
 }
 const std::vector<Param>& evaluate_params() {
-  static const std::vector<Param> p{Param::integer("every_epochs", "evaluate at the end of every k-th epoch").at_least(1),
-                                    Param::integer("every_steps", "evaluate after every k-th update").at_least(1)};
+  static const std::vector<Param> p{
+      Param::integer("every_epochs", "evaluate at the end of every k-th epoch").at_least(1).at_most(updates_limit),
+      Param::integer("every_steps", "evaluate after every k-th update").at_least(1).at_most(updates_limit)};
   return p;
 }
 const std::vector<Param>& record_params() {
-  static const std::vector<Param> p{Param::integer("every_steps", "store steps 0, k, 2k, ...").def(1).at_least(1)};
+  static const std::vector<Param> p{Param::integer("every_steps", "store steps 0, k, 2k, ...").def(1).at_least(1).at_most(updates_limit)};
   return p;
 }
 
 const std::vector<Param>& checkpoint_params() {
   static const std::vector<Param> p{
       Param::integer("every_steps", "checkpoint every k updates; a killed run resumes its trials from their last one")
-          .at_least(1)};
+          .at_least(1)
+          .at_most(updates_limit)};
   return p;
 }
 
@@ -81,6 +89,28 @@ const std::vector<std::string>& grid_roots() {
 }
 
 namespace {
+
+// A count of updates, `count` (epochs or evaluation periods, at `pointer`) times the task's steps
+// per epoch: a SpecError when the product passes max_updates (or int64, which it cannot reach
+// then).
+// A count that may be too large for an integer, as digits ("1048576") or, beyond 2^53, as
+// "about 4.6e+18".
+std::string approximate_count(double count) {
+  char buf[40];
+  if (count <= static_cast<double>(max_updates)) std::snprintf(buf, sizeof buf, "%.0f", count);
+  else std::snprintf(buf, sizeof buf, "about %.3g", count);
+  return buf;
+}
+
+std::int64_t epochs_to_updates(std::int64_t count, std::int64_t steps_per_epoch, const std::string& pointer) {
+  std::int64_t updates = 0;
+  if (__builtin_mul_overflow(count, steps_per_epoch, &updates) || updates > max_updates)
+    throw SpecError(pointer, std::to_string(count) + " epochs of " + std::to_string(steps_per_epoch) + " steps are " +
+                                 approximate_count(static_cast<double>(count) * static_cast<double>(steps_per_epoch)) +
+                                 " updates, more than lrlab's limit of " + std::to_string(max_updates) +
+                                 " (2^53) updates per trial");
+  return updates;
+}
 
 // Exactly one of two keys.
 void one_of_two(const Json& obj, const char* a, const char* b, const std::string& pointer) {
@@ -205,9 +235,8 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
   double count = static_cast<double>(ex.repeats);
   for (const auto& k : keys) count *= static_cast<double>(k.values->size());
   if (count > static_cast<double>(max_trials))
-    throw SpecError("/grid", "the grid expands to " + std::to_string(static_cast<long long>(count)) +
-                                 " trials, more than lrlab's limit of " + std::to_string(max_trials) +
-                                 ": split the sweep into several specs");
+    throw SpecError("/grid", "the grid expands to " + approximate_count(count) + " trials, more than lrlab's limit of " +
+                                 std::to_string(max_trials) + ": split the sweep into several specs");
   std::vector<std::size_t> choice(keys.size(), 0);
   std::map<std::string, TaskShape> task_shapes;  // per distinct task config: built once
 
@@ -245,8 +274,10 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
       if (it == task_shapes.end())
         it = task_shapes.emplace(task_key, probe_task(resolver, config["task"], trial_seed(exp_seed, 0), exp_seed, spec.dir, shared)).first;
       const TaskShape shape = it->second;
-      const std::int64_t total = config["budget"].contains("steps") ? config["budget"]["steps"].get<std::int64_t>()
-                                                                      : config["budget"]["epochs"].get<std::int64_t>() * shape.steps_per_epoch;
+      const std::int64_t total =
+          config["budget"].contains("steps")
+              ? config["budget"]["steps"].get<std::int64_t>()
+              : epochs_to_updates(config["budget"]["epochs"].get<std::int64_t>(), shape.steps_per_epoch, "/budget/epochs");
       auto point = std::make_shared<PointConfig>();
       point->task = config["task"];
       point->adam = AdamConfig::from_json(opt);
@@ -263,7 +294,8 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
 
       point->eval_every = config["evaluate"].contains("every_steps")
                               ? config["evaluate"]["every_steps"].get<std::int64_t>()
-                              : config["evaluate"]["every_epochs"].get<std::int64_t>() * shape.steps_per_epoch;
+                              : epochs_to_updates(config["evaluate"]["every_epochs"].get<std::int64_t>(),
+                                                  shape.steps_per_epoch, "/evaluate/every_epochs");
       point->record_every = config["record"]["every_steps"].get<std::int64_t>();
       point->grid_point = std::move(grid_point);
       point->config_text = config.dump();

@@ -1,6 +1,7 @@
 #include "lrlab/resolve.hpp"
 
 #include <cmath>
+#include <cstdint>
 
 #include "lrlab/errors.hpp"
 #include "lrlab/suggest.hpp"
@@ -42,7 +43,9 @@ std::string type_name(const Json& v) {
                                v.dump() + ")");
 }
 
-void check_range(const Param& p, double x, const Json& shown, const std::string& pointer) {
+// `x` is a long double so that an integer is compared exactly: as a double, 2^53 + 1 would pass
+// a maximum of 2^53 (long double holds every int64 exactly on x86-64 and aarch64).
+void check_range(const Param& p, long double x, const Json& shown, const std::string& pointer) {
   bool ok = true;
   if (p.min) ok = ok && (p.min_exclusive ? x > *p.min : x >= *p.min);
   if (p.max) ok = ok && (p.max_exclusive ? x < *p.max : x <= *p.max);
@@ -65,8 +68,12 @@ Json integer(const Param& p, const Json& v, const std::string& pointer) {
     out = static_cast<std::int64_t>(d);  // 100.0 means 100
   } else if (!v.is_number_integer()) {
     wrong_type(p, v, pointer, "an integer");
+  } else if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    // Read as int64_t it would wrap to a negative number, past every range check.
+    throw SpecError(pointer, "`" + p.name + "` is " + v.dump() + ", beyond the largest integer lrlab takes (" +
+                                 std::to_string(INT64_MAX) + ")");
   }
-  check_range(p, out.get<double>(), v, pointer);
+  check_range(p, static_cast<long double>(out.get<std::int64_t>()), v, pointer);
   return out;
 }
 

@@ -105,6 +105,7 @@ void open_store(const RunRequest& r, const Experiment& ex, Opened& d) {
   Store::check_usable(d.db_path);
   if (d.db_path.has_parent_path()) fs::create_directories(d.db_path.parent_path());
   d.lock.emplace(d.db_path, r.command_line.empty() ? "lrlab run " + r.spec.string() : r.command_line);
+  Store::remove_creation_leftovers(d.db_path);  // a killed creator's temporary files: nobody else can be creating it now
   d.store.emplace(d.db_path);
   Store& store = *d.store;
 

@@ -2,27 +2,38 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
+#include <map>
 
 #include "lrlab/errors.hpp"
+#include "lrlab/resolve.hpp"
 
 namespace lrlab {
 
 namespace {
 
-// "file:line:column" of byte `end` (0-based) of `text`.
-std::string place(const std::string& source, const std::string& text, std::size_t end) {
+struct LineColumn {
   std::size_t line = 1, column = 1;
+};
+
+// The line and column (1-based) of byte `end` (0-based) of `text`.
+LineColumn line_column(const std::string& text, std::size_t end) {
+  LineColumn at;
   end = std::min(end, text.size());
   for (std::size_t i = 0; i < end; ++i) {
     if (text[i] == '\n') {
-      ++line;
-      column = 1;
+      ++at.line;
+      at.column = 1;
     } else {
-      ++column;
+      ++at.column;
     }
   }
-  return source + ":" + std::to_string(line) + ":" + std::to_string(column);
+  return at;
+}
+
+// "file:line:column" of byte `end` (0-based) of `text`.
+std::string place(const std::string& source, const std::string& text, std::size_t end) {
+  const LineColumn at = line_column(text, end);
+  return source + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
 }
 
 // Where the number `token` stands in `text` as a whole JSON number outside any string: its first
@@ -42,6 +53,52 @@ std::size_t number_position(const std::string& text, const std::string& token) {
     }
   }
   return 0;
+}
+
+// The first key that an object of `text` (valid JSON) holds twice: nlohmann, like most parsers,
+// keeps the last value and drops the other without a word, so a spec that sets a value twice would
+// run with one of them silently. A SpecError names the key's pointer and both places.
+void refuse_duplicate_keys(const std::string& source, const std::string& text) {
+  struct Frame {
+    bool object;
+    std::string pointer;
+    std::map<std::string, std::size_t> keys;  // key -> byte offset where it was written
+    std::string key;                           // the current member's key (objects)
+    std::size_t index = 0;                     // the current element's index (lists)
+    bool expect_key = true;
+  };
+  std::vector<Frame> stack;
+  const auto child_pointer = [&] {
+    if (stack.empty()) return std::string();
+    const Frame& f = stack.back();
+    return f.object ? pointer_join(f.pointer, f.key) : pointer_join(f.pointer, f.index);
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '{' || c == '[') {
+      stack.push_back(Frame{c == '{', child_pointer(), {}, {}, 0, true});
+    } else if (c == '}' || c == ']') {
+      if (!stack.empty()) stack.pop_back();
+    } else if (c == ',') {
+      if (!stack.empty()) {
+        if (stack.back().object) stack.back().expect_key = true;
+        else ++stack.back().index;
+      }
+    } else if (c == '"') {
+      const std::size_t start = i;
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      if (stack.empty() || !stack.back().object || !stack.back().expect_key) continue;  // a value
+      Frame& f = stack.back();
+      f.key = Json::parse(text.substr(start, i + 1 - start)).get<std::string>();  // escapes decoded: "\u0061" is "a"
+      f.expect_key = false;
+      const auto [it, inserted] = f.keys.emplace(f.key, start);
+      if (!inserted)
+        throw SpecError(pointer_join(f.pointer, f.key),
+                        place(source, text, start) + ": the key \"" + f.key + "\" is given twice in this object (first at line " +
+                            std::to_string(line_column(text, it->second).line) + "); JSON keeps only one of them: give it once");
+    }
+  }
 }
 
 }  // namespace
@@ -68,15 +125,27 @@ Spec parse_spec(const std::string& text, const std::string& source, const std::f
                             " is out of range (the largest a spec can hold is about 1.8e308)");
   }
   if (!spec.json.is_object()) throw SpecError("", source + ": the spec must be a JSON object {...}");
+  refuse_duplicate_keys(source, text);
   return spec;
 }
 
 Spec load_spec(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) throw SpecError("", "cannot read spec file " + file.string() + ": it is a folder");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw SpecError("", "cannot read spec file " + file.string() + ": no such file or not readable");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  Spec spec = parse_spec(ss.str(), file.string(), file.parent_path().empty() ? "." : file.parent_path());
+  // Read in pieces up to a bound: a spec named /dev/zero (or any endless stream) is an error, not
+  // all of the memory. A pipe (`lrlab run <(...)`) is fine.
+  std::string text;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_spec_bytes)
+      throw SpecError("", "cannot read spec file " + file.string() + ": it holds more than " + std::to_string(max_spec_bytes) +
+                              " bytes, far more than a spec needs (the grid's lists are expanded by lrlab, not written out)");
+  }
+  if (in.bad()) throw SpecError("", "cannot read spec file " + file.string() + ": a read error");
+  Spec spec = parse_spec(text, file.string(), file.parent_path().empty() ? "." : file.parent_path());
   spec.file = file;
   return spec;
 }

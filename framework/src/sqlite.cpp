@@ -1,18 +1,25 @@
 #include "lrlab/sqlite.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 
 #include "lrlab/errors.hpp"
 
 namespace lrlab::sqlite {
 
-Connection::Connection(const std::string& path, int flags) : path_(path) {
+Connection::Connection(const std::string& path, int flags, const std::string& shown) : path_(shown.empty() ? path : shown) {
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_URI, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StoreError("cannot open database " + path + ": " + msg);
+    throw StoreError("cannot open database " + path_ + ": " + msg);
   }
   sqlite3_extended_result_codes(db_, 1);
   // A reader may meet the writer's checkpoint: wait rather than fail with "database is locked".
@@ -21,6 +28,55 @@ Connection::Connection(const std::string& path, int flags) : path_(path) {
 
 Connection::~Connection() {
   if (db_) sqlite3_close_v2(db_);
+}
+
+namespace {
+
+// `path` as the path of a "file:" URI (RFC 3986: every byte but unreserved ones and '/' as %XX).
+std::string uri_path(const std::filesystem::path& path) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char ch : path.string()) {
+    if (std::isalnum(ch) || ch == '/' || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += hex[ch >> 4];
+      out += hex[ch & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Connection open_read_only(const std::string& path) {
+  namespace fs = std::filesystem;
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOENT) throw StoreError("no database at " + path);
+    throw StoreError("cannot open database " + path + ": " + std::strerror(err) +
+                     (err == ENAMETOOLONG ? " (a name in a path may have at most 255 bytes, a whole path 4095)" : ""));
+  }
+  if (S_ISDIR(st.st_mode)) throw StoreError(path + " is a folder, not a database file");
+  if (!S_ISREG(st.st_mode)) throw StoreError(path + " is not a regular file, so not a results database");
+  // A reader of a WAL database needs its -shm file, which SQLite creates beside the database when
+  // it is absent: in a folder this process cannot write (read-only media, another user's results)
+  // that fails, with "attempt to write a readonly database" or "unable to open database file".
+  // Then open it immutable: SQLite reads the file as it is, with no locks and no -shm. That is
+  // safe only when nothing changes the file while it is read, and here nothing can: a writer (an
+  // `lrlab run`, or anyone in WAL mode) needs the -wal file beside the database, which cannot be
+  // created in that folder, and when one is there (a writer that had the database open, or one
+  // killed before it checkpointed) this takes the ordinary way, which reads the -wal too.
+  // (The folder as SQLite sees it: the absolute path, which it makes from the working directory.)
+  std::error_code ec;
+  fs::path file = fs::absolute(path, ec);
+  if (ec) file = path;
+  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  if (access(dir.c_str(), W_OK) != 0 && !fs::exists(file.string() + "-wal", ec))
+    return Connection("file:" + uri_path(file) + "?immutable=1", SQLITE_OPEN_READONLY, path);
+  return Connection(path, SQLITE_OPEN_READONLY);
 }
 
 void Connection::fail(const std::string& what) const {

@@ -159,8 +159,14 @@ bool is_finished(const std::string& s) {
 
 void Store::check_usable(const fs::path& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec) || fs::file_size(path, ec) == 0) return;
-  if (fs::is_directory(path, ec)) throw StoreError(path.string() + " is a folder, not a database file");
+  const fs::file_status st = fs::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)  // a name too long, a file in place of a folder, ...
+    throw StoreError("cannot use " + path.string() + " as the database: " + ec.message());
+  if (!fs::exists(st)) return;
+  if (fs::is_directory(st)) throw StoreError(path.string() + " is a folder, not a database file");
+  if (!fs::is_regular_file(st))
+    throw StoreError(path.string() + " is not a regular file (a FIFO, a device?), so not a database; choose another --db");
+  if (fs::file_size(path, ec) == 0) return;
   {
     std::ifstream in(path, std::ios::binary);
     char header[16] = {};
@@ -168,7 +174,7 @@ void Store::check_usable(const fs::path& path) {
     if (!in || std::string(header, 15) != "SQLite format 3")
       throw StoreError(path.string() + " exists and is not an SQLite database; refusing to touch it");
   }
-  sqlite::Connection c(path.string(), SQLITE_OPEN_READONLY);
+  sqlite::Connection c = sqlite::open_read_only(path.string());
   int app = 0, version = 0;
   try {
     app = pragma_int(c, "application_id");
@@ -255,11 +261,21 @@ void write_schema(sqlite::Connection& c) {
   tx.commit();
 }
 
+// The prefix of the temporary names of a database being created: `.<name>.new-`.
+std::string creation_prefix(const fs::path& path) {
+  std::string prefix = ".";  // appended, not "." + ...: GCC 12 warns about that form (-Wrestrict, a false positive)
+  prefix += path.filename().string();
+  prefix += ".new-";
+  return prefix;
+}
+
 // A new results file is made whole (WAL mode, tables, views) under a temporary name in the same
 // folder, then renamed into place: a reader that opens `path` meanwhile finds no file or all of
-// it, never a database without its tables.
+// it, never a database without its tables. An error removes the temporary file; `lrlab run` only
+// flags SIGINT, SIGTERM and SIGHUP, so they cannot cut this short, and what a SIGKILL leaves is
+// removed by the next run (Store::remove_creation_leftovers).
 void create_database(const fs::path& path) {
-  const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".new-" + std::to_string(getpid()));
+  const fs::path tmp = path.parent_path() / (creation_prefix(path) + std::to_string(getpid()));
   try {
     {
       sqlite::Connection c(tmp.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -300,6 +316,25 @@ Store::Store(const fs::path& path) : db_(usable_database(path), SQLITE_OPEN_READ
   db_.exec("PRAGMA foreign_keys=ON");
   create_schema();
   prepared_ = std::make_shared<Prepared>(db_);
+}
+
+int Store::remove_creation_leftovers(const fs::path& path) {
+  const std::string prefix = creation_prefix(path);
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::error_code ec;
+  std::vector<fs::path> leftovers;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    // `.<name>.new-<digits>`, maybe with -wal, -shm or -journal: not another database's name.
+    std::string rest = it->path().filename().string();
+    if (!rest.starts_with(prefix)) continue;
+    rest.erase(0, prefix.size());
+    for (const char* suffix : {"-wal", "-shm", "-journal"})
+      if (rest.ends_with(suffix)) rest.resize(rest.size() - std::strlen(suffix));
+    if (!rest.empty() && rest.find_first_not_of("0123456789") == std::string::npos) leftovers.push_back(it->path());
+  }
+  int removed = 0;
+  for (const auto& p : leftovers) removed += fs::remove(p, ec) ? 1 : 0;
+  return removed;
 }
 
 void Store::create_schema() {

@@ -67,9 +67,11 @@ class Expression final : public Schedule {
       v = parser_.Eval();
     }
     // A rate that is not a finite non-negative number would silently wreck a trial: say where.
+    // (JSON has no infinity or NaN: Json(v).dump() would print them as null.)
     if (!std::isfinite(v) || v < 0)
-      throw std::domain_error("expression " + Json(formula_).dump() + " gives " + Json(v).dump() + " at t=" +
-                              std::to_string(t) + ": a learning rate must be finite and >= 0");
+      throw std::domain_error("expression " + Json(formula_).dump() + " gives " +
+                              (std::isfinite(v) ? Json(v).dump() : message_number(v) + ", which is not a finite number,") +
+                              " at t=" + std::to_string(t) + ": a learning rate must be finite and >= 0");
     return v;
   }
 

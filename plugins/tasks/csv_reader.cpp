@@ -3,13 +3,22 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <optional>
 #include <string_view>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <boost/iostreams/device/file_descriptor.hpp>
 #include <boost/iostreams/filter/gzip.hpp>
 #include <boost/iostreams/filtering_stream.hpp>
+#include <boost/iostreams/operations.hpp>
 
 #include <lrlab/errors.hpp>
 
@@ -86,6 +95,70 @@ std::string column_name(const std::vector<std::string>& names, std::size_t col, 
 
 std::string show(const std::string& s) { return "\"" + s + "\""; }
 
+std::string limit_hint(std::uint64_t limit) {
+  return "the limit of " + std::to_string(limit) + " bytes (set LRLAB_MAX_DATA_BYTES to read a larger file)";
+}
+
+// What a file that is not a regular file is, for the message.
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a folder";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+// `file` opened for reading, once it is known to be a regular file no larger than `limit`: a FIFO
+// would block forever and a device (/dev/zero) never end, so neither is read at all. Opened
+// without blocking (a FIFO with no writer would block the open itself) and checked on the open
+// descriptor, so that what is checked is what is read.
+int open_data_file(const std::filesystem::path& file, std::uint64_t limit) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) throw TaskError(file.string() + ": no such data file");
+    throw TaskError(file.string() + ": cannot open the data file for reading: " + std::strerror(err));
+  }
+  struct stat st {};
+  std::string problem;
+  if (fstat(fd, &st) != 0) {
+    problem = std::string("cannot read the data file: ") + std::strerror(errno);
+  } else if (S_ISDIR(st.st_mode)) {
+    problem = "is a folder, not a data file";
+  } else if (!S_ISREG(st.st_mode)) {
+    problem = std::string("is ") + file_kind(st.st_mode) + ", not a regular file: a data file must be a regular file";
+  } else if (static_cast<std::uint64_t>(st.st_size) > limit) {
+    problem = "the data file is " + std::to_string(st.st_size) + " bytes, more than " + limit_hint(limit);
+  } else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+    problem = std::string("cannot read the data file: ") + std::strerror(errno);
+  }
+  if (!problem.empty()) {
+    ::close(fd);
+    throw TaskError(file.string() + ": " + problem);
+  }
+  return fd;
+}
+
+// Passes bytes through, counting them: past `limit`, a TaskError. After a gzip decompressor it
+// bounds what a small file may decompress to.
+class ByteLimit : public boost::iostreams::multichar_input_filter {
+ public:
+  ByteLimit(std::string file, std::uint64_t limit) : file_(std::move(file)), limit_(limit) {}
+  template <typename Source>
+  std::streamsize read(Source& src, char* s, std::streamsize n) {
+    const std::streamsize got = boost::iostreams::read(src, s, n);
+    if (got > 0 && (seen_ += static_cast<std::uint64_t>(got)) > limit_)
+      throw TaskError(file_ + ": the gzip data decompresses to more than " + limit_hint(limit_));
+    return got;
+  }
+
+ private:
+  std::string file_;
+  std::uint64_t limit_;
+  std::uint64_t seen_ = 0;
+};
+
 // The 0-based index of the label column, from the first line's cells (the header, if any).
 std::size_t label_index(const CsvOptions& o, const std::vector<std::string>& header, std::size_t columns,
                         const std::string& where) {
@@ -120,24 +193,30 @@ std::string CsvOptions::key() const {
 
 std::uint64_t csv_files_read() { return files_read.load(); }
 
+std::uint64_t max_data_bytes() {
+  const char* env = std::getenv("LRLAB_MAX_DATA_BYTES");
+  if (!env || !*env) return default_max_data_bytes;
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(env, env + std::strlen(env), v);
+  if (ec != std::errc() || *end != '\0' || v == 0)
+    throw TaskError(std::string("LRLAB_MAX_DATA_BYTES=\"") + env + "\" is not a number of bytes (a positive integer, e.g. 2147483648)");
+  return v;
+}
+
 Dataset read_csv(const std::filesystem::path& file, const CsvOptions& options) {
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) throw TaskError(file.string() + ": no such data file");
-  if (std::filesystem::is_directory(file, ec)) throw TaskError(file.string() + ": is a folder, not a data file");
-  std::ifstream raw(file, std::ios::binary);
-  if (!raw) throw TaskError(file.string() + ": cannot open the data file for reading");
+  const std::uint64_t limit = max_data_bytes();
+  const int fd = open_data_file(file, limit);
   files_read.fetch_add(1);
 
   // gzip is recognised by its magic bytes 1f 8b (RFC 1952), not by the file's name.
-  char magic[2] = {0, 0};
-  raw.read(magic, 2);
-  const bool gzip = raw.gcount() == 2 && static_cast<unsigned char>(magic[0]) == 0x1f &&
-                    static_cast<unsigned char>(magic[1]) == 0x8b;
-  raw.clear();
-  raw.seekg(0);
+  unsigned char magic[2] = {0, 0};
+  const bool gzip = pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
   boost::iostreams::filtering_istream in;
-  if (gzip) in.push(boost::iostreams::gzip_decompressor());
-  in.push(raw);
+  if (gzip) {
+    in.push(ByteLimit(file.string(), limit));
+    in.push(boost::iostreams::gzip_decompressor());
+  }
+  in.push(boost::iostreams::file_descriptor_source(fd, boost::iostreams::close_handle));
   in.exceptions(std::ios::badbit);  // a decompression error surfaces as an exception, not as EOF
 
   Dataset data;

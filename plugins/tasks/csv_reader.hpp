@@ -38,6 +38,13 @@ struct CsvOptions {
 // values are kept in Dataset::classes.
 Dataset read_csv(const std::filesystem::path& file, const CsvOptions& options);
 
+// The most bytes a data file may hold, and a gzip file decompress to: the environment variable
+// LRLAB_MAX_DATA_BYTES when set (a positive integer; anything else is a TaskError), else 1 GiB.
+// read_csv refuses a larger file before reading it, and anything but a regular file (a FIFO would
+// block forever, /dev/zero never end), with a message naming the file, its size and the limit.
+inline constexpr std::uint64_t default_max_data_bytes = std::uint64_t{1} << 30;
+std::uint64_t max_data_bytes();
+
 // How many files read_csv has opened in this process: lets tests check that a sweep reads its
 // data once however many trials use it.
 std::uint64_t csv_files_read();

@@ -70,3 +70,23 @@ TEST_CASE("experiment_rows: the rows of one experiment, at most a limit", "[anal
   CHECK(experiment_rows(c, sql, 1, 2).rows.size() == 2);
   CHECK(experiment_rows(c, sql, 2).rows == std::vector<std::vector<Cell>>{{std::int64_t{4}, std::string("completed")}});
 }
+
+TEST_CASE("query_read_only: rows are handed on as SQLite steps, even from an endless result", "[analysis][query]") {
+  const fs::path db = query_db();
+  const sqlite::Connection c = open_results_read_only(db.string());
+  std::vector<std::string> columns;
+  std::vector<std::vector<Cell>> rows;
+  struct Enough {};
+  // An endless result: only a sink that is handed each row as it comes can stop it.
+  CHECK_THROWS_AS(query_read_only(c, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c",
+                                  RowSink{[&](const std::vector<std::string>& names) { columns = names; },
+                                          [&](const std::vector<Cell>& row) {
+                                            rows.push_back(row);
+                                            if (rows.size() == 5) throw Enough{};
+                                          },
+                                          [] {}}),
+                  Enough);
+  CHECK(columns == std::vector<std::string>{"x"});
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[4] == std::vector<Cell>{std::int64_t{5}});
+}

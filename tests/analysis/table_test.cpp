@@ -71,3 +71,37 @@ TEST_CASE("print: json writes infinities as text, since JSON has no number for t
   CHECK(printed(t, Format::json) == "[\n {\n  \"x\": \"inf\"\n },\n {\n  \"x\": \"nan\"\n }\n]\n");
   CHECK(printed(t, Format::csv) == "x\ninf\nnan\n");
 }
+
+TEST_CASE("TableWriter: each row written as it comes, the table form aligned on its first rows", "[analysis][table]") {
+  std::ostringstream out;
+  TableWriter csv(out, Format::csv, {"a", "b"});
+  CHECK(out.str() == "a,b\n");
+  csv.row({std::int64_t{1}, std::string("x")});
+  CHECK(out.str() == "a,b\n1,x\n");  // before the next row or the end
+
+  out.str("");
+  TableWriter json(out, Format::json, {"a"});
+  json.row({0.5});
+  CHECK(out.str() == "[\n {\n  \"a\": 0.5\n }");
+  json.row({std::monostate{}});
+  json.finish();
+  CHECK(out.str() == printed(Table{{"a"}, {{0.5}, {std::monostate{}}}}, Format::json));
+
+  // Aligned on the first two rows; the third, wider, is printed at those widths.
+  out.str("");
+  TableWriter table(out, Format::table, {"name", "n"}, 2);
+  table.row({std::string("ab"), std::int64_t{1}});
+  CHECK(out.str().empty());
+  table.row({std::string("abcde"), std::int64_t{22}});
+  CHECK(out.str() == "name   n\n-----  --\nab     1\nabcde  22\n");
+  table.row({std::string("abcdefgh"), std::int64_t{333}});
+  table.finish();
+  CHECK(out.str() == "name   n\n-----  --\nab     1\nabcde  22\nabcdefgh  333\n");
+
+  // Fewer rows than the look-ahead: aligned on all of them at the end, as print does.
+  out.str("");
+  TableWriter few(out, Format::table, {"n"});
+  few.row({std::int64_t{12345}});
+  few.finish();
+  CHECK(out.str() == printed(Table{{"n"}, {{std::int64_t{12345}}}}, Format::table));
+}

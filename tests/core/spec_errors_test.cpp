@@ -55,7 +55,7 @@ TEST_CASE("wrong types and out-of-range values name the parameter and the receiv
   CHECK_THAT(plan_error(spec("0.01}", "\"fast\"}")), Contains("/optimizer/learning_rate: expected a number") && Contains("\"fast\""));
   CHECK_THAT(plan_error(spec("0.01}", "0.01, \"beta_1\": 1.0}")),
              Contains("/optimizer/beta_1: Argument `beta_1` must be in [0, 1). Received: beta_1=1.0"));
-  CHECK_THAT(plan_error(spec("\"repeats\": 1", "\"repeats\": 0")), Contains("/repeats") && Contains(">= 1"));
+  CHECK_THAT(plan_error(spec("\"repeats\": 1", "\"repeats\": 0")), Contains("/repeats: Argument `repeats` must be in [1, 1000000]"));
   CHECK_THAT(plan_error(spec("{\"steps\": 20}", "{\"steps\": 2.5}")), Contains("/budget/steps: expected an integer"));
   CHECK_THAT(plan_error(spec("\"name\": \"e\"", "\"name\": \"a/b\"")), Contains("/name"));
   CHECK_THAT(plan_error(spec("\"curvatures\": [1, 10]", "\"curvatures\": [1, -10]")),
@@ -101,4 +101,43 @@ TEST_CASE("factory errors about parameters together point at the parameter", "[s
   CHECK_THAT(plan_error(spec(R"({"type": "exponential_decay", "decay_steps": 10, "decay_rate": 0.5})",
                              R"({"type": "warmup", "steps": 5, "schedule": {"type": "exponential_decay", "decay_rate": 0.5}})")),
              Contains("/schedule/schedule/decay_steps") && Contains("required"));
+}
+
+TEST_CASE("counts that overflow an integer are spec errors where they were written (issue 24, point 4)", "[spec][limits]") {
+  // Eight keys of 300 values: 6.6e19 trials, past int64; once printed as a wrapped negative number.
+  std::string grid;
+  for (int k = 0; k < 8; ++k) {
+    std::string values;
+    for (int v = 0; v < 300; ++v) {
+      if (v) values += ",";
+      values += std::to_string(v + 1);
+    }
+    grid += std::string(k ? "," : "") + "\"task.k" + std::to_string(k) + "\": [" + values + "]";
+  }
+  CHECK(plan_error(spec("\"grid\": {}", "\"grid\": {" + grid + "}")) ==
+        "/grid: the grid expands to about 6.56e+19 trials, more than lrlab's limit of 1000000: split the sweep into "
+        "several specs");
+  // Integers are compared with the limit exactly (as doubles, 2^53 + 1 equals 2^53).
+  CHECK(plan_error(spec("\"steps\": 20", "\"steps\": 9007199254740992")) == "");
+  CHECK(plan_error(spec("\"steps\": 20", "\"steps\": 9007199254740993")) ==
+        "/budget/steps: Argument `steps` must be in [1, 9007199254740992]. Received: steps=9007199254740993");
+  // Epochs times steps per epoch, from the grid: the error points at the grid value.
+  std::string epochs = spec("\"grid\": {}", R"("grid": {"budget.epochs": [3, 4503599627370497]})");
+  epochs.replace(epochs.find("\"steps\": 20"), 11, "\"epochs\": 1");
+  CHECK_THAT(plan_error(epochs), Contains("/grid/budget.epochs/1: 4503599627370497 epochs of ") &&
+                                     Contains("more than lrlab's limit of 9007199254740992 (2^53) updates per trial"));
+}
+
+TEST_CASE("a key given twice in one object is an error naming its pointer and both lines (issue 24, point 11)", "[spec]") {
+  CHECK(plan_error(spec("\"grid\": {}", "\"policies\": [{\"type\": \"reduce_on_plateau\",\n  \"factor\": 0.5,\n"
+                                        "  \"factor\": 0.1}],\n  \"grid\": {}")) ==
+        "/policies/0/factor: spec.json:9:3: the key \"factor\" is given twice in this object (first at line 8); JSON "
+        "keeps only one of them: give it once");
+  // Keys are compared as JSON reads them: an escape names the same key.
+  CHECK_THAT(plan_error(spec("\"repeats\": 1", "\"repeats\": 1, \"rep\\u0065ats\": 2")),
+             Contains("/repeats: spec.json:2:30: the key \"repeats\" is given twice"));
+  // The same key in different objects, and a key's text inside string values, are fine.
+  CHECK(plan_error(spec("\"name\": \"e\"", "\"name\": \"e\", \"description\": \"{\\\"name\\\": 1, \\\"name\\\": 2}\"")) == "");
+  CHECK(plan_error(spec("\"grid\": {}", R"("grid": {"schedule": [{"type": "constant"},
+                                          {"type": "exponential_decay", "decay_steps": 5, "decay_rate": 0.9}]})")) == "");
 }

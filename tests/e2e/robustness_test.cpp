@@ -12,6 +12,7 @@
 
 #include "support/cli.hpp"
 #include "support/db_content.hpp"
+#include "support/process.hpp"
 
 using Catch::Matchers::Contains;
 using namespace lrlab::test;
@@ -52,26 +53,8 @@ int completed_so_far(const fs::path& db) {
 // Start `lrlab run` in `dir` and send it `signal` as soon as `moment()` holds (polled every 2 ms),
 // unless it ends first. Returns its exit code, or 128 + the signal that killed it.
 int run_and_signal(const fs::path& dir, const std::string& db, int signal, const std::function<bool()>& moment) {
-  const std::string err_file = (dir / "run.err").string();
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {  // only async-signal-safe calls from here to exec
-    const int out = open("/dev/null", O_WRONLY);
-    const int err = open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (chdir(dir.c_str()) != 0 || out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(127);
-    execl(LRLAB_BIN, LRLAB_BIN, "run", "spec.json", "--jobs", "2", "-q", "--db", db.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (moment()) {
-      kill(pid, signal);
-      waitpid(pid, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  const pid_t pid = spawn_lrlab(dir, {"run", "spec.json", "--jobs", "2", "-q", "--db", db}, "/dev/null", "run.err");
+  return wait_lrlab(pid, moment, signal).rc;
 }
 
 // A moment a fixed time after the start (which may come before the database exists).
@@ -162,14 +145,20 @@ TEST_CASE("kill -9 at several moments, then a rerun: the same content as an unin
   CHECK(interrupted_mid_sweep >= 2);
 }
 
-TEST_CASE("SIGTERM stops cleanly: exit 130, nothing left running, a rerun completes identically", "[e2e][crash]") {
+TEST_CASE("SIGTERM or SIGHUP stops cleanly: exit 130, nothing left running, a rerun completes identically", "[e2e][crash]") {
+  // SIGHUP (a closed terminal or ssh session) once killed the run with no summary and an open
+  // runs row (issue 24, point 10): it stops the sweep as SIGTERM does.
+  const int signal = GENERATE(SIGTERM, SIGHUP);
+  INFO("signal " << signal);
   const fs::path dir = temp_dir("sigterm");
   write_file(dir / "spec.json", crash_spec);
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "--db", "ref.db"}, dir).rc == 0);
   // After the first trial: the others are running or waiting, so the sweep must stop early.
-  const int rc = run_and_signal(dir, "t.db", SIGTERM, when_completed(dir / "t.db", 1));
+  const int rc = run_and_signal(dir, "t.db", signal, when_completed(dir / "t.db", 1));
   CHECK(rc == 130);
   INFO(read_file(dir / "run.err"));
+  CHECK_THAT(read_file(dir / "run.err"), Contains("lrlab: long: "));  // the summary line
+  CHECK(sql1(dir / "t.db", "SELECT count(*) FROM runs WHERE ended_at IS NULL") == "0");
   CHECK(sql1(dir / "t.db", "SELECT count(*) FROM trials WHERE status = 'running'") == "0");
   CHECK(sql1(dir / "t.db", "SELECT count(*) FROM steps s JOIN trials t USING(trial_id) WHERE t.status = 'pending'") == "0");
   CHECK(sql1(dir / "t.db", "SELECT exit_status FROM runs") == "130");

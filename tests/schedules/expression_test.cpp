@@ -44,7 +44,12 @@ TEST_CASE("expression: parse errors point into the formula", "[expression]") {
 TEST_CASE("expression: a rate that is negative or not finite is refused", "[expression]") {
   using Catch::Matchers::Contains;
   CHECK_THROWS_WITH(schedule(formula("-lr0")), Contains("/schedule/formula") && Contains("finite and >= 0"));
-  CHECK_THROWS_WITH(schedule(formula("lr0 / t")), Contains("/schedule/formula") && Contains("at t=0"));
+  // Infinity and NaN are named as such (they once read "gives null", JSON's text for them).
+  CHECK_THROWS_WITH(schedule(formula("lr0 / t")),
+                    Contains("/schedule/formula") && Contains("gives inf, which is not a finite number, at t=0"));
+  CHECK_THROWS_WITH(schedule(formula("sqrt(t - 1)")),
+                    Contains("/schedule/formula") && Contains("nan, which is not a finite number, at t=0"));
+  CHECK_THROWS_WITH(schedule(formula("-lr0")), Contains("gives -0.001 at t=0"));
   auto s = schedule(formula("lr0 - t"), 0.5);  // fine at t = 0, negative from t = 1
   CHECK(s->value(0) == 0.5);
   CHECK_THROWS_WITH(s->value(3), Contains("at t=3"));

@@ -61,7 +61,10 @@ inline CliResult run_shell(const std::string& command, const std::filesystem::pa
 // Run `lrlab ARGS...` in `cwd`; capture exit code, stdout and stderr.
 inline CliResult run_lrlab(const std::vector<std::string>& args, const std::filesystem::path& cwd = LRLAB_TEST_TMP) {
   std::string cmd = shell_quote(LRLAB_BIN);
-  for (const auto& a : args) cmd += " " + shell_quote(a);
+  for (const auto& a : args) {
+    cmd += ' ';  // not " " + ...: GCC 12 warns about that form (-Wrestrict, a false positive)
+    cmd += shell_quote(a);
+  }
   return run_shell(cmd, cwd);
 }
 

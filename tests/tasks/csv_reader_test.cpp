@@ -161,3 +161,49 @@ TEST_CASE("csv_reader: gzip is recognised by content, not by name", "[csv_reader
   CHECK(d.size() == 2);
   CHECK(d.features(1, 1) == 4.0);
 }
+
+TEST_CASE("csv_reader: only regular files, of at most LRLAB_MAX_DATA_BYTES (gzip: decompressed too)", "[csv_reader][limits]") {
+  // A device and a folder are refused before a byte is read (/dev/zero once filled the memory).
+  CHECK_THROWS_WITH(read_csv("/dev/zero", options()), "/dev/zero: is a character device, not a regular file: a data file "
+                                                      "must be a regular file");
+  const auto p = write_temp("limit.csv", "1,2,0\n3,4,1\n");  // 12 bytes
+  CHECK_THROWS_WITH(read_csv(p.parent_path(), options()), p.parent_path().string() + ": is a folder, not a data file");
+
+  std::ostringstream packed;
+  {
+    boost::iostreams::filtering_ostream out;
+    out.push(boost::iostreams::gzip_compressor());
+    out.push(packed);
+    for (int i = 0; i < 1000; ++i) out << "1,2,0\n3,4,1\n";  // 12000 bytes, far fewer packed
+  }
+  const auto g = write_temp("limit.csv.gz", packed.str());
+  REQUIRE(packed.str().size() < 1000);
+
+  struct Limit {  // LRLAB_MAX_DATA_BYTES for the scope
+    explicit Limit(const char* v) { setenv("LRLAB_MAX_DATA_BYTES", v, 1); }
+    ~Limit() { unsetenv("LRLAB_MAX_DATA_BYTES"); }
+  };
+  {
+    const Limit limit("11");
+    CHECK_THROWS_WITH(read_csv(p, options()), p.string() + ": the data file is 12 bytes, more than the limit of 11 bytes "
+                                                           "(set LRLAB_MAX_DATA_BYTES to read a larger file)");
+  }
+  {
+    const Limit limit("12");
+    CHECK(read_csv(p, options()).size() == 2);
+  }
+  {
+    const Limit limit("11999");
+    CHECK_THROWS_WITH(read_csv(g, options()), StartsWith(g.string() + ": the gzip data decompresses to more than the limit "
+                                                                      "of 11999 bytes"));
+  }
+  {
+    const Limit limit("12000");
+    CHECK(read_csv(g, options()).size() == 2000);
+  }
+  {
+    const Limit limit("1e9");
+    CHECK_THROWS_WITH(read_csv(p, options()), Contains("LRLAB_MAX_DATA_BYTES=\"1e9\" is not a number of bytes"));
+  }
+  CHECK(lrlab::tasks::max_data_bytes() == std::uint64_t{1} << 30);
+}

@@ -43,6 +43,12 @@ struct Experiment {
 // The most trials one experiment may expand to.
 inline constexpr std::int64_t max_trials = 1'000'000;
 
+// The most updates one trial may run, and the most any count of updates in a spec (a budget, an
+// evaluation or record period, epochs times steps per epoch) may come to: 2^53, the largest count
+// of which every step is exact as a double (schedules compute with the step as a double). Larger
+// values are spec errors, so that no product of planning can overflow.
+inline constexpr std::int64_t max_updates = std::int64_t{1} << 53;
+
 // The seed of repeat `r` of an experiment with seed `seed`.
 std::uint64_t trial_seed(std::uint64_t seed, std::int64_t repeat);
 

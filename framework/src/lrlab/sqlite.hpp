@@ -12,8 +12,9 @@ namespace lrlab::sqlite {
 
 class Connection {
  public:
-  // flags: SQLITE_OPEN_READONLY, or SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE.
-  Connection(const std::string& path, int flags);
+  // flags: SQLITE_OPEN_READONLY, or SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE. `path` may be a
+  // "file:" URI; messages then name `shown` instead, when given.
+  Connection(const std::string& path, int flags, const std::string& shown = {});
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -29,6 +30,10 @@ class Connection {
   sqlite3* db_ = nullptr;
   std::string path_;
 };
+
+// Open the existing database at `path` for reading only, in a folder this process cannot write as
+// well (see sqlite.cpp). A missing path, a folder, a path too long: StoreErrors that say so.
+Connection open_read_only(const std::string& path);
 
 class Statement {
  public:

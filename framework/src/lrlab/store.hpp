@@ -48,6 +48,11 @@ class Store {
   // Open for writing, creating the file and the schema when needed.
   explicit Store(const std::filesystem::path& path);
 
+  // Remove what a process killed while creating the database left beside it: its temporary file
+  // `.<name>.new-<pid>` (and that file's -wal and -shm). Only for the holder of the database's
+  // WriterLock, since then no other lrlab run can be creating it. Returns how many were removed.
+  static int remove_creation_leftovers(const std::filesystem::path& path);
+
   // The latest experiment with this name: its id and spec hash.
   struct ExperimentRef {
     std::int64_t id;

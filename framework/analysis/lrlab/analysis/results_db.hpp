@@ -8,7 +8,8 @@
 
 namespace lrlab::analysis {
 
-// Open `path` read-only; a missing file is a StoreError (never created, as a writer would).
+// Open `path` read-only, also in a folder this process cannot write (sqlite::open_read_only); a
+// missing file is a StoreError (never created, as a writer would), and so is a folder.
 sqlite::Connection open_results_read_only(const std::string& path);
 
 struct ExperimentChoice {

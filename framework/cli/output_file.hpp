@@ -1,0 +1,30 @@
+#pragma once
+// A file that commands write with -o: whole or not at all. The text goes to a temporary file
+// beside the target (`.<name>.tmp-<pid>`, same folder so that the rename is atomic), renamed over
+// the target by commit(). An error (the OutputFile destroyed without commit) or SIGINT, SIGTERM or
+// SIGHUP while it is written removes the temporary file and leaves the target as it was; such a
+// signal then ends the process with exit 130. A SIGKILL can leave the temporary file, never a
+// truncated target.
+#include <filesystem>
+#include <fstream>
+
+namespace lrlab::cli {
+
+class OutputFile {
+ public:
+  explicit OutputFile(std::filesystem::path target);  // throws StoreError when it cannot be created
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  std::ostream& stream() { return out_; }
+  // Flush, check that every write succeeded, and rename onto the target (throws StoreError).
+  void commit();
+
+ private:
+  std::filesystem::path target_, temp_;
+  std::ofstream out_;
+  bool committed_ = false;
+};
+
+}  // namespace lrlab::cli
