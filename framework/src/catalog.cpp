@@ -4,7 +4,6 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 #include "lrlab/build_info.hpp"
@@ -76,10 +75,7 @@ void Catalog::load_library(const fs::path& file) {
   } catch (const std::exception& e) {
     throw PluginLoadError("plugin library " + file.string() + " failed while registering its components: " + e.what());
   }
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  take(r, LibraryInfo{entry->name, entry->version, canonical, entry->sdk_version, sha256_hex(bytes.str())});
+  take(r, LibraryInfo{entry->name, entry->version, canonical, entry->sdk_version, sha256_file(file)});
   loaded_files_.push_back(canonical);
   open_libraries().push_back(std::move(lib));
 }
