@@ -259,7 +259,7 @@ void write_schema(sqlite::Connection& c) {
 // folder, then renamed into place: a reader that opens `path` meanwhile finds no file or all of
 // it, never a database without its tables.
 void create_database(const fs::path& path) {
-  const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".new-" + std::to_string(getpid()));
+  const fs::path tmp = path.parent_path() / (std::string(".") + path.filename().string() + ".new-" + std::to_string(getpid()));
   try {
     {
       sqlite::Connection c(tmp.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
