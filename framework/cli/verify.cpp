@@ -1,6 +1,7 @@
 // lrlab verify DB [--trial ID | --all]: run stored trials again and compare them bit for bit.
-// Exit 0 when every verified trial is identical, 1 otherwise. Warns when the lrlab build or the
-// plugin files differ from those the database recorded (a difference is then expected).
+// Exit 0 when every verified trial is identical, 1 otherwise. Warns when the inputs (data files,
+// plugin libraries, build) differ from those the experiment was made from (a difference is then
+// expected).
 #include <iostream>
 #include <map>
 
@@ -8,6 +9,7 @@
 #include "lrlab/build_info.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/experiment.hpp"
+#include "lrlab/inputs.hpp"
 #include "lrlab/store.hpp"
 #include "lrlab/verify.hpp"
 
@@ -22,7 +24,17 @@ struct VerifyOptions {
   std::vector<fs::path> plugin_dirs;
 };
 
-void warn_on_provenance(const sqlite::Connection& c, std::int64_t experiment_id, const Catalog& catalog) {
+// Differences between what the experiment was made from and what verify uses now: the trials may
+// then differ, which is worth knowing before reading the verdicts.
+void warn_on_inputs(const sqlite::Connection& c, std::int64_t experiment_id, const Catalog& catalog,
+                    const std::vector<Input>& now) {
+  const std::vector<Input> recorded = Store::recorded_inputs(c, experiment_id);
+  if (!recorded.empty()) {
+    for (const auto& change : input_changes(recorded, now, "at creation", "now"))
+      std::cerr << "lrlab: warning: " << change << "\n";
+    return;
+  }
+  // Made before inputs were recorded: the latest run's build and plugins are what there is.
   sqlite::Statement r(c, "SELECT run_id, lrlab_version, git_commit FROM runs WHERE experiment_id = ?1 ORDER BY run_id DESC LIMIT 1");
   r.bind(1, experiment_id);
   if (!r.step()) return;
@@ -31,13 +43,13 @@ void warn_on_provenance(const sqlite::Connection& c, std::int64_t experiment_id,
     std::cerr << "lrlab: warning: the trials were run by lrlab " << r.text(1) << " (" << r.text(2).substr(0, 12)
               << "), this is lrlab " << build_info::version << " (" << std::string(build_info::git_commit).substr(0, 12)
               << ")\n";
-  std::map<std::string, const LibraryInfo*> now;
-  for (const auto& lib : catalog.libraries()) now[lib.name] = &lib;
+  std::map<std::string, const LibraryInfo*> loaded;
+  for (const auto& lib : catalog.libraries()) loaded[lib.name] = &lib;
   sqlite::Statement p(c, "SELECT plugin, path, sha256 FROM run_plugins WHERE run_id = ?1");
   p.bind(1, run_id);
   while (p.step()) {
-    auto it = now.find(p.text(0));
-    if (it == now.end())
+    auto it = loaded.find(p.text(0));
+    if (it == loaded.end())
       std::cerr << "lrlab: warning: plugin " << p.text(0) << " (" << p.text(1) << ") used by the run is not loaded now\n";
     else if (it->second->sha256 != p.text(2))
       std::cerr << "lrlab: warning: plugin " << p.text(0) << " differs from the one recorded: " << it->second->path.string()
@@ -70,10 +82,10 @@ int verify(const VerifyOptions& o) {
                                spec_path.empty() ? fs::path(".") : spec_path.parent_path());
 
   const Catalog catalog = Catalog::standard(o.plugin_dirs);
-  warn_on_provenance(c, experiment_id, catalog);
   const Resolver resolver(catalog);
   SharedData shared;
   const Experiment ex = plan_experiment(spec, resolver, shared);
+  warn_on_inputs(c, experiment_id, catalog, collect_inputs(shared, used_libraries(catalog, ex)));
   TrialEnv env;
   env.resolver = &resolver;
   env.experiment_seed = ex.seed;

@@ -2,16 +2,16 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <functional>
 #include <optional>
-#include <set>
 #include <thread>
 
-#include "lrlab/build_info.hpp"
 #include "lrlab/catalog.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/exit_codes.hpp"
 #include "lrlab/experiment.hpp"
+#include "lrlab/inputs.hpp"
 #include "lrlab/mpi_transport.hpp"
 #include "lrlab/sha256.hpp"
 #include "lrlab/store.hpp"
@@ -30,46 +30,22 @@ std::string host_name() {
   return buf;
 }
 
-// The libraries whose components the experiment's trials name (for the provenance of the run).
-std::vector<LibraryInfo> used_libraries(const Catalog& catalog, const Experiment& ex) {
-  std::set<std::string> types;
-  std::function<void(const Json&)> walk = [&](const Json& j) {
-    if (j.is_object()) {
-      if (auto t = j.find("type"); t != j.end() && t->is_string()) types.insert(t->get<std::string>());
-      for (const auto& [k, v] : j.items()) walk(v);
-    } else if (j.is_array()) {
-      for (const auto& v : j) walk(v);
-    }
-  };
-  const PointConfig* last = nullptr;
-  for (const auto& t : ex.trials) {
-    if (t.point.get() == last) continue;  // the repeats of a point share its configuration
-    last = t.point.get();
-    walk(t->task);
-    walk(t->schedule);
-    for (const auto& p : t->policies) walk(p);
-  }
-  std::vector<LibraryInfo> out;
-  std::set<std::string> seen;
-  for (const auto* c : catalog.components())
-    if (types.count(c->name))
-      if (const LibraryInfo* lib = catalog.library_of(*c); lib && seen.insert(lib->name + lib->path.string()).second)
-        out.push_back(*lib);
-  return out;
-}
-
 // What every process builds from the spec before anything runs.
 struct Planned {
   std::optional<Catalog> catalog;
   std::optional<Resolver> resolver;
   SharedData shared;
   Experiment ex;
+  std::vector<LibraryInfo> libraries;  // the plugin libraries the trials use
+  std::vector<Input> inputs;           // what decides the numbers besides the spec (inputs.hpp)
 
   explicit Planned(const RunRequest& r) {
     const Spec spec = load_spec(r.spec);
     catalog.emplace(Catalog::standard(r.plugin_dirs));
     resolver.emplace(*catalog);
     ex = plan_experiment(spec, *resolver, shared);
+    libraries = used_libraries(*catalog, ex);
+    inputs = collect_inputs(shared, libraries);  // planning has read every data file
   }
 
   TrialEnv env(int rank) {
@@ -99,7 +75,29 @@ struct Opened {
   std::vector<Work> todo;
 };
 
-void open_store(const RunRequest& r, const Experiment& ex, Opened& d) {
+// A resume goes on only with the inputs the experiment was made from: the same data (by content),
+// plugin libraries and build numerics. An experiment made before inputs were recorded gets them now.
+void check_inputs(const Experiment& ex, const std::vector<Input>& inputs, Opened& d) {
+  const std::vector<Input> recorded = Store::recorded_inputs(d.store->connection(), d.experiment_id);
+  if (recorded.empty()) {
+    std::fprintf(stderr,
+                 "lrlab: warning: experiment \"%s\" in %s was created by an lrlab that did not record its inputs (data "
+                 "files, plugin libraries, build): they cannot be checked; this run's are recorded from now on\n",
+                 ex.name.c_str(), d.db_path.string().c_str());
+    d.store->record_inputs(d.experiment_id, inputs);
+    return;
+  }
+  const auto changes = input_changes(recorded, inputs, "at creation", "now");
+  if (changes.empty()) return;
+  std::string list;
+  for (const auto& c : changes) list += "\n  " + c;
+  throw SpecError("", d.db_path.string() + " holds experiment \"" + ex.name + "\" made from other inputs than this run's:" +
+                          list + "\nresuming would mix trials computed from different inputs: restore them, or rerun with "
+                          "--fresh to start a new experiment (the database keeps this one)");
+}
+
+void open_store(const RunRequest& r, const Planned& p, Opened& d) {
+  const Experiment& ex = p.ex;
   d.db_path = db_path_of(r, ex);
   Store::check_usable(d.db_path);
   if (d.db_path.has_parent_path()) fs::create_directories(d.db_path.parent_path());
@@ -115,9 +113,10 @@ void open_store(const RunRequest& r, const Experiment& ex, Opened& d) {
                               "): rerun with --fresh to add a new experiment to it, or choose another --db");
     d.experiment_id = latest->id;
     d.resumed = true;
+    check_inputs(ex, p.inputs, d);
     store.reset_unfinished(d.experiment_id);
   } else {
-    d.experiment_id = store.create_experiment(ex);
+    d.experiment_id = store.create_experiment(ex, p.inputs);
   }
 
   // Trials are matched by identity (the hash of the resolved config and seed): if the same spec
@@ -167,21 +166,23 @@ int finish(const RunRequest& r, const Experiment& ex, Opened& d, const SweepRepo
 int run_local(const RunRequest& r, const std::function<void(const RunSummary&)>& report) {
   Planned p(r);
   Opened d;
-  open_store(r, p.ex, d);
-  d.store->begin_run(d.experiment_id, RunInfo{d.resumed, threads_of(r), 1, r.command_line, used_libraries(*p.catalog, p.ex)});
+  open_store(r, p, d);
+  d.store->begin_run(d.experiment_id, RunInfo{d.resumed, threads_of(r), 1, r.command_line, p.libraries});
   ThreadTransport transport(p.env(0), resolved_jobs(r.jobs));
   const SweepReport rep = run_sweep(transport, *d.store, d.todo, static_cast<std::int64_t>(p.ex.trials.size()), sweep_options(r));
   return finish(r, p.ex, d, rep, 1, report);
 }
 
 #ifdef LRLAB_WITH_MPI
-// What two ranks must share to run one sweep: the same trials (spec, data, resolved defaults),
-// the same plugin libraries and the same lrlab.
+// What two ranks must share to run one sweep: the same trials (spec, resolved configurations) and
+// the same inputs (data files by content, plugin libraries, build numerics), as text, so that rank
+// 0 can say which input differs (Session::agree).
 std::string fingerprint(const Planned& p) {
-  std::string s = std::string(build_info::version) + " " + build_info::git_commit + "\n" + p.ex.spec_sha256 + "\n";
-  for (const auto& t : p.ex.trials) s += t.key + "\n";
-  for (const auto& lib : used_libraries(*p.catalog, p.ex)) s += lib.name + " " + lib.version + " " + lib.sha256 + "\n";
-  return sha256_hex(s);
+  std::string keys = p.ex.spec_sha256 + "\n";
+  for (const auto& t : p.ex.trials) keys += t.key + "\n";
+  std::vector<Input> all = p.inputs;
+  all.push_back({"plan", "trials", "", sha256_hex(keys), std::to_string(p.ex.trials.size()) + " trials"});
+  return inputs_text(all);
 }
 
 int run_mpi(const RunRequest& r, const std::function<void(const RunSummary&)>& report) {
@@ -217,9 +218,8 @@ int run_mpi(const RunRequest& r, const std::function<void(const RunSummary&)>& r
   Opened d;
   if (root) {
     try {
-      open_store(r, p->ex, d);
-      d.store->begin_run(d.experiment_id,
-                         RunInfo{d.resumed, threads_of(r), session.size(), r.command_line, used_libraries(*p->catalog, p->ex)});
+      open_store(r, *p, d);
+      d.store->begin_run(d.experiment_id, RunInfo{d.resumed, threads_of(r), session.size(), r.command_line, p->libraries});
     } catch (const std::exception& e) {
       error = std::current_exception();
       me.error = e.what();

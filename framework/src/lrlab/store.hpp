@@ -15,13 +15,15 @@
 
 #include "lrlab/catalog.hpp"
 #include "lrlab/experiment.hpp"
+#include "lrlab/inputs.hpp"
 #include "lrlab/sqlite.hpp"
 #include "lrlab/trial_record.hpp"
 
 namespace lrlab {
 
-// 2: the checkpoints table (a version 1 file gains it when opened for writing).
-inline constexpr int schema_version = 2;
+// 2: the checkpoints table. 3: the experiment_inputs table. An older file gains what it lacks when
+// a run opens it; its experiments have no recorded inputs until a resume records them.
+inline constexpr int schema_version = 3;
 inline constexpr int application_id = 0x4C524C42;  // "LRLB"
 
 struct TrialRow {
@@ -55,10 +57,16 @@ class Store {
   };
   std::optional<ExperimentRef> latest_experiment(const std::string& name);
 
-  // Insert the experiment and one pending row per trial, in one transaction.
-  std::int64_t create_experiment(const Experiment& ex);
+  // Insert the experiment, its inputs and one pending row per trial, in one transaction.
+  std::int64_t create_experiment(const Experiment& ex, const std::vector<Input>& inputs = {});
 
   std::vector<TrialRow> trials(std::int64_t experiment_id);
+
+  // The inputs recorded when the experiment was created (inputs.hpp); empty for an experiment made
+  // before lrlab recorded them (schema version 2 and older), or a file without the table.
+  static std::vector<Input> recorded_inputs(const sqlite::Connection& c, std::int64_t experiment_id);
+  // Record the inputs of an experiment that has none recorded.
+  void record_inputs(std::int64_t experiment_id, const std::vector<Input>& inputs);
 
   // Put every trial that did not finish (pending, running, failed) back to pending, removing its
   // rows after its checkpoint (all of them without one): a resumed sweep continues each from its
