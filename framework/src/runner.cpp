@@ -17,6 +17,7 @@
 #include "lrlab/store.hpp"
 #include "lrlab/thread_transport.hpp"
 #include "lrlab/trial_pool.hpp"
+#include "lrlab/verify.hpp"
 #include "lrlab/writer_lock.hpp"
 
 namespace lrlab {
@@ -96,6 +97,42 @@ void check_inputs(const Experiment& ex, const std::vector<Input>& inputs, Opened
                           "--fresh to start a new experiment (the database keeps this one)");
 }
 
+// The stored trials must be the plan's, row for row: a row outside the plan or unlike its planned
+// trial (edited by hand, or the spec resolves differently now) is refused. A planned trial without
+// a row (deleted by hand) is put back as pending and run again rather than refused: the plan says
+// exactly what it was, a rerun gives the same bits it had, and the finished trials stay usable.
+void check_trials(const Experiment& ex, Opened& d) {
+  const std::string where = "experiment \"" + ex.name + "\" in " + d.db_path.string();
+  const std::string fresh = ": rerun with --fresh to start a new experiment";
+  std::vector<bool> stored(ex.trials.size(), false);
+  Store::each_trial(d.store->connection(), d.experiment_id, [&](const StoredTrial& row) {
+    const TrialConfig* plan = planned_trial(ex, row.trial_index);
+    if (!plan)
+      throw SpecError("", "trial " + std::to_string(row.trial_id) + " of " + where + " has trial_index " +
+                              std::to_string(row.trial_index) + ", outside the plan's 0 .. " +
+                              std::to_string(ex.trials.size() - 1) + " (the database was edited?)" + fresh);
+    if (const std::string why = row_difference(row, *plan); !why.empty())
+      throw SpecError("", "trial " + std::to_string(row.trial_id) + " (index " + std::to_string(row.trial_index) + ") of " +
+                              where + ": " + why + fresh);
+    stored[static_cast<std::size_t>(row.trial_index)] = true;
+  });
+  std::vector<const TrialConfig*> missing;
+  std::string indices;
+  for (std::size_t i = 0; i < stored.size(); ++i)
+    if (!stored[i]) {
+      missing.push_back(&ex.trials[i]);
+      if (missing.size() <= 10) indices += (indices.empty() ? "" : ", ") + std::to_string(i);
+    }
+  if (missing.empty()) return;
+  const std::int64_t orphans = d.store->restore_trials(d.experiment_id, missing);
+  std::fprintf(stderr,
+               "lrlab: warning: %s lacked the rows of %zu planned trial%s (index %s%s: deleted by hand?): put back as "
+               "pending, to run again%s\n",
+               where.c_str(), missing.size(), missing.size() == 1 ? "" : "s", indices.c_str(), missing.size() > 10 ? ", ..." : "",
+               orphans > 0 ? ("; " + std::to_string(orphans) + " rows of steps, evals, events and checkpoints that belonged "
+                              "to no trial were removed").c_str() : "");
+}
+
 void open_store(const RunRequest& r, const Planned& p, Opened& d) {
   const Experiment& ex = p.ex;
   d.db_path = db_path_of(r, ex);
@@ -114,22 +151,18 @@ void open_store(const RunRequest& r, const Planned& p, Opened& d) {
     d.experiment_id = latest->id;
     d.resumed = true;
     check_inputs(ex, p.inputs, d);
+    check_trials(ex, d);
     store.reset_unfinished(d.experiment_id);
   } else {
     d.experiment_id = store.create_experiment(ex, p.inputs);
   }
 
-  // Trials are matched by identity (the hash of the resolved config and seed): if the same spec
-  // now resolves differently (a plugin changed a default), mixing old and new trials would be wrong.
   auto checkpoints = store.checkpoints(d.experiment_id);
   for (const auto& row : store.trials(d.experiment_id)) {
-    const TrialConfig& trial = ex.trials.at(static_cast<std::size_t>(row.trial_index));
-    if (trial.key != row.trial_key)
-      throw SpecError("", "trial " + std::to_string(row.trial_index) + " of \"" + ex.name + "\" in " + d.db_path.string() +
-                              " was planned with a different resolved configuration (a plugin's defaults changed?): "
-                              "rerun with --fresh to start a new experiment");
     if (is_finished(row.status)) continue;
+    const TrialConfig& trial = ex.trials[static_cast<std::size_t>(row.trial_index)];  // checked above
     Work w{&trial, row.trial_id, nullptr};
+    // A checkpoint is used only when it belongs to this very trial.
     if (auto it = checkpoints.find(row.trial_id); it != checkpoints.end() && it->second.trial_key == trial.key)
       w.from = std::make_shared<const Checkpoint>(std::move(it->second));
     d.todo.push_back(std::move(w));

@@ -361,6 +361,15 @@ std::int64_t Store::create_experiment(const Experiment& ex, const std::vector<In
   return id;
 }
 
+void Store::each_trial(const sqlite::Connection& c, std::int64_t experiment_id,
+                       const std::function<void(const StoredTrial&)>& visit) {
+  sqlite::Statement s(c, "SELECT trial_id, trial_index, repeat, seed, trial_key, config_json, grid_json, status FROM trials "
+                         "WHERE experiment_id=?1 ORDER BY trial_index");
+  s.bind(1, experiment_id);
+  while (s.step())
+    visit(StoredTrial{s.int64(0), s.int64(1), s.int64(2), s.int64(3), s.text(4), s.text(5), s.text(6), s.text(7)});
+}
+
 std::vector<Input> Store::recorded_inputs(const sqlite::Connection& c, std::int64_t experiment_id) {
   sqlite::Statement has(c, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='experiment_inputs'");
   if (!has.step() || has.int64(0) == 0) return {};
@@ -376,6 +385,19 @@ void Store::record_inputs(std::int64_t experiment_id, const std::vector<Input>& 
   sqlite::Transaction tx(db_);
   insert_inputs(db_, experiment_id, inputs);
   tx.commit();
+}
+
+std::int64_t Store::restore_trials(std::int64_t experiment_id, const std::vector<const TrialConfig*>& missing) {
+  sqlite::Transaction tx(db_);
+  std::int64_t orphans = 0;
+  for (const char* table : {"steps", "evals", "events", "checkpoints"}) {
+    db_.exec(std::string("DELETE FROM ") + table + " WHERE trial_id NOT IN (SELECT trial_id FROM trials)");
+    orphans += sqlite3_changes(db_.handle());
+  }
+  sqlite::Statement t(db_, insert_trial_sql);
+  for (const TrialConfig* tr : missing) insert_trial(t, experiment_id, *tr);
+  tx.commit();
+  return orphans;
 }
 
 std::vector<TrialRow> Store::trials(std::int64_t experiment_id) {
