@@ -123,15 +123,11 @@ std::vector<Input> parse_inputs_text(const std::string& text) {
   std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) {
-    std::vector<std::string> f;
-    std::size_t at = 0;
-    for (int i = 0; i < 4; ++i) {
-      const auto tab = line.find('\t', at);
-      f.push_back(line.substr(at, tab - at));
-      at = tab == std::string::npos ? line.size() : tab + 1;
-    }
-    f.push_back(line.substr(at));
-    out.push_back({f[0], f[1], f[2], f[3], f[4]});
+    std::istringstream fields(line);
+    Input in;
+    for (std::string* field : {&in.kind, &in.name, &in.path, &in.sha256}) std::getline(fields, *field, '\t');
+    std::getline(fields, in.detail);  // the rest of the line
+    out.push_back(std::move(in));
   }
   return out;
 }

@@ -19,6 +19,16 @@ const char* data_spec = R"({"name": "in", "seed": 4, "repeats": 2,
   "task": {"type": "logistic_regression", "data": "data.csv", "batch_size": 8},
   "budget": {"epochs": 3}, "grid": {"optimizer.learning_rate": [0.01, 0.1, 0.3]}})";
 
+// data_spec and its data in `dir`, run into `db` there.
+fs::path data_sweep(const fs::path& dir, const std::string& db) {
+  write_file(dir / "spec.json", data_spec);
+  write_file(dir / "data.csv", two_class_csv(1));
+  const auto r = run_lrlab({"run", "spec.json", "--db", db, "-q"}, dir);
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  return dir / db;
+}
+
 // What an interruption leaves: the last `n` trials unfinished.
 void interrupt_last(const fs::path& db, int n) {
   sql_exec(db, "UPDATE trials SET status = 'running' WHERE trial_index >= (SELECT count(*) FROM trials) - " +
@@ -43,12 +53,7 @@ void check_untouched(const fs::path& db, int unfinished) {
 TEST_CASE("a run records its inputs: the data file, the plugin libraries and the build, with their sha256",
           "[e2e][inputs]") {
   const fs::path dir = temp_dir("inputs-recorded");
-  write_file(dir / "spec.json", data_spec);
-  write_file(dir / "data.csv", two_class_csv(1));
-  const auto r = run_lrlab({"run", "spec.json", "--db", "in.db", "-q"}, dir);
-  INFO(r.err);
-  REQUIRE(r.rc == 0);
-  const fs::path db = dir / "in.db";
+  const fs::path db = data_sweep(dir, "in.db");
   CHECK(sql1(db, "PRAGMA user_version") == "3");
   CHECK(sql1(db, "SELECT group_concat(kind || ':' || name, ' ') FROM experiment_inputs") ==
         "build:lrlab data:data.csv plugin:decay plugin:tasks");  // decay: the default schedule, constant
@@ -65,11 +70,8 @@ TEST_CASE("a run records its inputs: the data file, the plugin libraries and the
 TEST_CASE("a data file overwritten between an interrupted run and its resume: exit 2 naming the file and both hashes",
           "[e2e][inputs]") {
   const fs::path dir = temp_dir("inputs-data");
-  write_file(dir / "spec.json", data_spec);
-  write_file(dir / "data.csv", two_class_csv(1));
-  REQUIRE(run_lrlab({"run", "spec.json", "--db", "ref.db", "-q"}, dir).rc == 0);
-  REQUIRE(run_lrlab({"run", "spec.json", "--db", "in.db", "-q"}, dir).rc == 0);
-  const fs::path db = dir / "in.db";
+  data_sweep(dir, "ref.db");
+  const fs::path db = data_sweep(dir, "in.db");
   interrupt_last(db, 3);
   const std::string before = sha256_of(dir / "data.csv");
 
@@ -155,10 +157,7 @@ TEST_CASE("a plugin library rebuilt between two runs: exit 2 naming the plugin, 
 TEST_CASE("another build's numerics are refused; a database from before inputs were recorded gets them on resume",
           "[e2e][inputs]") {
   const fs::path dir = temp_dir("inputs-build");
-  write_file(dir / "spec.json", data_spec);
-  write_file(dir / "data.csv", two_class_csv(1));
-  REQUIRE(run_lrlab({"run", "spec.json", "--db", "in.db", "-q"}, dir).rc == 0);
-  const fs::path db = dir / "in.db";
+  const fs::path db = data_sweep(dir, "in.db");
   interrupt_last(db, 1);
 
   // As if another lrlab (another commit, compiler or flags) had created the experiment.
