@@ -19,7 +19,7 @@
 #include "lrlab/experiment.hpp"
 #include "lrlab/sdk.hpp"
 #include "lrlab/spec.hpp"
-#include "lrlab/trial.hpp"
+#include "lrlab/trial_run.hpp"
 #include "support/catalog.hpp"
 
 namespace lrlab::test {
