@@ -1,6 +1,9 @@
-// lrlab verify DB [--trial ID | --all]: run stored trials again and compare them bit for bit.
-// Exit 0 when every verified trial is identical, 1 otherwise. Warns when the lrlab build or the
-// plugin files differ from those the database recorded (a difference is then expected).
+// lrlab verify DB [--trial ID | --all]: run stored trials again and compare them bit for bit: the
+// latest experiment's, one trial, or every experiment's (--all). A stored trials row must also be
+// the planned trial of its index (trial_key, config_json, seed, repeat, grid_json), and every
+// planned trial must have a row. Exit 0 when every verified trial is identical, 1 otherwise. Warns
+// when the inputs (data files, plugin libraries, build) differ from those the experiment was made
+// from (a difference is then expected).
 #include <iostream>
 #include <map>
 
@@ -8,6 +11,7 @@
 #include "lrlab/build_info.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/experiment.hpp"
+#include "lrlab/inputs.hpp"
 #include "lrlab/store.hpp"
 #include "lrlab/verify.hpp"
 
@@ -22,7 +26,17 @@ struct VerifyOptions {
   std::vector<fs::path> plugin_dirs;
 };
 
-void warn_on_provenance(const sqlite::Connection& c, std::int64_t experiment_id, const Catalog& catalog) {
+// Differences between what the experiment was made from and what verify uses now: the trials may
+// then differ, which is worth knowing before reading the verdicts.
+void warn_on_inputs(const sqlite::Connection& c, std::int64_t experiment_id, const Catalog& catalog,
+                    const std::vector<Input>& now) {
+  const std::vector<Input> recorded = Store::recorded_inputs(c, experiment_id);
+  if (!recorded.empty()) {
+    for (const auto& change : input_changes(recorded, now, "at creation", "now"))
+      std::cerr << "lrlab: warning: " << change << "\n";
+    return;
+  }
+  // Made before inputs were recorded: the latest run's build and plugins are what there is.
   sqlite::Statement r(c, "SELECT run_id, lrlab_version, git_commit FROM runs WHERE experiment_id = ?1 ORDER BY run_id DESC LIMIT 1");
   r.bind(1, experiment_id);
   if (!r.step()) return;
@@ -31,13 +45,13 @@ void warn_on_provenance(const sqlite::Connection& c, std::int64_t experiment_id,
     std::cerr << "lrlab: warning: the trials were run by lrlab " << r.text(1) << " (" << r.text(2).substr(0, 12)
               << "), this is lrlab " << build_info::version << " (" << std::string(build_info::git_commit).substr(0, 12)
               << ")\n";
-  std::map<std::string, const LibraryInfo*> now;
-  for (const auto& lib : catalog.libraries()) now[lib.name] = &lib;
+  std::map<std::string, const LibraryInfo*> loaded;
+  for (const auto& lib : catalog.libraries()) loaded[lib.name] = &lib;
   sqlite::Statement p(c, "SELECT plugin, path, sha256 FROM run_plugins WHERE run_id = ?1");
   p.bind(1, run_id);
   while (p.step()) {
-    auto it = now.find(p.text(0));
-    if (it == now.end())
+    auto it = loaded.find(p.text(0));
+    if (it == loaded.end())
       std::cerr << "lrlab: warning: plugin " << p.text(0) << " (" << p.text(1) << ") used by the run is not loaded now\n";
     else if (it->second->sha256 != p.text(2))
       std::cerr << "lrlab: warning: plugin " << p.text(0) << " differs from the one recorded: " << it->second->path.string()
@@ -46,69 +60,102 @@ void warn_on_provenance(const sqlite::Connection& c, std::int64_t experiment_id,
   }
 }
 
-int verify(const VerifyOptions& o) {
-  sqlite::Connection c = sqlite::open_read_only(o.db);
-  Store::check_usable(o.db);
+struct Tally {
+  std::size_t checked = 0, differing = 0;
+};
 
-  std::int64_t experiment_id = -1;
-  if (o.trial >= 0) {
-    sqlite::Statement s(c, "SELECT experiment_id FROM trials WHERE trial_id = ?1");
-    s.bind(1, o.trial);
-    if (!s.step()) throw SpecError("", "no trial with trial_id " + std::to_string(o.trial) + " in " + o.db);
-    experiment_id = s.int64(0);
-  } else {
-    sqlite::Statement s(c, "SELECT max(experiment_id) FROM experiments");
-    if (!s.step() || s.is_null(0)) throw SpecError("", o.db + " holds no experiment");
-    experiment_id = s.int64(0);
-  }
+// Verify the finished trials of one experiment (only `trial_id` when >= 0), planned again from its
+// stored spec. Each stored row must be a planned trial and equal to it; with every trial verified,
+// each planned trial must have a row.
+void verify_experiment(const sqlite::Connection& c, std::int64_t experiment_id, std::int64_t trial_id, const std::string& db,
+                       const Catalog& catalog, Tally& tally) {
   sqlite::Statement e(c, "SELECT spec_json, spec_path, name FROM experiments WHERE experiment_id = ?1");
   e.bind(1, experiment_id);
-  e.step();
+  if (!e.step()) throw SpecError("", "no experiment with experiment_id " + std::to_string(experiment_id) + " in " + db);
   const fs::path spec_path = e.text(1);
-  const Spec spec = parse_spec(e.text(0), o.db + " (experiment " + e.text(2) + ")",
+  const Spec spec = parse_spec(e.text(0), db + " (experiment " + e.text(2) + ")",
                                spec_path.empty() ? fs::path(".") : spec_path.parent_path());
-
-  const Catalog catalog = Catalog::standard(o.plugin_dirs);
-  warn_on_provenance(c, experiment_id, catalog);
   const Resolver resolver(catalog);
   SharedData shared;
   const Experiment ex = plan_experiment(spec, resolver, shared);
+  warn_on_inputs(c, experiment_id, catalog, collect_inputs(shared, used_libraries(catalog, ex)));
   TrialEnv env;
   env.resolver = &resolver;
   env.experiment_seed = ex.seed;
   env.spec_dir = ex.spec_dir;
   env.shared = &shared;
 
-  sqlite::Statement t(c, "SELECT trial_id, trial_index, status, trial_key FROM trials WHERE experiment_id = ?1 "
-                         "AND (?2 < 0 OR trial_id = ?2) ORDER BY trial_index");
-  t.bind(1, experiment_id).bind(2, o.trial);
-  std::size_t checked = 0, differing = 0;
-  while (t.step()) {
-    const std::int64_t id = t.int64(0), index = t.int64(1);
-    const std::string status = t.text(2);
-    if (!is_finished(status)) {
-      std::cout << "trial " << id << " (index " << index << "): " << status << ", not verified\n";
-      continue;
+  std::vector<bool> stored(ex.trials.size(), false);
+  Store::each_trial(c, experiment_id, [&](const StoredTrial& row) {
+    if (trial_id >= 0 && row.trial_id != trial_id) return;
+    const std::string which = "trial " + std::to_string(row.trial_id) + " (index " + std::to_string(row.trial_index) + "): ";
+    const TrialConfig* plan = planned_trial(ex, row.trial_index);
+    if (plan) stored[static_cast<std::size_t>(row.trial_index)] = true;
+    const std::string why = plan ? row_difference(row, *plan)
+                                 : "its trial_index is outside the plan's 0 .. " + std::to_string(ex.trials.size() - 1) +
+                                       " (the row was edited)";
+    if (!why.empty()) {
+      ++tally.checked;
+      ++tally.differing;
+      std::cout << which << "DIFFERS: " << why << "\n";
+      return;
     }
-    const TrialConfig& plan = ex.trials.at(static_cast<std::size_t>(index));
-    ++checked;
-    if (plan.key != t.text(3)) {
-      ++differing;
-      std::cout << "trial " << id << " (index " << index << "): DIFFERS: its configuration resolves differently now\n";
-      continue;
+    if (!is_finished(row.status)) {
+      std::cout << which << row.status << ", not verified\n";
+      return;
     }
-    const Verdict v = verify_trial(c, id, plan, env);
+    ++tally.checked;
+    const Verdict v = verify_trial(c, row.trial_id, *plan, env);
     if (v.identical) {
-      std::cout << "trial " << id << " (index " << index << "): identical (" << v.steps << " steps, " << v.evals
-                << " evals, " << v.events << " events)\n";
+      std::cout << which << "identical (" << v.steps << " steps, " << v.evals << " evals, " << v.events << " events)\n";
     } else {
-      ++differing;
-      std::cout << "trial " << id << " (index " << index << "): DIFFERS at " << v.difference << "\n";
+      ++tally.differing;
+      std::cout << which << "DIFFERS at " << v.difference << "\n";
     }
+  });
+  if (trial_id >= 0) return;
+  for (std::size_t i = 0; i < stored.size(); ++i)
+    if (!stored[i]) {
+      ++tally.checked;
+      ++tally.differing;
+      std::cout << "trial index " << i << ": DIFFERS: planned, but the database has no row for it (deleted?)\n";
+    }
+}
+
+int verify(const VerifyOptions& o) {
+  if (!fs::exists(o.db)) throw StoreError("no database at " + o.db);
+  sqlite::Connection c = sqlite::open_read_only(o.db);
+  Store::check_usable(o.db);
+
+  // Which experiments: the trial's, every one (--all), or the latest.
+  std::vector<std::int64_t> experiments;
+  if (o.trial >= 0) {
+    sqlite::Statement s(c, "SELECT experiment_id FROM trials WHERE trial_id = ?1");
+    s.bind(1, o.trial);
+    if (!s.step()) throw SpecError("", "no trial with trial_id " + std::to_string(o.trial) + " in " + o.db);
+    experiments.push_back(s.int64(0));
+  } else {
+    sqlite::Statement s(c, o.all ? "SELECT experiment_id FROM experiments ORDER BY experiment_id"
+                                 : "SELECT max(experiment_id) FROM experiments");
+    while (s.step() && !s.is_null(0)) experiments.push_back(s.int64(0));
+    if (experiments.empty()) throw SpecError("", o.db + " holds no experiment");
   }
-  std::cerr << "lrlab: verified " << checked << " trials: " << checked - differing << " identical, " << differing
-            << " different\n";
-  return differing == 0 ? exit_ok : exit_trial_failed;
+
+  const Catalog catalog = Catalog::standard(o.plugin_dirs);
+  Tally tally;
+  for (const std::int64_t id : experiments) {
+    if (o.all) {
+      sqlite::Statement n(c, "SELECT name FROM experiments WHERE experiment_id = ?1");
+      n.bind(1, id);
+      n.step();
+      std::cout << "experiment " << id << " (" << n.text(0) << "):\n";
+    }
+    verify_experiment(c, id, o.trial, o.db, catalog, tally);
+  }
+  std::cerr << "lrlab: verified " << tally.checked << " trials"
+            << (o.all ? " of " + std::to_string(experiments.size()) + " experiments" : std::string()) << ": "
+            << tally.checked - tally.differing << " identical, " << tally.differing << " different\n";
+  return tally.differing == 0 ? exit_ok : exit_trial_failed;
 }
 }  // namespace
 
@@ -117,7 +164,7 @@ void add_verify(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("verify", "rerun stored trials and compare them with the database, bit for bit");
   cmd->add_option("db", o->db, "the results database")->required();
   auto* trial = cmd->add_option("--trial", o->trial, "verify this trial_id");
-  cmd->add_flag("--all", o->all, "verify every finished trial of the latest experiment (the default)")->excludes(trial);
+  cmd->add_flag("--all", o->all, "verify every experiment in the database (default: the latest one)")->excludes(trial);
   add_plugin_dir_option(*cmd, o->plugin_dirs);
   cmd->callback([&action, o] { action = [o] { return verify(*o); }; });
 }

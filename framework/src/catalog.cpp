@@ -10,8 +10,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <iterator>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "lrlab/build_info.hpp"
@@ -133,10 +133,7 @@ void Catalog::load_library(const fs::path& file) {
     throw PluginLoadError("plugin library " + file.string() +
                           " failed while registering its components: it threw something that is not a std::exception");
   }
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  take(r, LibraryInfo{entry->name, entry->version, canonical, entry->sdk_version, sha256_hex(bytes.str())});
+  take(r, LibraryInfo{entry->name, entry->version, canonical, entry->sdk_version, sha256_file(file)});
   loaded_files_.push_back(canonical);
   open_libraries().push_back(std::move(lib));
 }

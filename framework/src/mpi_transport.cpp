@@ -35,6 +35,7 @@
 #include <unordered_map>
 
 #include "lrlab/chunk_codec.hpp"
+#include "lrlab/inputs.hpp"
 #include "lrlab/mpi_transport.hpp"
 #include "lrlab/thread_transport.hpp"
 
@@ -129,10 +130,17 @@ std::string Session::agree(const RankInfo& mine) {
     verdict = ranks[0].error;
     for (std::size_t r = 1; verdict.empty() && r < ranks.size(); ++r)
       if (!ranks[r].error.empty()) verdict = who(r) + ": " + ranks[r].error;
-    for (std::size_t r = 1; verdict.empty() && r < ranks.size(); ++r)
-      if (ranks[r].fingerprint != ranks[0].fingerprint)
-        verdict = who(r) + " does not expand the experiment as " + who(0) +
-                  " does: every rank must see the same spec, data files, plugin libraries and lrlab build";
+    // Compared by content: the same bytes at other paths (another folder, another host) agree.
+    for (std::size_t r = 1; verdict.empty() && r < ranks.size(); ++r) {
+      if (ranks[r].fingerprint == ranks[0].fingerprint) continue;
+      std::string differences;
+      for (const auto& d : input_changes(parse_inputs_text(ranks[0].fingerprint), parse_inputs_text(ranks[r].fingerprint),
+                                         who(0), who(r)))
+        differences += "\n  " + d;
+      if (!differences.empty())
+        verdict = who(r) + " does not expand the experiment as " + who(0) + " does:" + differences +
+                  "\nevery rank must see the same spec, data files (by content), plugin libraries and lrlab build";
+    }
     // Threads beyond the cores a rank is bound to share them: the sweep runs, slower than it could.
     for (std::size_t r = 0; verdict.empty() && !impl_->warned_binding && r < ranks.size(); ++r)
       if (ranks[r].cores > 0 && ranks[r].jobs > ranks[r].cores) {

@@ -2,22 +2,23 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <functional>
 #include <optional>
-#include <set>
 #include <thread>
 
-#include "lrlab/build_info.hpp"
 #include "lrlab/catalog.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/exit_codes.hpp"
 #include "lrlab/experiment.hpp"
+#include "lrlab/inputs.hpp"
 #include "lrlab/mpi_transport.hpp"
 #include "lrlab/process_transport.hpp"
 #include "lrlab/sha256.hpp"
 #include "lrlab/store.hpp"
 #include "lrlab/thread_transport.hpp"
 #include "lrlab/trial_pool.hpp"
+#include "lrlab/verify.hpp"
 #include "lrlab/writer_lock.hpp"
 
 namespace lrlab {
@@ -31,46 +32,22 @@ std::string host_name() {
   return buf;
 }
 
-// The libraries whose components the experiment's trials name (for the provenance of the run).
-std::vector<LibraryInfo> used_libraries(const Catalog& catalog, const Experiment& ex) {
-  std::set<std::string> types;
-  std::function<void(const Json&)> walk = [&](const Json& j) {
-    if (j.is_object()) {
-      if (auto t = j.find("type"); t != j.end() && t->is_string()) types.insert(t->get<std::string>());
-      for (const auto& [k, v] : j.items()) walk(v);
-    } else if (j.is_array()) {
-      for (const auto& v : j) walk(v);
-    }
-  };
-  const PointConfig* last = nullptr;
-  for (const auto& t : ex.trials) {
-    if (t.point.get() == last) continue;  // the repeats of a point share its configuration
-    last = t.point.get();
-    walk(t->task);
-    walk(t->schedule);
-    for (const auto& p : t->policies) walk(p);
-  }
-  std::vector<LibraryInfo> out;
-  std::set<std::string> seen;
-  for (const auto* c : catalog.components())
-    if (types.count(c->name))
-      if (const LibraryInfo* lib = catalog.library_of(*c); lib && seen.insert(lib->name + lib->path.string()).second)
-        out.push_back(*lib);
-  return out;
-}
-
 // What every process builds from the spec before anything runs.
 struct Planned {
   std::optional<Catalog> catalog;
   std::optional<Resolver> resolver;
   SharedData shared;
   Experiment ex;
+  std::vector<LibraryInfo> libraries;  // the plugin libraries the trials use
+  std::vector<Input> inputs;           // what decides the numbers besides the spec (inputs.hpp)
 
   explicit Planned(const RunRequest& r) {
     const Spec spec = load_spec(r.spec);
     catalog.emplace(Catalog::standard(r.plugin_dirs));
     resolver.emplace(*catalog);
     ex = plan_experiment(spec, *resolver, shared);
+    libraries = used_libraries(*catalog, ex);
+    inputs = collect_inputs(shared, libraries);  // planning has read every data file
   }
 
   TrialEnv env(int rank) {
@@ -100,7 +77,65 @@ struct Opened {
   std::vector<Work> todo;
 };
 
-void open_store(const RunRequest& r, const Experiment& ex, Opened& d) {
+// A resume goes on only with the inputs the experiment was made from: the same data (by content),
+// plugin libraries and build numerics. An experiment made before inputs were recorded gets them now.
+void check_inputs(const Experiment& ex, const std::vector<Input>& inputs, Opened& d) {
+  const std::vector<Input> recorded = Store::recorded_inputs(d.store->connection(), d.experiment_id);
+  if (recorded.empty()) {
+    std::fprintf(stderr,
+                 "lrlab: warning: experiment \"%s\" in %s was created by an lrlab that did not record its inputs (data "
+                 "files, plugin libraries, build): they cannot be checked; this run's are recorded from now on\n",
+                 ex.name.c_str(), d.db_path.string().c_str());
+    d.store->record_inputs(d.experiment_id, inputs);
+    return;
+  }
+  const auto changes = input_changes(recorded, inputs, "at creation", "now");
+  if (changes.empty()) return;
+  std::string list;
+  for (const auto& c : changes) list += "\n  " + c;
+  throw SpecError("", d.db_path.string() + " holds experiment \"" + ex.name + "\" made from other inputs than this run's:" +
+                          list + "\nresuming would mix trials computed from different inputs: restore them, or rerun with "
+                          "--fresh to start a new experiment (the database keeps this one)");
+}
+
+// The stored trials must be the plan's, row for row: a row outside the plan or unlike its planned
+// trial (edited by hand, or the spec resolves differently now) is refused. A planned trial without
+// a row (deleted by hand) is put back as pending and run again rather than refused: the plan says
+// exactly what it was, a rerun gives the same bits it had, and the finished trials stay usable.
+void check_trials(const Experiment& ex, Opened& d) {
+  const std::string where = "experiment \"" + ex.name + "\" in " + d.db_path.string();
+  const std::string fresh = ": rerun with --fresh to start a new experiment";
+  std::vector<bool> stored(ex.trials.size(), false);
+  Store::each_trial(d.store->connection(), d.experiment_id, [&](const StoredTrial& row) {
+    const TrialConfig* plan = planned_trial(ex, row.trial_index);
+    if (!plan)
+      throw SpecError("", "trial " + std::to_string(row.trial_id) + " of " + where + " has trial_index " +
+                              std::to_string(row.trial_index) + ", outside the plan's 0 .. " +
+                              std::to_string(ex.trials.size() - 1) + " (the database was edited?)" + fresh);
+    if (const std::string why = row_difference(row, *plan); !why.empty())
+      throw SpecError("", "trial " + std::to_string(row.trial_id) + " (index " + std::to_string(row.trial_index) + ") of " +
+                              where + ": " + why + fresh);
+    stored[static_cast<std::size_t>(row.trial_index)] = true;
+  });
+  std::vector<const TrialConfig*> missing;
+  std::string indices;
+  for (std::size_t i = 0; i < stored.size(); ++i)
+    if (!stored[i]) {
+      missing.push_back(&ex.trials[i]);
+      if (missing.size() <= 10) indices += (indices.empty() ? "" : ", ") + std::to_string(i);
+    }
+  if (missing.empty()) return;
+  const std::int64_t orphans = d.store->restore_trials(d.experiment_id, missing);
+  std::fprintf(stderr,
+               "lrlab: warning: %s lacked the rows of %zu planned trial%s (index %s%s: deleted by hand?): put back as "
+               "pending, to run again%s\n",
+               where.c_str(), missing.size(), missing.size() == 1 ? "" : "s", indices.c_str(), missing.size() > 10 ? ", ..." : "",
+               orphans > 0 ? ("; " + std::to_string(orphans) + " rows of steps, evals, events and checkpoints that belonged "
+                              "to no trial were removed").c_str() : "");
+}
+
+void open_store(const RunRequest& r, const Planned& p, Opened& d) {
+  const Experiment& ex = p.ex;
   d.db_path = db_path_of(r, ex);
   Store::check_usable(d.db_path);
   if (d.db_path.has_parent_path()) fs::create_directories(d.db_path.parent_path());
@@ -117,22 +152,19 @@ void open_store(const RunRequest& r, const Experiment& ex, Opened& d) {
                               "): rerun with --fresh to add a new experiment to it, or choose another --db");
     d.experiment_id = latest->id;
     d.resumed = true;
+    check_inputs(ex, p.inputs, d);
+    check_trials(ex, d);
     store.reset_unfinished(d.experiment_id);
   } else {
-    d.experiment_id = store.create_experiment(ex);
+    d.experiment_id = store.create_experiment(ex, p.inputs);
   }
 
-  // Trials are matched by identity (the hash of the resolved config and seed): if the same spec
-  // now resolves differently (a plugin changed a default), mixing old and new trials would be wrong.
   auto checkpoints = store.checkpoints(d.experiment_id);
   for (const auto& row : store.trials(d.experiment_id)) {
-    const TrialConfig& trial = ex.trials.at(static_cast<std::size_t>(row.trial_index));
-    if (trial.key != row.trial_key)
-      throw SpecError("", "trial " + std::to_string(row.trial_index) + " of \"" + ex.name + "\" in " + d.db_path.string() +
-                              " was planned with a different resolved configuration (a plugin's defaults changed?): "
-                              "rerun with --fresh to start a new experiment");
     if (is_finished(row.status)) continue;
+    const TrialConfig& trial = ex.trials[static_cast<std::size_t>(row.trial_index)];  // checked above
     Work w{&trial, row.trial_id, nullptr};
+    // A checkpoint is used only when it belongs to this very trial.
     if (auto it = checkpoints.find(row.trial_id); it != checkpoints.end() && it->second.trial_key == trial.key)
       w.from = std::make_shared<const Checkpoint>(std::move(it->second));
     d.todo.push_back(std::move(w));
@@ -186,8 +218,8 @@ std::vector<std::string> worker_command(const RunRequest& r) {
 int run_local(const RunRequest& r, const std::function<void(const RunSummary&)>& report) {
   Planned p(r);
   Opened d;
-  open_store(r, p.ex, d);
-  d.store->begin_run(d.experiment_id, RunInfo{d.resumed, threads_of(r), 1, r.command_line, used_libraries(*p.catalog, p.ex)});
+  open_store(r, p, d);
+  d.store->begin_run(d.experiment_id, RunInfo{d.resumed, threads_of(r), 1, r.command_line, p.libraries});
   std::unique_ptr<Transport> transport;
   if (r.isolate)
     transport = std::make_unique<ProcessTransport>(worker_command(r), resolved_jobs(r.jobs));
@@ -207,13 +239,15 @@ int run_worker_process(const RunRequest& r) {
 }
 
 #ifdef LRLAB_WITH_MPI
-// What two ranks must share to run one sweep: the same trials (spec, data, resolved defaults),
-// the same plugin libraries and the same lrlab.
+// What two ranks must share to run one sweep: the same trials (spec, resolved configurations) and
+// the same inputs (data files by content, plugin libraries, build numerics), as text, so that rank
+// 0 can say which input differs (Session::agree).
 std::string fingerprint(const Planned& p) {
-  std::string s = std::string(build_info::version) + " " + build_info::git_commit + "\n" + p.ex.spec_sha256 + "\n";
-  for (const auto& t : p.ex.trials) s += t.key + "\n";
-  for (const auto& lib : used_libraries(*p.catalog, p.ex)) s += lib.name + " " + lib.version + " " + lib.sha256 + "\n";
-  return sha256_hex(s);
+  std::string keys = p.ex.spec_sha256 + "\n";
+  for (const auto& t : p.ex.trials) keys += t.key + "\n";
+  std::vector<Input> all = p.inputs;
+  all.push_back({"plan", "trials", "", sha256_hex(keys), std::to_string(p.ex.trials.size()) + " trials"});
+  return inputs_text(all);
 }
 
 int run_mpi(const RunRequest& r, const std::function<void(const RunSummary&)>& report) {
@@ -249,9 +283,8 @@ int run_mpi(const RunRequest& r, const std::function<void(const RunSummary&)>& r
   Opened d;
   if (root) {
     try {
-      open_store(r, p->ex, d);
-      d.store->begin_run(d.experiment_id,
-                         RunInfo{d.resumed, threads_of(r), session.size(), r.command_line, used_libraries(*p->catalog, p->ex)});
+      open_store(r, *p, d);
+      d.store->begin_run(d.experiment_id, RunInfo{d.resumed, threads_of(r), session.size(), r.command_line, p->libraries});
     } catch (const std::exception& e) {
       error = std::current_exception();
       me.error = e.what();

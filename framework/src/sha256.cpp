@@ -3,6 +3,9 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <fstream>
+#include <stdexcept>
+#include <vector>
 
 namespace lrlab {
 namespace {
@@ -38,23 +41,48 @@ void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
 }
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
-  std::array<std::uint32_t, 8> h{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+void Sha256::update(std::string_view data) {
+  length_ += data.size();
   std::size_t i = 0;
-  for (; i + 64 <= data.size(); i += 64) compress(h, reinterpret_cast<const unsigned char*>(data.data() + i));
+  if (used_ > 0) {
+    while (used_ < 64 && i < data.size()) block_[used_++] = static_cast<unsigned char>(data[i++]);
+    if (used_ < 64) return;
+    compress(h_, block_);
+    used_ = 0;
+  }
+  for (; i + 64 <= data.size(); i += 64) compress(h_, reinterpret_cast<const unsigned char*>(data.data() + i));
+  for (; i < data.size(); ++i) block_[used_++] = static_cast<unsigned char>(data[i]);
+}
+
+std::string Sha256::hex() {
   unsigned char tail[128] = {};
-  const std::size_t rest = (data.size() - i) & 63;  // < 64 by the loop above
-  for (std::size_t j = 0; j < rest; ++j) tail[j] = static_cast<unsigned char>(data[i + j]);
-  tail[rest] = 0x80;
-  const std::size_t len = rest + 9 <= 64 ? 64 : 128;
-  const std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
+  for (std::size_t j = 0; j < used_; ++j) tail[j] = block_[j];
+  tail[used_] = 0x80;
+  const std::size_t len = used_ + 9 <= 64 ? 64 : 128;
+  const std::uint64_t bits = length_ * 8;
   for (int j = 0; j < 8; ++j) tail[len - 1 - j] = static_cast<unsigned char>(bits >> (8 * j));
-  compress(h, tail);
-  if (len == 128) compress(h, tail + 64);
+  compress(h_, tail);
+  if (len == 128) compress(h_, tail + 64);
   char out[65];
-  for (int j = 0; j < 8; ++j) std::snprintf(out + 8 * j, 9, "%08x", h[j]);
+  for (int j = 0; j < 8; ++j) std::snprintf(out + 8 * j, 9, "%08x", h_[j]);
   return std::string(out, 64);
+}
+
+std::string sha256_hex(std::string_view data) {
+  Sha256 h;
+  h.update(data);
+  return h.hex();
+}
+
+std::string sha256_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + file.string() + " to hash it");
+  Sha256 h;
+  std::vector<char> buf(1 << 16);
+  while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0)
+    h.update(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())));
+  if (in.bad()) throw std::runtime_error("cannot read " + file.string() + " to hash it");
+  return h.hex();
 }
 
 }  // namespace lrlab

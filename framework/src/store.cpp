@@ -110,6 +110,14 @@ CREATE TABLE IF NOT EXISTS run_plugins(
   path        TEXT NOT NULL,
   sha256      TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS trials_by_experiment ON trials(experiment_id, status);
+CREATE TABLE IF NOT EXISTS experiment_inputs(
+  experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+  kind          TEXT NOT NULL CHECK (kind IN ('data','plugin','build')),
+  name          TEXT NOT NULL,
+  path          TEXT NOT NULL,
+  sha256        TEXT NOT NULL,
+  detail        TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (experiment_id, kind, name));
 CREATE TABLE IF NOT EXISTS checkpoints(
   trial_id      INTEGER PRIMARY KEY,
   steps_done    INTEGER NOT NULL,
@@ -352,7 +360,27 @@ std::optional<Store::ExperimentRef> Store::latest_experiment(const std::string& 
   return ExperimentRef{s.int64(0), s.text(1)};
 }
 
-std::int64_t Store::create_experiment(const Experiment& ex) {
+namespace {
+
+const char* const insert_trial_sql =
+    "INSERT INTO trials(experiment_id, trial_index, repeat, seed, trial_key, config_json, grid_json, status) "
+    "VALUES(?1,?2,?3,?4,?5,?6,?7,'pending')";
+
+void insert_trial(sqlite::Statement& t, std::int64_t experiment_id, const TrialConfig& tr) {
+  t.bind(1, experiment_id).bind(2, tr.index).bind(3, tr.repeat).bind(4, static_cast<std::int64_t>(tr.seed)).bind(5, tr.key);
+  t.bind(6, tr->config_text).bind(7, tr->grid_point.dump()).run();
+}
+
+void insert_inputs(sqlite::Connection& c, std::int64_t experiment_id, const std::vector<Input>& inputs) {
+  sqlite::Statement s(c, "INSERT INTO experiment_inputs(experiment_id, kind, name, path, sha256, detail) "
+                         "VALUES(?1,?2,?3,?4,?5,?6)");
+  for (const auto& in : inputs)
+    s.bind(1, experiment_id).bind(2, in.kind).bind(3, in.name).bind(4, in.path).bind(5, in.sha256).bind(6, in.detail).run();
+}
+
+}  // namespace
+
+std::int64_t Store::create_experiment(const Experiment& ex, const std::vector<Input>& inputs) {
   sqlite::Transaction tx(db_);
   sqlite::Statement e(db_, "INSERT INTO experiments(name, description, spec_json, spec_sha256, spec_path, seed, created_at, "
                            "lrlab_version, git_commit, host) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
@@ -361,14 +389,50 @@ std::int64_t Store::create_experiment(const Experiment& ex) {
   e.bind(8, std::string(build_info::version)).bind(9, std::string(build_info::git_commit)).bind(10, host_name());
   e.run();
   const std::int64_t id = db_.last_insert_id();
-  sqlite::Statement t(db_, "INSERT INTO trials(experiment_id, trial_index, repeat, seed, trial_key, config_json, grid_json, "
-                           "status) VALUES(?1,?2,?3,?4,?5,?6,?7,'pending')");
-  for (const auto& tr : ex.trials) {
-    t.bind(1, id).bind(2, tr.index).bind(3, tr.repeat).bind(4, static_cast<std::int64_t>(tr.seed)).bind(5, tr.key);
-    t.bind(6, tr->config_text).bind(7, tr->grid_point.dump()).run();
-  }
+  insert_inputs(db_, id, inputs);
+  sqlite::Statement t(db_, insert_trial_sql);
+  for (const auto& tr : ex.trials) insert_trial(t, id, tr);
   tx.commit();
   return id;
+}
+
+void Store::each_trial(const sqlite::Connection& c, std::int64_t experiment_id,
+                       const std::function<void(const StoredTrial&)>& visit) {
+  sqlite::Statement s(c, "SELECT trial_id, trial_index, repeat, seed, trial_key, config_json, grid_json, status FROM trials "
+                         "WHERE experiment_id=?1 ORDER BY trial_index");
+  s.bind(1, experiment_id);
+  while (s.step())
+    visit(StoredTrial{s.int64(0), s.int64(1), s.int64(2), s.int64(3), s.text(4), s.text(5), s.text(6), s.text(7)});
+}
+
+std::vector<Input> Store::recorded_inputs(const sqlite::Connection& c, std::int64_t experiment_id) {
+  sqlite::Statement has(c, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='experiment_inputs'");
+  if (!has.step() || has.int64(0) == 0) return {};
+  sqlite::Statement s(c, "SELECT kind, name, path, sha256, detail FROM experiment_inputs WHERE experiment_id=?1 "
+                         "ORDER BY kind, name");
+  s.bind(1, experiment_id);
+  std::vector<Input> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+  return out;
+}
+
+void Store::record_inputs(std::int64_t experiment_id, const std::vector<Input>& inputs) {
+  sqlite::Transaction tx(db_);
+  insert_inputs(db_, experiment_id, inputs);
+  tx.commit();
+}
+
+std::int64_t Store::restore_trials(std::int64_t experiment_id, const std::vector<const TrialConfig*>& missing) {
+  sqlite::Transaction tx(db_);
+  std::int64_t orphans = 0;
+  for (const char* table : {"steps", "evals", "events", "checkpoints"}) {
+    db_.exec(std::string("DELETE FROM ") + table + " WHERE trial_id NOT IN (SELECT trial_id FROM trials)");
+    orphans += sqlite3_changes(db_.handle());
+  }
+  sqlite::Statement t(db_, insert_trial_sql);
+  for (const TrialConfig* tr : missing) insert_trial(t, experiment_id, *tr);
+  tx.commit();
+  return orphans;
 }
 
 std::vector<TrialRow> Store::trials(std::int64_t experiment_id) {

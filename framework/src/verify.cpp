@@ -56,6 +56,25 @@ class Comparison {
 
 }  // namespace
 
+const TrialConfig* planned_trial(const Experiment& ex, std::int64_t trial_index) {
+  if (trial_index < 0 || trial_index >= static_cast<std::int64_t>(ex.trials.size())) return nullptr;
+  return &ex.trials[static_cast<std::size_t>(trial_index)];
+}
+
+std::string row_difference(const StoredTrial& row, const TrialConfig& plan) {
+  if (row.trial_key != plan.key)
+    return "its trial_key is not the planned one: its configuration resolves differently now (a plugin's defaults "
+           "changed?), or the row was edited";
+  if (row.config_json != plan->config_text)
+    return "its config_json is not the planned configuration (its trial_key is): the row was edited";
+  if (row.seed != static_cast<std::int64_t>(plan.seed))
+    return "its seed is " + std::to_string(row.seed) + ", the plan's " + std::to_string(plan.seed) + ": the row was edited";
+  if (row.repeat != plan.repeat)
+    return "its repeat is " + std::to_string(row.repeat) + ", the plan's " + std::to_string(plan.repeat) + ": the row was edited";
+  if (row.grid_json != plan->grid_point.dump()) return "its grid_json is not the planned grid point: the row was edited";
+  return "";
+}
+
 Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const TrialConfig& trial, const TrialEnv& env) {
   std::vector<StepRow> steps;
   std::vector<EvalRow> evals;

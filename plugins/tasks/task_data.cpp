@@ -78,7 +78,11 @@ std::shared_ptr<const SplitData> shared_split(const DataOptions& o, const TaskCo
                                 "|standardize=" + (o.standardize ? "1" : "0") +
                                 "|experiment_seed=" + std::to_string(ctx.experiment_seed);
   return ctx.shared->get<SplitData>(split_key, [&] {
-    auto data = ctx.shared->get<Dataset>(data_key, [&] { return std::make_shared<const Dataset>(read_csv(file, o.csv)); });
+    auto data = ctx.shared->get<Dataset>(data_key, [&] {
+      auto read = std::make_shared<const Dataset>(read_csv(file, o.csv));
+      ctx.shared->note_input(o.file, file);  // the core records its hash: a resume checks the data is the same
+      return read;
+    });
     return std::make_shared<const SplitData>(make_split(std::move(data), o.val_fraction, o.standardize, ctx.experiment_seed));
   });
 }

@@ -11,3 +11,13 @@ TEST_CASE("sha256 matches the published test vectors", "[sha256]") {
   CHECK(lrlab::sha256_hex(std::string(1000000, 'a')) ==
         "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
+
+TEST_CASE("sha256 in pieces of any size equals the hash of the whole", "[sha256]") {
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += static_cast<char>('a' + i % 26);
+  for (std::size_t piece : {1u, 7u, 63u, 64u, 65u, 200u}) {
+    lrlab::Sha256 h;
+    for (std::size_t at = 0; at < text.size(); at += piece) h.update(std::string_view(text).substr(at, piece));
+    CHECK(h.hex() == lrlab::sha256_hex(text));
+  }
+}

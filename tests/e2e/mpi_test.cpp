@@ -15,6 +15,7 @@
 
 #include "support/cli.hpp"
 #include "support/db_content.hpp"
+#include "support/two_class_csv.hpp"
 
 using Catch::Matchers::Contains;
 using namespace lrlab::test;
@@ -340,4 +341,45 @@ TEST_CASE("a worker that falls silent is given up after LRLAB_MPI_TIMEOUT: the o
   const auto r = run_lrlab({"run", "spec.json", "--jobs", "2", "-q", "--db", "s.db"}, dir);
   CHECK(r.rc == 0);
   CHECK(db_content(db) == db_content(dir / "ref.db"));
+}
+
+TEST_CASE("ranks whose data files differ: exit 2 naming the rank, the file and both hashes; the same bytes run",
+          "[e2e][mpi][inputs]") {
+  if (skipped()) return;
+  // Two ranks started in two folders (MPMD, -wdir): the spec's relative data path names a file in
+  // each, as the same path on two hosts names each host's copy.
+  const fs::path dir = temp_dir("mpi-data");
+  const char* spec = R"({"name": "mpi_data", "seed": 4, "repeats": 2,
+    "task": {"type": "logistic_regression", "data": "data.csv", "batch_size": 8},
+    "budget": {"epochs": 2}, "grid": {"optimizer.learning_rate": [0.01, 0.1]}})";
+  for (const char* sub : {"a", "b"}) {
+    fs::create_directory(dir / sub);
+    write_file(dir / sub / "spec.json", spec);
+  }
+  write_file(dir / "a" / "data.csv", two_class_csv(1));
+  write_file(dir / "b" / "data.csv", two_class_csv(2));
+  const std::string db = (dir / "m.db").string();
+  const std::vector<std::string> run = {LRLAB_BIN, "run", "spec.json", "--jobs", "1", "-q", "--db", db};
+  std::vector<std::string> argv = {LRLAB_MPIEXEC, "--allow-run-as-root", "--oversubscribe", "-np", "1", "-wdir",
+                                   (dir / "a").string()};
+  argv.insert(argv.end(), run.begin(), run.end());
+  const std::vector<std::string> second = {":", "-np", "1", "-wdir", (dir / "b").string()};
+  argv.insert(argv.end(), second.begin(), second.end());
+  argv.insert(argv.end(), run.begin(), run.end());
+
+  auto r = run_in(dir, argv);
+  INFO(r.err);
+  CHECK(r.rc == 2);
+  const std::string a_sha = run_shell("sha256sum a/data.csv", dir).out.substr(0, 12);
+  const std::string b_sha = run_shell("sha256sum b/data.csv", dir).out.substr(0, 12);
+  CHECK_THAT(r.err, Contains("rank 1 (") && Contains("does not expand the experiment as rank 0 (") &&
+                        Contains("data file data.csv: rank 0 (") &&
+                        Contains(fs::canonical(dir / "a" / "data.csv").string() + " (sha256 " + a_sha + ")") &&
+                        Contains(fs::canonical(dir / "b" / "data.csv").string() + " (sha256 " + b_sha + ")"));
+  CHECK_FALSE(fs::exists(db));
+
+  fs::copy_file(dir / "a" / "data.csv", dir / "b" / "data.csv", fs::copy_options::overwrite_existing);
+  r = run_in(dir, argv);
+  CHECK(r.rc == 0);
+  CHECK(sql1(db, "SELECT count(*) FROM trials WHERE status = 'completed'") == "4");
 }

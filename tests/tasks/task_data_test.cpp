@@ -25,6 +25,11 @@ TEST_CASE("task_data: a 100-trial sweep reads its file once and holds one copy",
   for (const auto& t : trials) CHECK(t.outcome.status == "completed");
   CHECK(lrlab::tasks::csv_files_read() - reads == 1);
   CHECK(shared.size() == 2);  // the parsed file and its one split
+  // The file read is noted, once, for the core to hash: as the spec names it, and where it is.
+  const auto inputs = shared.inputs();
+  REQUIRE(inputs.size() == 1);
+  CHECK(inputs[0].name == "blobs.csv");
+  CHECK(inputs[0].path == std::filesystem::canonical(dir / "blobs.csv"));
 
   // Tasks built from the same cache see the very same split object, not copies.
   auto a = make_task(spec["task"], shared, 1, 3, dir);

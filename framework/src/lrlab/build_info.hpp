@@ -6,5 +6,8 @@ extern const char* const git_commit;  // the commit it was configured from, or "
 extern const char* const compiler;
 extern const char* const build_type;
 extern const char* const cxx_flags;
-extern const bool git_dirty;          // tracked files differed from the commit at configure time
+extern const bool git_dirty;          // tracked files differed from the commit at build time
+// sha256 of `git diff HEAD` over the sources of the binary (framework/, cmake/, CMakeLists.txt) at
+// build time; empty when they are the commit's
+extern const char* const source_changes;
 }  // namespace lrlab::build_info

@@ -44,7 +44,7 @@ struct RankInfo {
   std::string host;
   int jobs = 0;             // trial threads on this rank (0: as many as it has cores)
   int cores = 0;            // CPUs this rank may run on (its affinity mask), filled in by agree()
-  std::string fingerprint;  // of the expanded trials, the plugin libraries and the lrlab build
+  std::string fingerprint;  // the expanded trials and the inputs (inputs_text(), inputs.hpp): data, plugins, build
   std::string error;        // empty when this rank is ready
 };
 

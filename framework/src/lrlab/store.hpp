@@ -7,6 +7,7 @@
 // PRAGMA application_id, so a foreign SQLite file is refused instead of altered.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -15,19 +16,27 @@
 
 #include "lrlab/catalog.hpp"
 #include "lrlab/experiment.hpp"
+#include "lrlab/inputs.hpp"
 #include "lrlab/sqlite.hpp"
 #include "lrlab/trial_record.hpp"
 
 namespace lrlab {
 
-// 2: the checkpoints table (a version 1 file gains it when opened for writing).
-inline constexpr int schema_version = 2;
+// 2: the checkpoints table. 3: the experiment_inputs table. An older file gains what it lacks when
+// a run opens it; its experiments have no recorded inputs until a resume records them.
+inline constexpr int schema_version = 3;
 inline constexpr int application_id = 0x4C524C42;  // "LRLB"
 
 struct TrialRow {
   std::int64_t trial_id, trial_index;
   std::string status;
   std::string trial_key;
+};
+
+// A trials row as stored, with what planning decides (to compare with the plan).
+struct StoredTrial {
+  std::int64_t trial_id = 0, trial_index = 0, repeat = 0, seed = 0;
+  std::string trial_key, config_json, grid_json, status;
 };
 
 // What a `runs` row records about one invocation of `lrlab run`, besides the build and the host.
@@ -60,10 +69,25 @@ class Store {
   };
   std::optional<ExperimentRef> latest_experiment(const std::string& name);
 
-  // Insert the experiment and one pending row per trial, in one transaction.
-  std::int64_t create_experiment(const Experiment& ex);
+  // Insert the experiment, its inputs and one pending row per trial, in one transaction.
+  std::int64_t create_experiment(const Experiment& ex, const std::vector<Input>& inputs = {});
 
   std::vector<TrialRow> trials(std::int64_t experiment_id);
+  // Every trials row of the experiment, in trial_index order, one at a time (constant memory).
+  static void each_trial(const sqlite::Connection& c, std::int64_t experiment_id,
+                         const std::function<void(const StoredTrial&)>& visit);
+
+  // The inputs recorded when the experiment was created (inputs.hpp); empty for an experiment made
+  // before lrlab recorded them (schema version 2 and older), or a file without the table.
+  static std::vector<Input> recorded_inputs(const sqlite::Connection& c, std::int64_t experiment_id);
+  // Record the inputs of an experiment that has none recorded.
+  void record_inputs(std::int64_t experiment_id, const std::vector<Input>& inputs);
+
+  // Put back, as pending, the rows of planned trials that are missing from the database (deleted
+  // by hand), in one transaction with the removal of the steps, evals, events and checkpoints that
+  // belong to no trial (left by such a deletion; a new trial could otherwise take their trial_id).
+  // Returns how many such orphan rows were removed.
+  std::int64_t restore_trials(std::int64_t experiment_id, const std::vector<const TrialConfig*>& missing);
 
   // Put every trial that did not finish (pending, running, failed) back to pending, removing its
   // rows after its checkpoint (all of them without one): a resumed sweep continues each from its
