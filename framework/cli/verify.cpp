@@ -123,7 +123,6 @@ void verify_experiment(const sqlite::Connection& c, std::int64_t experiment_id, 
 }
 
 int verify(const VerifyOptions& o) {
-  if (!fs::exists(o.db)) throw StoreError("no database at " + o.db);
   sqlite::Connection c = sqlite::open_read_only(o.db);
   Store::check_usable(o.db);
 
