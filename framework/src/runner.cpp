@@ -9,6 +9,7 @@
 
 #include "lrlab/catalog.hpp"
 #include "lrlab/errors.hpp"
+#include "lrlab/provenance.hpp"
 #include "lrlab/exit_codes.hpp"
 #include "lrlab/experiment.hpp"
 #include "lrlab/inputs.hpp"
@@ -26,11 +27,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string host_name() {
-  char buf[256] = {};
-  gethostname(buf, sizeof buf - 1);
-  return buf;
-}
 
 // What every process builds from the spec before anything runs.
 struct Planned {

@@ -14,6 +14,7 @@
 
 #include "lrlab/build_info.hpp"
 #include "lrlab/errors.hpp"
+#include "lrlab/provenance.hpp"
 #include "lrlab/views.hpp"
 
 namespace lrlab {
@@ -127,20 +128,7 @@ CREATE TABLE IF NOT EXISTS checkpoints(
   saved_at      TEXT NOT NULL);
 )SQL";
 
-std::string now_utc() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
-std::string host_name() {
-  char buf[256] = {};
-  gethostname(buf, sizeof buf - 1);
-  return buf;
-}
 
 // The CPU, as /proc/cpuinfo names it, for provenance.
 std::string cpu_model() {

@@ -10,26 +10,14 @@
 #include <ctime>
 
 #include "lrlab/errors.hpp"
+#include "lrlab/provenance.hpp"
 
 namespace lrlab {
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string now_utc() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
-std::string host_name() {
-  char buf[256] = {};
-  gethostname(buf, sizeof buf - 1);
-  return buf;
-}
 
 // What the holder wrote into the lock file: "pid 4242 on node7, since ...: lrlab run a.json". A
 // holder that took the lock an instant ago may not have written it yet: wait for it a little.
