@@ -93,8 +93,11 @@ std::string report_html(const sqlite::Connection& c, const ExperimentChoice& ex,
                                      "ELSE '' END AS git_commit, compiler, build_type, cpu_model, command_line "
                                      "FROM runs WHERE experiment_id = ?1 ORDER BY run_id", ex.id));
   out << "<h3>Plugins</h3>\n";
-  table_html(out, experiment_rows(c, "SELECT DISTINCT p.plugin, p.version, p.sdk_version, p.path, p.sha256 FROM run_plugins p "
-                                     "JOIN runs r USING(run_id) WHERE r.experiment_id = ?1 ORDER BY p.plugin, p.path", ex.id));
+  // Loaded libraries, each saying whether the trials use it (files of schema 3 and older list only those).
+  const std::string used = c.has_column("run_plugins", "used") ? ", CASE max(p.used) WHEN 1 THEN 'yes' ELSE 'no (loaded only)' END AS used" : "";
+  table_html(out, experiment_rows(c, "SELECT p.plugin, p.version, p.sdk_version, p.path, p.sha256" + used + " FROM run_plugins p "
+                                     "JOIN runs r USING(run_id) WHERE r.experiment_id = ?1 GROUP BY p.plugin, p.version, p.sdk_version, "
+                                     "p.path, p.sha256 ORDER BY p.plugin, p.path", ex.id));
   out << "<p class=\"muted\">Check every number: <code>lrlab verify " << html_escape(r.db_path) << " --all</code> reruns the trials "
       << "and compares them bit for bit.</p>\n</body></html>\n";
   return out.str();

@@ -22,23 +22,20 @@ int validate(const ValidateOptions& o) {
   const Resolver resolver(catalog);
   SharedData shared;
   const Experiment ex = plan_experiment(spec, resolver, shared);
-  Table t{{"trial_index", "repeat", "seed", "steps", "grid", "config"}, {}};
-  for (const auto& tr : ex.trials)
-    t.rows.push_back({tr.index, tr.repeat, static_cast<std::int64_t>(tr.seed), tr->total_steps, tr->grid_point.dump(),
-                      tr->config_text});
-  if (format == Format::table) {
+  if (format == Format::table)
     std::cout << o.spec.string() << ": valid. Experiment \"" << ex.name << "\": " << ex.trials.size() << " trials ("
-              << ex.trials.size() / static_cast<std::size_t>(ex.repeats) << " configurations x " << ex.repeats
-              << " repeats)\n";
-    Table brief{{"trial_index", "repeat", "seed", "steps", "grid"}, {}};
-    for (auto row : t.rows) {
-      row.pop_back();
-      brief.rows.push_back(std::move(row));
-    }
-    print(std::cout, brief, format);
-  } else {
-    print(std::cout, t, format);
+              << ex.trials.points() << " configurations x " << ex.repeats << " repeats)\n";
+  // Row by row, as the plan makes them: the trials of a large grid are never all in memory.
+  const bool brief = format == Format::table;
+  std::vector<std::string> columns{"trial_index", "repeat", "seed", "steps", "grid"};
+  if (!brief) columns.push_back("config");
+  analysis::TableWriter out(std::cout, format, columns);
+  for (const auto& tr : ex.trials) {
+    std::vector<Cell> row{tr.index, tr.repeat, static_cast<std::int64_t>(tr.seed), tr->total_steps, tr->grid_point.dump()};
+    if (!brief) row.push_back(tr->config_text);
+    out.row(row);
   }
+  out.finish();
   return exit_ok;
 }
 }  // namespace

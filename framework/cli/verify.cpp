@@ -47,7 +47,9 @@ void warn_on_inputs(const sqlite::Connection& c, std::int64_t experiment_id, con
               << ")\n";
   std::map<std::string, const LibraryInfo*> loaded;
   for (const auto& lib : catalog.libraries()) loaded[lib.name] = &lib;
-  sqlite::Statement p(c, "SELECT plugin, path, sha256 FROM run_plugins WHERE run_id = ?1");
+  // Only the libraries whose components the trials ran (schema 3 and older recorded only those).
+  sqlite::Statement p(c, std::string("SELECT plugin, path, sha256 FROM run_plugins WHERE run_id = ?1") +
+                             (c.has_column("run_plugins", "used") ? " AND used = 1" : ""));
   p.bind(1, run_id);
   while (p.step()) {
     auto it = loaded.find(p.text(0));
@@ -89,7 +91,7 @@ void verify_experiment(const sqlite::Connection& c, std::int64_t experiment_id, 
   Store::each_trial(c, experiment_id, [&](const StoredTrial& row) {
     if (trial_id >= 0 && row.trial_id != trial_id) return;
     const std::string which = "trial " + std::to_string(row.trial_id) + " (index " + std::to_string(row.trial_index) + "): ";
-    const TrialConfig* plan = planned_trial(ex, row.trial_index);
+    const std::optional<TrialConfig> plan = planned_trial(ex, row.trial_index);
     if (plan) stored[static_cast<std::size_t>(row.trial_index)] = true;
     const std::string why = plan ? row_difference(row, *plan)
                                  : "its trial_index is outside the plan's 0 .. " + std::to_string(ex.trials.size() - 1) +

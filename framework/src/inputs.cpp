@@ -39,29 +39,23 @@ std::string program_path() {
 }  // namespace
 
 std::vector<LibraryInfo> used_libraries(const Catalog& catalog, const Experiment& ex) {
-  std::set<std::string> types;
-  std::function<void(const Json&)> walk = [&](const Json& j) {
-    if (j.is_object()) {
-      if (auto t = j.find("type"); t != j.end() && t->is_string()) types.insert(t->get<std::string>());
-      for (const auto& [k, v] : j.items()) walk(v);
-    } else if (j.is_array()) {
-      for (const auto& v : j) walk(v);
-    }
-  };
-  const PointConfig* last = nullptr;
-  for (const auto& t : ex.trials) {
-    if (t.point.get() == last) continue;  // the repeats of a point share its configuration
-    last = t.point.get();
-    walk(t->task);
-    walk(t->schedule);
-    for (const auto& p : t->policies) walk(p);
-  }
+  const std::set<std::string>& types = ex.component_types;
   std::vector<LibraryInfo> out;
   std::set<std::string> seen;
   for (const auto* c : catalog.components())
     if (types.count(c->name))
       if (const LibraryInfo* lib = catalog.library_of(*c); lib && seen.insert(lib->name + lib->path.string()).second)
         out.push_back(*lib);
+  return out;
+}
+
+std::vector<std::pair<LibraryInfo, bool>> loaded_libraries(const Catalog& catalog, const std::vector<LibraryInfo>& used) {
+  std::vector<std::pair<LibraryInfo, bool>> out;
+  for (const auto& lib : catalog.libraries()) {
+    const bool is_used = std::any_of(used.begin(), used.end(),
+                                     [&](const LibraryInfo& u) { return u.name == lib.name && u.path == lib.path; });
+    out.emplace_back(lib, is_used);
+  }
   return out;
 }
 

@@ -70,7 +70,7 @@ struct Opened {
   std::optional<Store> store;
   std::int64_t experiment_id = 0;
   bool resumed = false;
-  std::vector<Work> todo;
+  std::vector<Pending> todo;
 };
 
 // A resume goes on only with the inputs the experiment was made from: the same data (by content),
@@ -103,7 +103,7 @@ void check_trials(const Experiment& ex, Opened& d) {
   const std::string fresh = ": rerun with --fresh to start a new experiment";
   std::vector<bool> stored(ex.trials.size(), false);
   Store::each_trial(d.store->connection(), d.experiment_id, [&](const StoredTrial& row) {
-    const TrialConfig* plan = planned_trial(ex, row.trial_index);
+    const std::optional<TrialConfig> plan = planned_trial(ex, row.trial_index);
     if (!plan)
       throw SpecError("", "trial " + std::to_string(row.trial_id) + " of " + where + " has trial_index " +
                               std::to_string(row.trial_index) + ", outside the plan's 0 .. " +
@@ -113,15 +113,15 @@ void check_trials(const Experiment& ex, Opened& d) {
                               where + ": " + why + fresh);
     stored[static_cast<std::size_t>(row.trial_index)] = true;
   });
-  std::vector<const TrialConfig*> missing;
+  std::vector<std::int64_t> missing;
   std::string indices;
   for (std::size_t i = 0; i < stored.size(); ++i)
     if (!stored[i]) {
-      missing.push_back(&ex.trials[i]);
+      missing.push_back(static_cast<std::int64_t>(i));
       if (missing.size() <= 10) indices += (indices.empty() ? "" : ", ") + std::to_string(i);
     }
   if (missing.empty()) return;
-  const std::int64_t orphans = d.store->restore_trials(d.experiment_id, missing);
+  const std::int64_t orphans = d.store->restore_trials(d.experiment_id, ex.trials, missing);
   std::fprintf(stderr,
                "lrlab: warning: %s lacked the rows of %zu planned trial%s (index %s%s: deleted by hand?): put back as "
                "pending, to run again%s\n",
@@ -158,10 +158,9 @@ void open_store(const RunRequest& r, const Planned& p, Opened& d) {
   auto checkpoints = store.checkpoints(d.experiment_id);
   for (const auto& row : store.trials(d.experiment_id)) {
     if (is_finished(row.status)) continue;
-    const TrialConfig& trial = ex.trials[static_cast<std::size_t>(row.trial_index)];  // checked above
-    Work w{&trial, row.trial_id, nullptr};
-    // A checkpoint is used only when it belongs to this very trial.
-    if (auto it = checkpoints.find(row.trial_id); it != checkpoints.end() && it->second.trial_key == trial.key)
+    Pending w{row.trial_index, row.trial_id, nullptr};  // the index is checked above
+    // A checkpoint is used only when it belongs to this very trial (the row's key is the plan's).
+    if (auto it = checkpoints.find(row.trial_id); it != checkpoints.end() && it->second.trial_key == row.trial_key)
       w.from = std::make_shared<const Checkpoint>(std::move(it->second));
     d.todo.push_back(std::move(w));
   }
@@ -215,14 +214,14 @@ int run_local(const RunRequest& r, const std::function<void(const RunSummary&)>&
   Planned p(r);
   Opened d;
   open_store(r, p, d);
-  d.store->begin_run(d.experiment_id, RunInfo{d.resumed, threads_of(r), 1, r.command_line, p.libraries});
+  d.store->begin_run(d.experiment_id, RunInfo{d.resumed, threads_of(r), 1, r.command_line, loaded_libraries(*p.catalog, p.libraries)});
   std::unique_ptr<Transport> transport;
   if (r.isolate)
     transport = std::make_unique<ProcessTransport>(worker_command(r), resolved_jobs(r.jobs));
   else
     transport = std::make_unique<ThreadTransport>(p.env(0), resolved_jobs(r.jobs));
   const SweepReport rep =
-      run_sweep(*transport, *d.store, d.todo, static_cast<std::int64_t>(p.ex.trials.size()), sweep_options(r));
+      run_sweep(*transport, *d.store, p.ex.trials, d.todo, sweep_options(r));
   return finish(r, p.ex, d, rep, 1, report);
 }
 
@@ -280,7 +279,7 @@ int run_mpi(const RunRequest& r, const std::function<void(const RunSummary&)>& r
   if (root) {
     try {
       open_store(r, *p, d);
-      d.store->begin_run(d.experiment_id, RunInfo{d.resumed, threads_of(r), session.size(), r.command_line, p->libraries});
+      d.store->begin_run(d.experiment_id, RunInfo{d.resumed, threads_of(r), session.size(), r.command_line, loaded_libraries(*p->catalog, p->libraries)});
     } catch (const std::exception& e) {
       error = std::current_exception();
       me.error = e.what();
@@ -298,7 +297,7 @@ int run_mpi(const RunRequest& r, const std::function<void(const RunSummary&)>& r
     {
       mpi::MpiTransport transport(session, env, r.jobs);
       const SweepReport rep =
-          run_sweep(transport, *d.store, d.todo, static_cast<std::int64_t>(p->ex.trials.size()), sweep_options(r));
+          run_sweep(transport, *d.store, p->ex.trials, d.todo, sweep_options(r));
       rc = finish(r, p->ex, d, rep, session.size(), report);
       d.store.reset();  // closed before the workers go (and before any MPI_Abort)
     }

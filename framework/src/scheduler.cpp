@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <deque>
+#include <optional>
 #include <unordered_map>
 
 #include "lrlab/progress.hpp"
@@ -10,19 +10,16 @@
 
 namespace lrlab {
 
-SweepReport run_sweep(Transport& transport, Store& store, const std::vector<Work>& todo, std::int64_t total,
+SweepReport run_sweep(Transport& transport, Store& store, const TrialPlan& plan, const std::vector<Pending>& todo,
                       const SweepOptions& options) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   SweepReport report;
-  report.total = total;
-  report.skipped = total - static_cast<std::int64_t>(todo.size());
-
-  std::unordered_map<std::int64_t, std::int64_t> index_of;  // trial_id -> trial_index, for failures
-  for (const auto& w : todo) {
-    index_of.emplace(w.trial_id, w.trial->index);
+  report.total = plan.size();
+  report.skipped = report.total - static_cast<std::int64_t>(todo.size());
+  for (const auto& w : todo)
     if (w.from) ++report.from_checkpoints;
-  }
+  std::unordered_map<std::int64_t, std::int64_t> index_of;  // trial_id -> trial_index of the running trials
   Progress progress(static_cast<std::int64_t>(todo.size()), options.progress);
   const std::size_t capacity =
       options.queue_chunks ? options.queue_chunks : 4 * static_cast<std::size_t>(std::max(1, transport.slots())) + 8;
@@ -39,12 +36,13 @@ SweepReport run_sweep(Transport& transport, Store& store, const std::vector<Work
         ++report.failed;
         report.failures.emplace_back(index_of.at(c.trial_id), out.error);
       }
+      index_of.erase(c.trial_id);
     }
     writer.push(std::move(c));
   };
 
-  std::deque<const Work*> next;
-  for (const auto& w : todo) next.push_back(&w);
+  std::size_t next = 0;  // todo[next] starts next
+  std::optional<Work> ready;  // made, waiting for a free slot
   std::size_t in_flight = 0;
   bool stopping = false;
   for (;;) {
@@ -58,20 +56,27 @@ SweepReport run_sweep(Transport& transport, Store& store, const std::vector<Work
         stopping = true;
         report.stopped_by = why;
         if (!why.empty()) std::fprintf(stderr, "\nlrlab: %s: stopping the sweep\n", why.c_str());
-        report.interrupted += static_cast<std::int64_t>(next.size());
-        next.clear();
+        report.interrupted += static_cast<std::int64_t>(todo.size() - next) + (ready ? 1 : 0);
+        next = todo.size();
+        ready.reset();
         transport.stop();
       }
     }
-    while (!next.empty() && transport.start(*next.front())) {
-      next.pop_front();
+    for (;;) {
+      if (!ready && next < todo.size()) {
+        const Pending& p = todo[next++];
+        ready = Work{plan[p.index], p.trial_id, p.from};
+      }
+      if (!ready || !transport.start(*ready)) break;
+      index_of.emplace(ready->trial_id, ready->trial.index);
+      ready.reset();
       ++in_flight;
     }
     const bool got = transport.poll([&](TrialChunk&& c) {
       if (c.outcome) --in_flight;
       deliver(std::move(c));
     });
-    if (in_flight == 0 && next.empty()) break;
+    if (in_flight == 0 && !ready && next == todo.size()) break;
     if (!got) transport.wait(std::chrono::milliseconds(1));
   }
   writer.finish();

@@ -119,6 +119,12 @@ Statement& Statement::bind(int i, std::nullopt_t) {
   return *this;
 }
 
+bool Connection::has_column(const std::string& table, const std::string& column) const {
+  Statement s(*this, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2");
+  s.bind(1, table).bind(2, column);
+  return s.step();
+}
+
 bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;

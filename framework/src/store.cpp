@@ -109,7 +109,8 @@ CREATE TABLE IF NOT EXISTS run_plugins(
   version     TEXT NOT NULL,
   sdk_version INTEGER NOT NULL,
   path        TEXT NOT NULL,
-  sha256      TEXT NOT NULL);
+  sha256      TEXT NOT NULL,
+  used        INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX IF NOT EXISTS trials_by_experiment ON trials(experiment_id, status);
 CREATE TABLE IF NOT EXISTS experiment_inputs(
   experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
@@ -251,6 +252,8 @@ namespace {
 void write_schema(sqlite::Connection& c) {
   sqlite::Transaction tx(c);
   c.exec(schema_sql);
+  // Version 4: run_plugins.used. The rows of older files are all libraries their runs used.
+  if (!c.has_column("run_plugins", "used")) c.exec("ALTER TABLE run_plugins ADD COLUMN used INTEGER NOT NULL DEFAULT 1");
   create_analysis_views(c);
   c.exec("PRAGMA application_id=" + std::to_string(application_id));
   c.exec("PRAGMA user_version=" + std::to_string(schema_version));
@@ -410,7 +413,7 @@ void Store::record_inputs(std::int64_t experiment_id, const std::vector<Input>& 
   tx.commit();
 }
 
-std::int64_t Store::restore_trials(std::int64_t experiment_id, const std::vector<const TrialConfig*>& missing) {
+std::int64_t Store::restore_trials(std::int64_t experiment_id, const TrialPlan& plan, const std::vector<std::int64_t>& missing) {
   sqlite::Transaction tx(db_);
   std::int64_t orphans = 0;
   for (const char* table : {"steps", "evals", "events", "checkpoints"}) {
@@ -418,7 +421,7 @@ std::int64_t Store::restore_trials(std::int64_t experiment_id, const std::vector
     orphans += sqlite3_changes(db_.handle());
   }
   sqlite::Statement t(db_, insert_trial_sql);
-  for (const TrialConfig* tr : missing) insert_trial(t, experiment_id, *tr);
+  for (std::int64_t index : missing) insert_trial(t, experiment_id, plan[index]);
   tx.commit();
   return orphans;
 }
@@ -444,10 +447,11 @@ std::int64_t Store::begin_run(std::int64_t experiment_id, const RunInfo& info) {
   r.bind(12, std::string(build_info::build_type)).bind(13, std::string(build_info::cxx_flags)).bind(14, cpu_model());
   r.run();
   run_id_ = db_.last_insert_id();
-  sqlite::Statement p(db_, "INSERT INTO run_plugins(run_id, plugin, version, sdk_version, path, sha256) VALUES(?1,?2,?3,?4,?5,?6)");
-  for (const auto& lib : info.libraries)
+  sqlite::Statement p(db_, "INSERT INTO run_plugins(run_id, plugin, version, sdk_version, path, sha256, used) "
+                           "VALUES(?1,?2,?3,?4,?5,?6,?7)");
+  for (const auto& [lib, used] : info.libraries)
     p.bind(1, run_id_).bind(2, lib.name).bind(3, lib.version).bind(4, std::int64_t{lib.sdk_version})
-        .bind(5, lib.path.string()).bind(6, lib.sha256).run();
+        .bind(5, lib.path.string()).bind(6, lib.sha256).bind(7, std::int64_t{used}).run();
   tx.commit();
   return run_id_;
 }

@@ -64,7 +64,7 @@ class TrialRun::State {
   void persist(StateArchive& a, const Checkpoint* from);
   double elapsed() const { return elapsed_before_ + std::chrono::duration<double>(Clock::now() - started_at_).count(); }
 
-  const TrialConfig& config_;
+  const TrialConfig config_;  // a copy: plans make configurations on demand (trial_plan.hpp)
   const PointConfig& point_;
   const TrialEnv& env_;
   SendChunk send_;

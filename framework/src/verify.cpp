@@ -56,9 +56,9 @@ class Comparison {
 
 }  // namespace
 
-const TrialConfig* planned_trial(const Experiment& ex, std::int64_t trial_index) {
-  if (trial_index < 0 || trial_index >= static_cast<std::int64_t>(ex.trials.size())) return nullptr;
-  return &ex.trials[static_cast<std::size_t>(trial_index)];
+std::optional<TrialConfig> planned_trial(const Experiment& ex, std::int64_t trial_index) {
+  if (trial_index < 0 || trial_index >= ex.trials.size()) return std::nullopt;
+  return ex.trials[trial_index];
 }
 
 std::string row_difference(const StoredTrial& row, const TrialConfig& plan) {

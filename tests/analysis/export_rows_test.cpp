@@ -61,7 +61,7 @@ TEST_CASE("TableExport: jsonl keeps a grid object an object, NULL a null", "[ana
         R"("optimizer.learning_rate":0.1,"schedule":{"type":"constant"}})");
 }
 
-TEST_CASE("TableExport: trials carry their grid values; a grid key named like a column is refused", "[analysis][export]") {
+TEST_CASE("TableExport: trials carry their grid values, a grid key named like a column is refused", "[analysis][export]") {
   const fs::path db = export_db();
   const sqlite::Connection c = open_results_read_only(db.string());
   TableExport trials(c, {1, "exported"}, ExportTable::trials, ExportFormat::csv);

@@ -87,7 +87,7 @@ TEST_CASE("group_trials: by config paths, merging configurations that share the 
   CHECK(g.groups[1].labels == std::vector<std::string>{"[230, 500]", "{a=1}"});
 }
 
-TEST_CASE("group_trials: an experiment without a grid is one group; other experiments stay out", "[analysis][grouping]") {
+TEST_CASE("group_trials: an experiment without a grid is one group, other experiments stay out", "[analysis][grouping]") {
   const fs::path db = empty_results_db("grouping-no-grid");
   const std::string config = R"({"optimizer": {"learning_rate": 0.01}})";
   sql_exec(db, experiment_row(1, "plain") + experiment_row(2, "next") + trial_row({1, 1, 0, 0, config, "{}"}) +

@@ -58,7 +58,7 @@ TEST_CASE("views on a hand-written trial: best step and rate, thresholds, rate a
         std::vector<std::vector<std::string>>{{"4", "0.050000000000000003", "2"}});
 }
 
-TEST_CASE("views on a real run: one analytics row per trial; a constant rate's area is lr times the span", "[analysis][views]") {
+TEST_CASE("views on a real run: one analytics row per trial, a constant rate's area is lr times the span", "[analysis][views]") {
   const fs::path db = make_views_db();
   CHECK(sql1(db, "SELECT count(*) FROM trial_analytics") == "2");
   CHECK(sql1(db, "SELECT count(*) FROM trial_analytics WHERE best_val_step IS NOT NULL AND lr_at_best IS NOT NULL") == "2");

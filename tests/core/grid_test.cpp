@@ -2,10 +2,13 @@
 // innermost, and seeds shared across grid points (common random numbers).
 #include <catch2/catch.hpp>
 
+#include "lrlab/sha256.hpp"
+#include "support/memory.hpp"
 #include "support/plan.hpp"
 
 using lrlab::Json;
 using lrlab::test::plan;
+namespace test = lrlab::test;
 
 namespace {
 const char* base = R"({
@@ -54,7 +57,7 @@ TEST_CASE("grid: repeat r has the same seed at every grid point, different acros
   CHECK(ex.trials[0].seed < (1ULL << 63));
 }
 
-TEST_CASE("grid: dotted paths reach inside components; later keys override earlier ones", "[grid]") {
+TEST_CASE("grid: dotted paths reach inside components, later keys override earlier ones", "[grid]") {
   auto ex = plan(with_grid(R"({"schedule": [{"type": "exponential_decay", "decay_steps": 3, "decay_rate": 0.1}],
                                "schedule.decay_rate": [0.2, 0.3]})"));
   REQUIRE(ex.trials.size() == 4);
@@ -86,4 +89,34 @@ TEST_CASE("grid: keras epsilon mode defaults eps to 1e-7", "[grid]") {
 TEST_CASE("grid: budget in epochs uses the task's steps per epoch", "[grid]") {
   auto ex = plan(with_grid(R"({"budget": [{"epochs": 3}], "task.steps_per_epoch": [7]})"));
   CHECK(ex.trials[0]->total_steps == 21);
+}
+
+// Issue 24, point 6: planning was quadratic in the grid (every point copied the whole spec, grid
+// included) and held every trial's configuration; 10^6 trials would have taken hours and gigabytes.
+// A plan now makes each trial when asked: 200 000 trials are checked and then read back in any
+// order, holding a few points' configurations. (How fast: bench/plan.sh.)
+TEST_CASE("grid: 200000 trials are planned lazily, each the same whenever it is asked for", "[grid]") {
+  std::string lrs = "[", steps = "[";
+  for (int i = 0; i < 200; ++i) lrs += (i ? ", " : "") + std::to_string(0.0001 * (i + 1));
+  for (int i = 0; i < 1000; ++i) steps += (i ? ", " : "") + std::to_string(i + 1);
+  const long before = test::peak_rss_kb();
+  auto ex = plan(R"({"name": "big", "seed": 3, "task": {"type": "quadratic", "curvatures": [1, 10]},
+                     "schedule": {"type": "exponential_decay", "decay_steps": 10, "decay_rate": 0.5},
+                     "budget": {"steps": 1},
+                     "grid": {"optimizer.learning_rate": )" + lrs + R"(], "schedule.decay_steps": )" + steps + "]}}");
+  REQUIRE(ex.trials.size() == 200000);
+  CHECK(ex.trials.points() == 200000);
+  for (std::int64_t i : {std::int64_t{199999}, std::int64_t{0}, std::int64_t{123456}, std::int64_t{1}, std::int64_t{123456}}) {
+    const lrlab::TrialConfig t = ex.trials.at(i);
+    CHECK(t.index == i);
+    const Json c = stored(t);
+    CHECK(c["optimizer"]["learning_rate"].get<double>() == Json::parse(std::to_string(0.0001 * static_cast<double>(i / 1000 + 1))).get<double>());
+    CHECK(c["schedule"]["decay_steps"].get<double>() == static_cast<double>(i % 1000 + 1));
+    CHECK(t->config_text == c.dump());  // the text is what the JSON library would write
+    CHECK(t.seed == lrlab::trial_seed(3, 0));
+    CHECK(t.key == lrlab::sha256_hex(t->config_text + "#" + std::to_string(t.seed)));
+  }
+  CHECK_THROWS_AS(ex.trials.at(200000), std::out_of_range);
+  // The configurations of 200 000 points take about a gigabyte; a plan holds a few of them.
+  if (test::measures_memory()) CHECK(test::peak_rss_kb() - before < 64 * 1024);
 }

@@ -10,7 +10,7 @@ namespace {
 const std::string hash_a(64, 'a'), hash_b(64, 'b');
 }
 
-TEST_CASE("inputs: the same bytes elsewhere are no change; other bytes, a new or a dropped input are", "[inputs]") {
+TEST_CASE("inputs: the same bytes elsewhere are no change, other bytes, a new or a dropped input are", "[inputs]") {
   const std::vector<Input> before = {{"data", "d.csv", "/x/d.csv", hash_a, ""},
                                      {"plugin", "decay", "/p/lrlab_decay.so", hash_a, "version 1"}};
   CHECK(lrlab::input_changes(before, {{"data", "d.csv", "/y/d.csv", hash_a, ""},

@@ -4,6 +4,8 @@
 // resume used to mix trials made from different inputs. The MPI case is in mpi_test.cpp.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "support/cli.hpp"
 #include "support/db_content.hpp"
 #include "support/two_class_csv.hpp"
@@ -15,13 +17,13 @@ namespace fs = std::filesystem;
 namespace {
 
 // 3 rates x 2 repeats of logistic regression on data.csv, next to the spec.
-const char* data_spec = R"({"name": "in", "seed": 4, "repeats": 2,
+const char* inputs_spec = R"({"name": "in", "seed": 4, "repeats": 2,
   "task": {"type": "logistic_regression", "data": "data.csv", "batch_size": 8},
   "budget": {"epochs": 3}, "grid": {"optimizer.learning_rate": [0.01, 0.1, 0.3]}})";
 
-// data_spec and its data in `dir`, run into `db` there.
+// inputs_spec and its data in `dir`, run into `db` there.
 fs::path data_sweep(const fs::path& dir, const std::string& db) {
-  write_file(dir / "spec.json", data_spec);
+  write_file(dir / "spec.json", inputs_spec);
   write_file(dir / "data.csv", two_class_csv(1));
   const auto r = run_lrlab({"run", "spec.json", "--db", db, "-q"}, dir);
   INFO(r.err);
@@ -54,7 +56,7 @@ TEST_CASE("a run records its inputs: the data file, the plugin libraries and the
           "[e2e][inputs]") {
   const fs::path dir = temp_dir("inputs-recorded");
   const fs::path db = data_sweep(dir, "in.db");
-  CHECK(sql1(db, "PRAGMA user_version") == "3");
+  CHECK(sql1(db, "PRAGMA user_version") == "4");
   CHECK(sql1(db, "SELECT group_concat(kind || ':' || name, ' ') FROM experiment_inputs") ==
         "build:lrlab data:data.csv plugin:decay plugin:tasks");  // decay: the default schedule, constant
   CHECK(sql1(db, "SELECT path FROM experiment_inputs WHERE kind = 'data'") == fs::canonical(dir / "data.csv").string());
@@ -65,6 +67,27 @@ TEST_CASE("a run records its inputs: the data file, the plugin libraries and the
   // A plugin's sha256 is the one run_plugins records for the run.
   CHECK(sql1(db, "SELECT count(*) FROM experiment_inputs i JOIN run_plugins p ON p.plugin = i.name AND p.sha256 = i.sha256") ==
         "2");
+}
+
+// Issue 24, point 9: only the libraries the trials used were recorded, though every library loaded
+// runs its registration code in the process.
+TEST_CASE("run_plugins names every library loaded, the unused ones with used = 0", "[e2e][inputs]") {
+  const fs::path dir = temp_dir("inputs-loaded");
+  const fs::path db = data_sweep(dir, "in.db");
+  // Every lrlab_*.so beside the binary, and the core's built-ins.
+  std::set<std::string> files{""};
+  for (const auto& e : fs::directory_iterator(fs::path(LRLAB_BIN).parent_path() / "plugins"))
+    if (e.path().filename().string().starts_with("lrlab_") && e.path().extension() == ".so") files.insert(e.path().string());
+  std::set<std::string> recorded;
+  for (const auto& row : sql(db, "SELECT path FROM run_plugins")) recorded.insert(row[0]);
+  CHECK(recorded == files);
+  CHECK(sql1(db, "SELECT group_concat(plugin, ' ') FROM (SELECT plugin FROM run_plugins WHERE used = 1 ORDER BY plugin)") ==
+        "decay tasks");
+  CHECK(sql1(db, "SELECT used FROM run_plugins WHERE plugin = 'plateau'") == "0");
+  // What the report shows.
+  const auto r = run_lrlab({"report", "in.db", "-o", "report.html"}, dir);
+  REQUIRE(r.rc == 0);
+  CHECK_THAT(read_file(dir / "report.html"), Contains("no (loaded only)"));
 }
 
 TEST_CASE("a data file overwritten between an interrupted run and its resume: exit 2 naming the file and both hashes",
@@ -105,7 +128,7 @@ TEST_CASE("a relative data path resolved from another folder: another file is re
   const fs::path dir = temp_dir("inputs-relative");
   for (const char* sub : {"a", "b", "c"}) {
     fs::create_directory(dir / sub);
-    write_file(dir / sub / "spec.json", data_spec);
+    write_file(dir / sub / "spec.json", inputs_spec);
   }
   write_file(dir / "a" / "data.csv", two_class_csv(1));
   write_file(dir / "b" / "data.csv", two_class_csv(3));
@@ -154,7 +177,7 @@ TEST_CASE("a plugin library rebuilt between two runs: exit 2 naming the plugin, 
   check_untouched(db, 2);
 }
 
-TEST_CASE("another build's numerics are refused; a database from before inputs were recorded gets them on resume",
+TEST_CASE("another build's numerics are refused, a database from before inputs were recorded gets them on resume",
           "[e2e][inputs]") {
   const fs::path dir = temp_dir("inputs-build");
   const fs::path db = data_sweep(dir, "in.db");
@@ -168,12 +191,15 @@ TEST_CASE("another build's numerics are refused; a database from before inputs w
   CHECK(r.rc == 2);
   CHECK_THAT(r.err, Contains("the lrlab build: at creation lrlab 0.0.9, commit 0000 (sha256 0123456789ab), now lrlab "));
 
-  // A version 2 database (no experiment_inputs): the resume migrates it, says the inputs could not
-  // be checked, and records this run's.
-  sql_exec(db, "DROP TABLE experiment_inputs; PRAGMA user_version = 2;");
+  // A version 2 database (no experiment_inputs, no run_plugins.used, which recorded only the
+  // libraries used): the resume migrates it, says the inputs could not be checked, and records
+  // this run's.
+  sql_exec(db, "DROP TABLE experiment_inputs; DELETE FROM run_plugins WHERE used = 0; "
+               "ALTER TABLE run_plugins DROP COLUMN used; PRAGMA user_version = 2;");
   r = run_lrlab({"run", "spec.json", "--db", "in.db", "-q"}, dir);
   CHECK(r.rc == 0);
   CHECK_THAT(r.err, Contains("did not record its inputs") && Contains("resumed with 5 already done"));
-  CHECK(sql1(db, "PRAGMA user_version") == "3");
+  CHECK(sql1(db, "PRAGMA user_version") == "4");
   CHECK(sql1(db, "SELECT count(*) FROM experiment_inputs") == "4");
+  CHECK(sql1(db, "SELECT group_concat(used, '') FROM run_plugins WHERE run_id = 1") == "11");  // decay, tasks
 }

@@ -343,7 +343,7 @@ TEST_CASE("a worker that falls silent is given up after LRLAB_MPI_TIMEOUT: the o
   CHECK(db_content(db) == db_content(dir / "ref.db"));
 }
 
-TEST_CASE("ranks whose data files differ: exit 2 naming the rank, the file and both hashes; the same bytes run",
+TEST_CASE("ranks whose data files differ: exit 2 naming the rank, the file and both hashes, the same bytes run",
           "[e2e][mpi][inputs]") {
   if (skipped()) return;
   // Two ranks started in two folders (MPMD, -wdir): the spec's relative data path names a file in

@@ -124,7 +124,7 @@ TEST_CASE("lrlab query is read-only: a DELETE is refused and deletes nothing", "
   CHECK_FALSE(fs::exists(dir / "nope.db"));
 }
 
-TEST_CASE("a rerun resumes (nothing rerun); a changed spec needs --fresh; --fresh adds an experiment", "[e2e][resume]") {
+TEST_CASE("a rerun resumes (nothing rerun), a changed spec needs --fresh, --fresh adds an experiment", "[e2e][resume]") {
   const fs::path dir = temp_dir("resume");
   write_file(dir / "spec.json", grid_spec);
   REQUIRE(run_lrlab({"run", "spec.json", "--db", "r.db"}, dir).rc == 0);
@@ -191,7 +191,7 @@ TEST_CASE("preview prints step,epoch,lr with exact numbers", "[e2e][preview]") {
   CHECK_THAT(r.out, Contains("\"lr\": 0.001"));
 }
 
-TEST_CASE("plugins and describe list the components; bad plugin folders exit 2", "[e2e][plugins]") {
+TEST_CASE("plugins and describe list the components, bad plugin folders exit 2", "[e2e][plugins]") {
   auto r = run_lrlab({"plugins"});
   CHECK(r.rc == 0);
   CHECK_THAT(r.out, Contains("exponential_decay") && Contains("lrlab_decay.so") && Contains("quadratic"));

@@ -85,7 +85,7 @@ TEST_CASE("a trial_index outside the plan: a clear error from a resume, DIFFERS 
                         Contains("trial index 3: DIFFERS: planned, but the database has no row for it"));
 }
 
-TEST_CASE("verify --all covers every experiment of the database; without it, the latest", "[e2e][verify][stored-rows]") {
+TEST_CASE("verify --all covers every experiment of the database, without it, the latest", "[e2e][verify][stored-rows]") {
   const fs::path dir = temp_dir("rows-all");
   const fs::path db = finished_sweep(dir, "r.db");
   // A second experiment under another spec, added with --fresh.

@@ -95,7 +95,7 @@ struct Planned {
     env.spec_dir = ex.spec_dir;
     env.shared = &shared;
   }
-  const TrialConfig& trial(std::size_t i = 0) const { return ex.trials.at(i); }
+  TrialConfig trial(std::int64_t i = 0) const { return ex.trials.at(i); }
 };
 
 Rows uninterrupted(const Planned& p, const TrialConfig& trial) {

@@ -27,7 +27,7 @@ class ScriptedTransport final : public Transport {
   int slots() const override { return 2; }
   bool start(const Work& w) override {
     if (running_.size() >= 2) return false;
-    running_.push_back({w.trial_id, w.trial->index, 0});
+    running_.push_back({w.trial_id, w.trial.index, 0});
     ++started;
     max_in_flight = std::max(max_in_flight, static_cast<int>(running_.size()));
     return true;
@@ -69,10 +69,9 @@ struct Sweep {
   Experiment ex = test::plan(R"({"name": "s", "repeats": 7, "task": {"type": "rosenbrock"}, "budget": {"steps": 1}})");
   Store store{dir / "s.db"};
   std::int64_t experiment_id = store.create_experiment(ex);
-  std::vector<Work> todo() {
-    std::vector<Work> w;
-    for (const auto& row : store.trials(experiment_id))
-      w.push_back({&ex.trials.at(static_cast<std::size_t>(row.trial_index)), row.trial_id, nullptr});
+  std::vector<Pending> todo() {
+    std::vector<Pending> w;
+    for (const auto& row : store.trials(experiment_id)) w.push_back({row.trial_index, row.trial_id, nullptr});
     return w;
   }
 };
@@ -83,7 +82,7 @@ TEST_CASE("scheduler: fills free slots only, counts each outcome once, writes ev
   Sweep s;
   ScriptedTransport t;
   t.statuses = {status::completed, status::failed, status::diverged, status::stopped_early};
-  const SweepReport r = run_sweep(t, s.store, s.todo(), 7, SweepOptions{});
+  const SweepReport r = run_sweep(t, s.store, s.ex.trials, s.todo(), SweepOptions{});
   CHECK(t.started == 7);
   CHECK(t.max_in_flight == 2);
   CHECK(r.total == 7);
@@ -107,7 +106,7 @@ TEST_CASE("scheduler: a stop request from the transport stops handing out work, 
   Sweep s;
   ScriptedTransport t;
   t.stop_after = 2;
-  const SweepReport r = run_sweep(t, s.store, s.todo(), 7, SweepOptions{});
+  const SweepReport r = run_sweep(t, s.store, s.ex.trials, s.todo(), SweepOptions{});
   CHECK(r.stopped_by == "scripted stop");
   CHECK(t.stopped);
   CHECK(r.completed == 2);

@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const double n = requested_trials(spec.json);
     if (n > 10000 && n <= static_cast<double>(lrlab::max_trials)) return -1;
     const auto ex = lrlab::plan_experiment(spec, resolver, shared);
-    if (ex.trials.size() > static_cast<std::size_t>(lrlab::max_trials)) __builtin_trap();  // the grid limit failed
+    if (ex.trials.size() > lrlab::max_trials) __builtin_trap();  // the grid limit failed
   } catch (const lrlab::SpecError&) {
   }
   return 0;

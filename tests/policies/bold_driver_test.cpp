@@ -22,7 +22,7 @@ TEST_CASE("bold_driver: grows on improvement, halves on worsening, holds on a ti
   CHECK(ctl.events[1].message == "val_loss 0.9 -> 0.95 got worse; lr 1.1 -> 0.55 (x0.5)");
 }
 
-TEST_CASE("bold_driver: compares with the previous evaluation, not the best; min_delta is a dead band",
+TEST_CASE("bold_driver: compares with the previous evaluation, not the best, min_delta is a dead band",
           "[bold_driver]") {
   auto p = policy(Json::parse(R"({"type": "bold_driver", "increase": 2, "decrease": 0.25, "min_delta": 0.05})"));
   FakeControl ctl;

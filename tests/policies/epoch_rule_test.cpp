@@ -44,7 +44,7 @@ TEST_CASE("epoch_rule: set gives a fixed rate per range", "[epoch_rule][runner]"
   CHECK_THAT(r, Catch::Matchers::Approx(expected).epsilon(1e-12));
 }
 
-TEST_CASE("epoch_rule: events name the epoch and the rule; unchanged rates log nothing", "[epoch_rule][runner]") {
+TEST_CASE("epoch_rule: events name the epoch and the rule, unchanged rates log nothing", "[epoch_rule][runner]") {
   const auto rows = run_first_trial(Json::parse(R"({
     "task": {"type": "scripted", "val_loss": [1.0], "steps_per_epoch": 2},
     "optimizer": {"learning_rate": 0.001}, "budget": {"epochs": 7},

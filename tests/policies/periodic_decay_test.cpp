@@ -57,7 +57,7 @@ TEST_CASE("periodic_decay: in the core, first_at = every equals the staircase ex
   CHECK(article.events[0].message == "step 0 = 0 + k*4; lr 0.01 -> 0.009 (x0.9)");
 }
 
-TEST_CASE("periodic_decay: has no state to checkpoint; a fresh policy continues the same", "[periodic_decay][checkpoint]") {
+TEST_CASE("periodic_decay: has no state to checkpoint, a fresh policy continues the same", "[periodic_decay][checkpoint]") {
   using namespace lrlab::test;
   auto p = policy(Json::parse(R"({"type": "periodic_decay", "every": 3, "factor": 0.5, "first_at": 1})"));
   CHECK(saved_state(*p).empty());

@@ -132,7 +132,7 @@ TEST_CASE("reduce_on_plateau: composes with a decaying schedule in the core runn
   CHECK(rows.events[2].step == 12);
 }
 
-TEST_CASE("reduce_on_plateau: a checkpoint carries best, bad count and cooldown; a fresh policy continues bit for bit",
+TEST_CASE("reduce_on_plateau: a checkpoint carries best, bad count and cooldown, a fresh policy continues bit for bit",
           "[reduce_on_plateau][checkpoint]") {
   using namespace lrlab::test;
   // New bests, bad runs that reduce (patience 1), a cooldown of 1 after each reduction, and a

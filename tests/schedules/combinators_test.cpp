@@ -92,7 +92,7 @@ std::vector<SchedulePtr> list(S... s) {
 }
 }  // namespace
 
-TEST_CASE("SDK sequential: children restart at their milestones; bad milestones are ParamErrors", "[combinators][sdk]") {
+TEST_CASE("SDK sequential: children restart at their milestones, bad milestones are ParamErrors", "[combinators][sdk]") {
   const auto s = lrlab::sequential(list(constant(1.0), linear(10.0, 1.0), linear(0.0, -1.0)), {3, 5});
   CHECK(s->value(0) == 1.0);
   CHECK(s->value(2) == 1.0);

@@ -14,7 +14,7 @@ TEST_CASE("constant_lr: reduced rate until total_iters", "[constant_lr]") {
   CHECK(s->value(1000) == Approx(0.1).epsilon(1e-15));
 }
 
-TEST_CASE("constant_lr: total_iters 0 is the optimizer's rate; round trip", "[constant_lr]") {
+TEST_CASE("constant_lr: total_iters 0 is the optimizer's rate, round trip", "[constant_lr]") {
   CHECK(schedule(Json::parse(R"({"type":"constant_lr","factor":0.2,"total_iters":0})"), 0.1)->value(0) == Approx(0.1).epsilon(1e-15));
   lrlab::test::check_round_trip(Json::parse(R"({"type":"constant_lr"})"), {0, 4, 5, 6});
 }

@@ -35,7 +35,7 @@ TEST_CASE("cyclic_lr: triangular2 and exp_range scale the amplitude", "[cyclic_l
   CHECK(ex->value(14) == Approx(0.30589113209464913).epsilon(1e-13));
 }
 
-TEST_CASE("cyclic_lr: base_lr defaults to the optimizer's rate; no beta_1 without cycle_momentum", "[cyclic_lr]") {
+TEST_CASE("cyclic_lr: base_lr defaults to the optimizer's rate, no beta_1 without cycle_momentum", "[cyclic_lr]") {
   auto s = schedule(Json::parse(R"({"type":"cyclic_lr","max_lr":0.5,"step_size_up":5,"cycle_momentum":false})"), 0.05);
   CHECK(s->value(0) == Approx(0.05).epsilon(1e-15));
   CHECK(s->value(5) == Approx(0.5).epsilon(1e-14));

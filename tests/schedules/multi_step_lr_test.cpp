@@ -16,7 +16,7 @@ TEST_CASE("multi_step_lr: drops at the milestones themselves", "[multi_step_lr]"
   CHECK(s->value(1000000) == Approx(0.001).epsilon(1e-14));
 }
 
-TEST_CASE("multi_step_lr: no milestones is the optimizer's rate; round trip", "[multi_step_lr]") {
+TEST_CASE("multi_step_lr: no milestones is the optimizer's rate, round trip", "[multi_step_lr]") {
   CHECK(schedule(Json::parse(R"({"type":"multi_step_lr","milestones":[]})"), 0.2)->value(500) == 0.2);
   lrlab::test::check_round_trip(Json::parse(R"({"type":"multi_step_lr","milestones":[0,5],"gamma":0.5})"), {0, 4, 5, 6});
 }

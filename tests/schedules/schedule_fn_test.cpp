@@ -55,7 +55,7 @@ TEST_CASE("schedule_fn: the factory part may refuse its parameters", "[schedule_
   CHECK_THROWS_AS(registry.components().front().make_schedule(Params(Json{{"warmup", 4}}), ctx), lrlab::ParamError);
 }
 
-TEST_CASE("schedule_of: any pure function of the step; a mutable one is not a schedule", "[schedule_fn]") {
+TEST_CASE("schedule_of: any pure function of the step, a mutable one is not a schedule", "[schedule_fn]") {
   const auto s = lrlab::schedule_of([](std::int64_t t) { return 1.0 / static_cast<double>(t + 1); });
   CHECK(s->value(0) == 1.0);
   CHECK(s->value(3) == 0.25);

@@ -29,7 +29,7 @@ TEST_CASE("minibatches: steps_per_epoch is ceil(n / b), floor with drop_last", "
   CHECK(Minibatches(10, 64, false, 1).steps_per_epoch() == 1);
 }
 
-TEST_CASE("minibatches: each epoch is a permutation; the last batch is the remainder", "[minibatches]") {
+TEST_CASE("minibatches: each epoch is a permutation, the last batch is the remainder", "[minibatches]") {
   Minibatches m(100, 32, false, 9);
   for (std::int64_t e = 0; e < 3; ++e) {
     auto order = epoch_order(m, e);

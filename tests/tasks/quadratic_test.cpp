@@ -29,7 +29,7 @@ TEST_CASE("quadratic: with noise_std the gradient carries N(0, noise_std^2) nois
   }
 }
 
-TEST_CASE("quadratic: a checkpoint carries the noise stream; a fresh task continues bit for bit", "[quadratic][checkpoint]") {
+TEST_CASE("quadratic: a checkpoint carries the noise stream, a fresh task continues bit for bit", "[quadratic][checkpoint]") {
   lrlab::SharedData shared;
   // An odd split leaves the Gaussian spare of the polar method inside the checkpoint.
   for (const std::int64_t split : {0, 1, 7, 20}) {

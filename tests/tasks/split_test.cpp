@@ -58,7 +58,7 @@ TEST_CASE("split: stratified: each class gives round(fraction * size) to validat
   }
 }
 
-TEST_CASE("split: small classes keep an example on each side; a class of one stays in training", "[split]") {
+TEST_CASE("split: small classes keep an example on each side, a class of one stays in training", "[split]") {
   const std::vector<int> labels{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2};
   const auto s = stratified_split(labels, 3, 0.1, 1);
   const auto val = class_counts(labels, s.validation);

@@ -13,9 +13,12 @@
 //
 // Trials are the cartesian product of the grid's lists, the first key outermost, in the order the
 // keys are written, times `repeats` (innermost). Repeat r has seed derive(seed, r) for every grid
-// point: common random numbers, so comparisons between configurations are paired.
+// point: common random numbers, so comparisons between configurations are paired. The trials are a
+// TrialPlan (trial_plan.hpp): made on demand, so that planning 10^6 of them takes seconds and the
+// memory of one.
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,6 +27,7 @@
 #include "lrlab/shared_data.hpp"
 #include "lrlab/spec.hpp"
 #include "lrlab/trial_config.hpp"
+#include "lrlab/trial_plan.hpp"
 
 namespace lrlab {
 
@@ -37,7 +41,8 @@ struct Experiment {
   std::string spec_json;    // canonical: the spec as written, compact, keys in written order
   std::string spec_sha256;
   std::int64_t checkpoint_every = 0;  // "checkpoint": {"every_steps": k}; 0: no checkpoints
-  std::vector<TrialConfig> trials;
+  TrialPlan trials;
+  std::set<std::string> component_types;  // the type names of every component the trials build
 };
 
 // The most trials one experiment may expand to.
@@ -48,6 +53,10 @@ inline constexpr std::int64_t max_trials = 1'000'000;
 // of which every step is exact as a double (schedules compute with the step as a double). Larger
 // values are spec errors, so that no product of planning can overflow.
 inline constexpr std::int64_t max_updates = std::int64_t{1} << 53;
+
+// A count that may be too large for an integer, as digits ("1048576") or, beyond 2^53, as
+// "about 4.6e+18".
+std::string approximate_count(double count);
 
 // The seed of repeat `r` of an experiment with seed `seed`.
 std::uint64_t trial_seed(std::uint64_t seed, std::int64_t repeat);

@@ -38,6 +38,8 @@ std::string numerics_description();
 
 // The plugin libraries whose components the experiment's trials name.
 std::vector<LibraryInfo> used_libraries(const Catalog& catalog, const Experiment& ex);
+// Every library `catalog` loaded, each with whether it is among `used` (what a `runs` row records).
+std::vector<std::pair<LibraryInfo, bool>> loaded_libraries(const Catalog& catalog, const std::vector<LibraryInfo>& used);
 
 // The inputs of an experiment planned with `shared` (its noted files, hashed now) and using the
 // plugin libraries `used`, ordered by kind then name. Throws SpecError naming a file that cannot

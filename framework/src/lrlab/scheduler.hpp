@@ -17,13 +17,23 @@
 
 #include "lrlab/store.hpp"
 #include "lrlab/trial_config.hpp"
+#include "lrlab/trial_plan.hpp"
 #include "lrlab/trial_run.hpp"
 
 namespace lrlab {
 
+// A trial left to run, as the database says: its place in the plan, its row, the checkpoint to
+// continue from. It becomes Work, with its configuration, only when it starts, so that a sweep of
+// 10^6 trials holds 10^6 of these and the configurations of the running trials only.
+struct Pending {
+  std::int64_t index = 0;
+  std::int64_t trial_id = 0;
+  std::shared_ptr<const Checkpoint> from;  // resume from it when set
+};
+
 // One trial to run: from the start, or from its checkpoint.
 struct Work {
-  const TrialConfig* trial = nullptr;
+  TrialConfig trial;
   std::int64_t trial_id = 0;
   std::shared_ptr<const Checkpoint> from;  // resume from it when set
 };
@@ -36,7 +46,7 @@ struct RemoteWork {
   std::optional<Checkpoint> from;
 
   static RemoteWork of(const Work& w) {
-    RemoteWork r{w.trial->index, w.trial_id, {}};
+    RemoteWork r{w.trial.index, w.trial_id, {}};
     if (w.from) r.from = *w.from;
     return r;
   }
@@ -81,11 +91,10 @@ struct SweepReport {
   std::string write_failure;  // set when a commit failed (disk full): the sweep stopped there
 };
 
-// Run `todo` (trials of an experiment of `total` trials) on `transport`, storing every chunk in
-// `store`. Returns when every trial handed out has reported; on a stop, the trials not yet
+// Run `todo` (trials of `plan`) on `transport`, storing every chunk in `store`. Returns when every trial handed out has reported; on a stop, the trials not yet
 // started are counted interrupted and left pending. A failed commit stops the sweep the same way
 // at once (nothing more could be stored), with `write_failure` saying why.
-SweepReport run_sweep(Transport& transport, Store& store, const std::vector<Work>& todo, std::int64_t total,
+SweepReport run_sweep(Transport& transport, Store& store, const TrialPlan& plan, const std::vector<Pending>& todo,
                       const SweepOptions& options);
 
 }  // namespace lrlab

@@ -21,6 +21,8 @@ class Connection {
   Connection(Connection&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
 
   void exec(const std::string& sql);
+  // Whether `table` has a column `column` (a file of an older schema may lack it).
+  bool has_column(const std::string& table, const std::string& column) const;
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }

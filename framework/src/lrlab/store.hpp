@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lrlab/catalog.hpp"
@@ -22,9 +23,10 @@
 
 namespace lrlab {
 
-// 2: the checkpoints table. 3: the experiment_inputs table. An older file gains what it lacks when
-// a run opens it; its experiments have no recorded inputs until a resume records them.
-inline constexpr int schema_version = 3;
+// 2: the checkpoints table. 3: the experiment_inputs table. 4: run_plugins.used. An older file
+// gains what it lacks when a run opens it; its experiments have no recorded inputs until a resume
+// records them.
+inline constexpr int schema_version = 4;
 inline constexpr int application_id = 0x4C524C42;  // "LRLB"
 
 struct TrialRow {
@@ -45,7 +47,10 @@ struct RunInfo {
   int threads = 1;
   int mpi_ranks = 1;
   std::string command_line;
-  std::vector<LibraryInfo> libraries;  // the plugin libraries the experiment uses
+  // Every library loaded (the core's built-ins included), each with whether the experiment's trials
+  // use one of its components: a loaded library runs its registration code in the process, used
+  // or not, so the provenance names it.
+  std::vector<std::pair<LibraryInfo, bool>> libraries;
 };
 
 class Store {
@@ -83,11 +88,11 @@ class Store {
   // Record the inputs of an experiment that has none recorded.
   void record_inputs(std::int64_t experiment_id, const std::vector<Input>& inputs);
 
-  // Put back, as pending, the rows of planned trials that are missing from the database (deleted
+  // Put back, as pending, the rows of planned trials (their indices in `plan`) that are missing from the database (deleted
   // by hand), in one transaction with the removal of the steps, evals, events and checkpoints that
   // belong to no trial (left by such a deletion; a new trial could otherwise take their trial_id).
   // Returns how many such orphan rows were removed.
-  std::int64_t restore_trials(std::int64_t experiment_id, const std::vector<const TrialConfig*>& missing);
+  std::int64_t restore_trials(std::int64_t experiment_id, const TrialPlan& plan, const std::vector<std::int64_t>& missing);
 
   // Put every trial that did not finish (pending, running, failed) back to pending, removing its
   // rows after its checkpoint (all of them without one): a resumed sweep continues each from its

@@ -31,6 +31,8 @@ struct PointConfig {
   std::int64_t eval_every = 1;       // evaluate after every k-th update
   std::int64_t record_every = 1;     // store steps 0, k, 2k, ... (and every non-finite one)
 
+  std::uint64_t experiment_seed = 0;  // the spec's seed, or the grid's where the grid varies it
+
   Json grid_point;          // {"optimizer.learning_rate": 0.01, ...}: the grid values of this point
   std::string config_text;  // the resolved configuration as stored in trials.config_json
 };

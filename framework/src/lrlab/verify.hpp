@@ -2,6 +2,7 @@
 // Verifying a stored trial: run it again from its stored configuration and seed and compare every
 // row it produces (steps, evals, events) and its outcome with what the database holds, bit for bit.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "lrlab/experiment.hpp"
@@ -17,8 +18,8 @@ struct Verdict {
   std::size_t steps = 0, evals = 0, events = 0;
 };
 
-// The planned trial a stored row stands for; nullptr when its trial_index is outside the plan.
-const TrialConfig* planned_trial(const Experiment& ex, std::int64_t trial_index);
+// The planned trial a stored row stands for; none when its trial_index is outside the plan.
+std::optional<TrialConfig> planned_trial(const Experiment& ex, std::int64_t trial_index);
 
 // Why a stored trials row is not the planned trial of its index, naming the column (trial_key,
 // config_json, seed, repeat, grid_json); empty when it is. Neither verify nor a resume takes a

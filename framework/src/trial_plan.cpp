@@ -1,0 +1,368 @@
+#include "lrlab/trial_plan.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+
+#include "lrlab/errors.hpp"
+#include "lrlab/experiment.hpp"
+#include "lrlab/sha256.hpp"
+#include "lrlab/suggest.hpp"
+#include "lrlab/task_build.hpp"
+
+namespace lrlab {
+
+namespace {
+
+// The sections of a trial's configuration, in the order trials.config_json holds them (and the
+// order their errors are reported in), then the experiment seed, which a grid may vary too.
+enum Section : std::size_t { task, optimizer, schedule, policies, budget, evaluate, record, seed, section_count };
+constexpr std::array<const char*, section_count> section_names{"task",   "optimizer", "schedule", "policies",
+                                                               "budget", "evaluate",  "record",   "seed"};
+constexpr std::size_t stored_sections = seed;  // config_json holds the sections before `seed`
+
+// One list of the grid: "optimizer.learning_rate": [...].
+struct Axis {
+  std::string key;  // "optimizer.learning_rate"
+  std::vector<std::string> path;
+  std::string pointer;  // "/optimizer/learning_rate"
+  Json values;
+  std::size_t section = 0;
+};
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts(1);
+  for (char c : path) {
+    if (c == '.') parts.emplace_back();
+    else parts.back() += c;
+  }
+  return parts;
+}
+
+std::vector<Axis> grid_axes(const Json& grid) {
+  if (!grid.is_object()) throw SpecError("/grid", "expected an object mapping dotted paths to lists of values");
+  std::vector<Axis> axes;
+  for (const auto& [key, values] : grid.items()) {
+    const std::string at = pointer_join("/grid", key);
+    Axis a{key, split_path(key), "", values, 0};
+    for (const auto& part : a.path) {
+      if (part.empty()) throw SpecError(at, "empty segment in the grid path \"" + key + "\"");
+      a.pointer = pointer_join(a.pointer, part);
+    }
+    const auto root = std::find_if(section_names.begin(), section_names.end(),
+                                   [&](const char* s) { return a.path[0] == s; });
+    if (root == section_names.end())
+      throw SpecError(at, "a grid path must start with one of seed, task, optimizer, schedule, policies, budget, "
+                          "evaluate, record; received \"" + a.path[0] + "\"" + did_you_mean(a.path[0], grid_roots()));
+    a.section = static_cast<std::size_t>(root - section_names.begin());
+    if (!values.is_array()) throw SpecError(at, "expected a list of values, received " + values.dump());
+    if (values.empty()) throw SpecError(at, "the list of values is empty: the grid would have no trials");
+    axes.push_back(std::move(a));
+  }
+  return axes;
+}
+
+// Put `value` at the axis' path in `doc`, creating objects on the way. Lists are indexed by number.
+void set_path(Json& doc, const Axis& a, const Json& value) {
+  Json* node = &doc;
+  for (const std::string& part : a.path) {
+    if (node->is_array()) {
+      std::size_t idx = 0;
+      try {
+        std::size_t used = 0;
+        idx = std::stoul(part, &used);
+        if (used != part.size()) throw std::invalid_argument(part);
+      } catch (const std::exception&) {
+        throw SpecError(pointer_join("/grid", a.key), "\"" + part + "\" indexes a list and must be a number");
+      }
+      if (idx >= node->size())
+        throw SpecError(pointer_join("/grid", a.key),
+                        "index " + part + " is past the end of a list of " + std::to_string(node->size()) + " in the spec");
+      node = &(*node)[idx];
+    } else {
+      if (node->is_null()) *node = Json::object();
+      if (!node->is_object())
+        throw SpecError(pointer_join("/grid", a.key), "the spec has no object at \"" + part + "\" to set a value in");
+      node = &(*node)[part];
+    }
+  }
+  *node = value;
+}
+
+// An error in a point's configuration, moved to where the user wrote the value: the grid, when the
+// value came from a grid list.
+[[noreturn]] void rethrow_at_source(const SpecError& e, const std::vector<Axis>& axes, const std::vector<std::size_t>& choice) {
+  const std::string& ptr = e.pointer();
+  std::size_t best = axes.size(), best_len = 0;
+  for (std::size_t k = 0; k < axes.size(); ++k) {
+    const std::string& gp = axes[k].pointer;
+    if ((ptr == gp || ptr.starts_with(gp + "/")) && gp.size() >= best_len) {
+      best = k;
+      best_len = gp.size();
+    }
+  }
+  if (best == axes.size()) throw e;
+  throw SpecError(pointer_join(pointer_join("/grid", axes[best].key), choice[best]) + ptr.substr(best_len), e.problem());
+}
+
+// Exactly one of two keys.
+void one_of_two(const Json& obj, const char* a, const char* b, const std::string& pointer) {
+  if (obj.contains(a) == obj.contains(b))
+    throw SpecError(pointer, std::string("give exactly one of \"") + a + "\" and \"" + b + "\", received " + obj.dump());
+}
+
+// `count` epochs or evaluation periods (at `pointer`) in updates: a SpecError past max_updates.
+std::int64_t epochs_to_updates(std::int64_t count, std::int64_t steps_per_epoch, const std::string& pointer) {
+  std::int64_t updates = 0;
+  if (__builtin_mul_overflow(count, steps_per_epoch, &updates) || updates > max_updates)
+    throw SpecError(pointer, std::to_string(count) + " epochs of " + std::to_string(steps_per_epoch) + " steps are " +
+                                 approximate_count(static_cast<double>(count) * static_cast<double>(steps_per_epoch)) +
+                                 " updates, more than lrlab's limit of " + std::to_string(max_updates) +
+                                 " (2^53) updates per trial");
+  return updates;
+}
+
+void collect_types(const Json& j, std::set<std::string>& types) {
+  if (j.is_object()) {
+    if (auto t = j.find("type"); t != j.end() && t->is_string()) types.insert(t->get<std::string>());
+    for (const auto& [k, v] : j.items()) collect_types(v, types);
+  } else if (j.is_array()) {
+    for (const auto& v : j) collect_types(v, types);
+  }
+}
+
+// The context a point's components are built in, as text: a build is checked once per distinct one.
+std::string context_key(const PointConfig& p) {
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "#%a#%lld#%lld", p.learning_rate, static_cast<long long>(p.total_steps),
+                static_cast<long long>(p.steps_per_epoch));
+  return buf;
+}
+
+}  // namespace
+
+struct TrialPlan::State {
+  Json spec;  // the resolved top-level object, without its grid
+  std::vector<Axis> axes;
+  std::array<std::vector<std::size_t>, section_count> axes_of;  // the axes inside each section
+  std::int64_t points = 1, repeats = 1;
+  Resolver resolver;
+
+  // What resolving a point reuses from the last one: each section, resolved again only when one
+  // of its grid values changed.
+  struct Resolved {
+    bool valid = false;
+    std::vector<std::size_t> choice;  // of the section's axes
+    Json declared;                    // as written, grid values set (for Params::given)
+    Json value;                       // resolved
+    std::string text;                 // value.dump()
+  };
+  struct Cache {
+    std::array<Resolved, section_count> sections;
+    std::int64_t point = -1;
+    std::shared_ptr<const PointConfig> config;
+  };
+
+  // What the checking pass adds: where it reads data, what it has built, what it has seen.
+  struct Checking {
+    std::filesystem::path spec_dir;
+    SharedData* shared = nullptr;
+    std::set<std::string> types;
+    std::string schedule_built, policies_built;  // the last checked builds, by section text and context
+  };
+
+  std::mutex mutex;  // guards `cache` and `shapes`
+  Cache cache;
+  std::map<std::string, TaskShape> shapes;  // per distinct task (section text # seed): probed by check()
+
+  State(const Json& top, std::int64_t reps, const Resolver& r) : repeats(reps), resolver(r) {
+    axes = grid_axes(top.at("grid"));
+    spec = top;
+    spec.erase("grid");
+    double count = static_cast<double>(repeats);
+    for (const auto& a : axes) count *= static_cast<double>(a.values.size());
+    // A guard against a typo that multiplies the sweep.
+    if (count > static_cast<double>(max_trials))
+      throw SpecError("/grid", "the grid expands to " + approximate_count(count) + " trials, more than lrlab's limit of " +
+                                   std::to_string(max_trials) + ": split the sweep into several specs");
+    for (std::size_t k = 0; k < axes.size(); ++k) {
+      axes_of[axes[k].section].push_back(k);
+      points *= static_cast<std::int64_t>(axes[k].values.size());
+    }
+  }
+
+  std::vector<std::size_t> choice_of(std::int64_t p) const {
+    std::vector<std::size_t> choice(axes.size());
+    for (std::size_t k = axes.size(); k-- > 0;) {
+      const auto n = static_cast<std::int64_t>(axes[k].values.size());
+      choice[k] = static_cast<std::size_t>(p % n);
+      p /= n;
+    }
+    return choice;
+  }
+
+  Json resolve_section(std::size_t s, const Json& declared) const {
+    switch (s) {
+      case task: return resolver.component(Kind::task, declared, "/task");
+      case optimizer: {
+        Json opt = resolver.object(declared, optimizer_params(), "/optimizer");
+        if (!opt.contains("epsilon")) opt["epsilon"] = opt["epsilon_mode"] == "keras" ? 1e-7 : 1e-8;
+        return opt;
+      }
+      case schedule: return resolver.component(Kind::schedule, declared, "/schedule");
+      case policies: {
+        if (!declared.is_array()) throw SpecError("/policies", "expected a list of policy objects");
+        Json list = Json::array();
+        for (std::size_t i = 0; i < declared.size(); ++i)
+          list.push_back(resolver.component(Kind::policy, declared[i], pointer_join("/policies", i)));
+        return list;
+      }
+      case budget:
+        one_of_two(declared, "epochs", "steps", "/budget");
+        return resolver.object(declared, budget_params(), "/budget");
+      case evaluate:
+        one_of_two(declared, "every_epochs", "every_steps", "/evaluate");
+        return resolver.object(declared, evaluate_params(), "/evaluate");
+      case record: return resolver.object(declared, record_params(), "/record");
+      default: return resolver.object(Json{{"seed", declared}}, {spec_params()[2]}, "")["seed"];
+    }
+  }
+
+  // Bring section `s` of `cache` to the grid choice `choice`.
+  void update_section(Cache& c, std::size_t s, const std::vector<std::size_t>& choice, Checking* checking) const {
+    Resolved& r = c.sections[s];
+    std::vector<std::size_t> mine;
+    for (std::size_t k : axes_of[s]) mine.push_back(choice[k]);
+    if (r.valid && r.choice == mine) return;
+    r.valid = false;
+    Json doc = Json::object();
+    if (auto it = spec.find(section_names[s]); it != spec.end()) doc[section_names[s]] = *it;
+    else doc[section_names[s]] = nullptr;
+    for (std::size_t k : axes_of[s]) set_path(doc, axes[k], axes[k].values[choice[k]]);
+    r.declared = std::move(doc[section_names[s]]);
+    r.value = resolve_section(s, r.declared);
+    r.text = r.value.dump();
+    r.choice = std::move(mine);
+    r.valid = true;
+    if (checking && s != seed) collect_types(r.value, checking->types);
+  }
+
+  // Grid point `p`, resolved through `c`; with `checking`, its components built and its task probed.
+  std::shared_ptr<const PointConfig> make_point(Cache& c, std::int64_t p, Checking* checking) {
+    const std::vector<std::size_t> choice = choice_of(p);
+    try {
+      for (std::size_t s = 0; s < section_count; ++s) update_section(c, s, choice, checking);
+      const auto& sec = c.sections;
+      const std::uint64_t exp_seed = sec[seed].value.get<std::uint64_t>();
+      const std::string task_key = sec[task].text + "#" + std::to_string(exp_seed);
+      TaskShape shape;
+      if (checking) {
+        auto it = shapes.find(task_key);
+        if (it == shapes.end())
+          it = shapes.emplace(task_key, probe_task(resolver, sec[task].value, trial_seed(exp_seed, 0), exp_seed,
+                                                   checking->spec_dir, *checking->shared)).first;
+        shape = it->second;
+      } else {
+        auto it = shapes.find(task_key);
+        if (it == shapes.end()) throw std::logic_error("TrialPlan: a point was asked for before the plan was checked");
+        shape = it->second;
+      }
+      auto point = std::make_shared<PointConfig>();
+      point->experiment_seed = exp_seed;
+      const Json& bud = sec[budget].value;
+      point->task = sec[task].value;
+      point->adam = AdamConfig::from_json(sec[optimizer].value);
+      point->learning_rate = sec[optimizer].value["learning_rate"].get<double>();
+      point->schedule = sec[schedule].value;
+      point->policies = sec[policies].value.get<std::vector<Json>>();
+      point->steps_per_epoch = shape.steps_per_epoch;
+      point->total_steps = bud.contains("steps") ? bud["steps"].get<std::int64_t>()
+                                                 : epochs_to_updates(bud["epochs"].get<std::int64_t>(),
+                                                                     shape.steps_per_epoch, "/budget/epochs");
+      if (checking) {
+        // Build what each trial will build, so that every factory has checked its parameters; with
+        // the objects as written, so that a factory can tell a given value from a default.
+        const std::string context = context_key(*point);
+        if (std::string key = sec[schedule].text + context; key != checking->schedule_built) {
+          build_schedule(resolver, point->schedule, "/schedule", schedule_context(*point), &sec[schedule].declared);
+          checking->schedule_built = std::move(key);
+        }
+        if (std::string key = sec[policies].text + context; key != checking->policies_built) {
+          for (std::size_t i = 0; i < point->policies.size(); ++i)
+            build_policy(resolver, point->policies[i], pointer_join("/policies", i), policy_context(*point),
+                         &sec[policies].declared[i]);
+          checking->policies_built = std::move(key);
+        }
+      }
+      const Json& ev = sec[evaluate].value;
+      point->eval_every = ev.contains("every_steps") ? ev["every_steps"].get<std::int64_t>()
+                                                     : epochs_to_updates(ev["every_epochs"].get<std::int64_t>(),
+                                                                         shape.steps_per_epoch, "/evaluate/every_epochs");
+      point->record_every = sec[record].value["every_steps"].get<std::int64_t>();
+      point->grid_point = Json::object();
+      for (std::size_t k = 0; k < axes.size(); ++k) point->grid_point[axes[k].key] = axes[k].values[choice[k]];
+      // What Json{{"task", ...}, {"optimizer", ...}, ...}.dump() gives, from the sections' texts.
+      std::string& text = point->config_text;
+      text = "{";
+      for (std::size_t s = 0; s < stored_sections; ++s) {
+        if (s) text += ',';
+        text += '"';
+        text += section_names[s];
+        text += "\":";
+        text += sec[s].text;
+      }
+      text += '}';
+      return point;
+    } catch (const SpecError& e) {
+      rethrow_at_source(e, axes, choice);
+    }
+  }
+};
+
+TrialPlan::TrialPlan(const Json& spec, std::int64_t repeats, const Resolver& resolver)
+    : state_(std::make_shared<State>(spec, repeats, resolver)) {}
+
+std::int64_t TrialPlan::size() const { return state_ ? state_->points * state_->repeats : 0; }
+std::int64_t TrialPlan::points() const { return state_ ? state_->points : 0; }
+std::int64_t TrialPlan::repeats() const { return state_ ? state_->repeats : 0; }
+
+std::shared_ptr<const PointConfig> TrialPlan::point(std::int64_t p) const {
+  if (p < 0 || p >= points()) throw std::out_of_range("grid point " + std::to_string(p) + " of " + std::to_string(points()));
+  State& s = *state_;
+  const std::lock_guard lock(s.mutex);
+  if (s.cache.point != p) {
+    s.cache.config = s.make_point(s.cache, p, nullptr);
+    s.cache.point = p;
+  }
+  return s.cache.config;
+}
+
+TrialConfig TrialPlan::operator[](std::int64_t index) const {
+  TrialConfig t;
+  t.index = index;
+  t.repeat = index % state_->repeats;
+  t.point = point(index / state_->repeats);
+  t.seed = trial_seed(t.point->experiment_seed, t.repeat);
+  t.key = sha256_hex(t.point->config_text + "#" + std::to_string(t.seed));
+  return t;
+}
+
+TrialConfig TrialPlan::at(std::int64_t index) const {
+  if (index < 0 || index >= size())
+    throw std::out_of_range("trial " + std::to_string(index) + " of a plan of " + std::to_string(size()));
+  return (*this)[index];
+}
+
+std::set<std::string> TrialPlan::check(const std::filesystem::path& spec_dir, SharedData& shared) const {
+  State& s = *state_;
+  State::Checking checking{spec_dir, &shared, {}, {}, {}};
+  State::Cache cache;  // its own: the shared one stays as it was
+  const std::lock_guard lock(s.mutex);  // `shapes` grows
+  for (std::int64_t p = 0; p < s.points; ++p) s.make_point(cache, p, &checking);
+  return std::move(checking.types);
+}
+
+}  // namespace lrlab
