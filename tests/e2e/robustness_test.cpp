@@ -187,15 +187,17 @@ TEST_CASE("readers can query while a sweep writes, and the sweep never fails for
 }
 
 TEST_CASE("kill -9 inside long trials with checkpoints: the rerun continues from them, bit-identical", "[e2e][crash][checkpoint]") {
-  // Two trials of 3000 updates, a checkpoint every 200: killed once both have passed update 1000,
+  // Two trials of 6000 updates, a checkpoint every 200: killed once both have passed update 1000,
   // they resume from their last checkpoint, so an interruption costs at most 200 updates each.
+  // (5000 updates, over a second, between the moment and the end: with 3000 a loaded machine once
+  // let the sweep finish before the test looked.)
   const fs::path dir = temp_dir("checkpoint_kill");
   const std::string spec = R"({
     "name": "long_trials", "seed": 3, "repeats": 2,
     "task": {"type": "noisy_quadratic", "dimension": 20000, "batch_size": 8, "steps_per_epoch": 100},
     "optimizer": {"learning_rate": 0.01},
     "policies": [{"type": "reduce_on_plateau", "factor": 0.5, "patience": 2}],
-    "budget": {"steps": 3000}, "evaluate": {"every_steps": 50},
+    "budget": {"steps": 6000}, "evaluate": {"every_steps": 50},
     "checkpoint": {"every_steps": 200}})";
   write_file(dir / "spec.json", spec);
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "--db", "ref.db"}, dir).rc == 0);
