@@ -12,7 +12,7 @@ namespace {
 void BM_task_step(benchmark::State& state, const std::string& task_json) {
   auto planned = lrlab::bench::plan(R"({"name": "task", "task": )" + task_json + R"(, "budget": {"epochs": 1}})");
   const auto& trial = planned.experiment.trials[0];
-  lrlab::TaskContext ctx{trial.seed, planned.experiment.seed, planned.experiment.spec_dir, planned.shared.get()};
+  lrlab::TaskContext ctx{trial.seed, planned.experiment.seed, trial.repeat, planned.experiment.spec_dir, planned.shared.get()};
   auto task = lrlab::build_task(*planned.resolver, trial.config["task"], "/task", ctx);
   const std::size_t n = task->dimension();
   std::vector<double> x(n), g(n);

@@ -31,7 +31,7 @@ install(EXPORT lrlabTargets NAMESPACE lrlab:: DESTINATION ${_pkg})
 set(LRLAB_PLUGIN_INSTALL_DIR lib/lrlab/plugins)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/lrlabConfig.cmake.in
   ${PROJECT_BINARY_DIR}/lrlabConfig.cmake INSTALL_DESTINATION ${_pkg} PATH_VARS LRLAB_PLUGIN_INSTALL_DIR)
-# The package's version is the SDK version, with SameMajorVersion: find_package(lrlab 2) accepts
+# The package's version is the SDK version, with SameMajorVersion: find_package(lrlab 3) accepts
 # an lrlab with SDK 2 only, the one version whose loader accepts the plugins it builds.
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/lrlabConfigVersion.cmake
   VERSION ${LRLAB_SDK_VERSION} COMPATIBILITY SameMajorVersion)

@@ -83,7 +83,6 @@ void verify_experiment(const sqlite::Connection& c, std::int64_t experiment_id, 
   warn_on_inputs(c, experiment_id, catalog, collect_inputs(shared, used_libraries(catalog, ex)));
   TrialEnv env;
   env.resolver = &resolver;
-  env.experiment_seed = ex.seed;
   env.spec_dir = ex.spec_dir;
   env.shared = &shared;
 

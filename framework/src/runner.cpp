@@ -51,7 +51,6 @@ struct Planned {
     e.host = host_name();
     e.rank = rank;
     e.resolver = &*resolver;
-    e.experiment_seed = ex.seed;
     e.spec_dir = ex.spec_dir;
     e.shared = &shared;
     e.checkpoint_every = ex.checkpoint_every;

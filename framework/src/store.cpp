@@ -56,6 +56,12 @@ CREATE TABLE IF NOT EXISTS trials(
   run_id             INTEGER,
   host               TEXT,
   rank               INTEGER,
+  selected_step      INTEGER,
+  test_loss          REAL,
+  test_accuracy      REAL,
+  final_test_loss    REAL,
+  final_test_accuracy REAL,
+  split_fingerprint  TEXT,
   UNIQUE (experiment_id, trial_index));
 CREATE TABLE IF NOT EXISTS steps(
   trial_id   INTEGER NOT NULL,
@@ -210,11 +216,13 @@ struct Store::Prepared {
         event(c, "INSERT INTO events(trial_id, step, epoch, source, kind, old_lr, new_lr, message) "
                  "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"),
         finish(c, "UPDATE trials SET status=?2, error=?3, steps_done=?4, wall_seconds=?5, final_train_loss=?6, "
-                  "final_val_loss=?7, best_val_loss=?8, final_val_accuracy=?9, run_id=?10, host=?11, rank=?12 "
-                  "WHERE trial_id=?1"),
+                  "final_val_loss=?7, best_val_loss=?8, final_val_accuracy=?9, run_id=?10, host=?11, rank=?12, "
+                  "selected_step=?13, test_loss=?14, test_accuracy=?15, final_test_loss=?16, final_test_accuracy=?17, "
+                  "split_fingerprint=?18 WHERE trial_id=?1"),
         reset(c, "UPDATE trials SET status='pending', error=NULL, steps_done=0, wall_seconds=NULL, "
                  "final_train_loss=NULL, final_val_loss=NULL, best_val_loss=NULL, final_val_accuracy=NULL, "
-                 "run_id=NULL, host=NULL, rank=NULL WHERE trial_id=?1"),
+                 "run_id=NULL, host=NULL, rank=NULL, selected_step=NULL, test_loss=NULL, test_accuracy=NULL, "
+                 "final_test_loss=NULL, final_test_accuracy=NULL, split_fingerprint=NULL WHERE trial_id=?1"),
         del_steps(c, "DELETE FROM steps WHERE trial_id=?1"),
         del_evals(c, "DELETE FROM evals WHERE trial_id=?1"),
         del_events(c, "DELETE FROM events WHERE trial_id=?1"),
@@ -252,8 +260,14 @@ namespace {
 void write_schema(sqlite::Connection& c) {
   sqlite::Transaction tx(c);
   c.exec(schema_sql);
-  // Version 4: run_plugins.used. The rows of older files are all libraries their runs used.
+  // Version 4: run_plugins.used (the rows of older files are all libraries their runs used), and
+  // the evaluation protocol's columns of trials (NULL for trials run before).
   if (!c.has_column("run_plugins", "used")) c.exec("ALTER TABLE run_plugins ADD COLUMN used INTEGER NOT NULL DEFAULT 1");
+  for (const char* column : {"selected_step INTEGER", "test_loss REAL", "test_accuracy REAL", "final_test_loss REAL",
+                             "final_test_accuracy REAL", "split_fingerprint TEXT"}) {
+    const std::string name = std::string(column).substr(0, std::string(column).find(' '));
+    if (!c.has_column("trials", name)) c.exec(std::string("ALTER TABLE trials ADD COLUMN ") + column);
+  }
   create_analysis_views(c);
   c.exec("PRAGMA application_id=" + std::to_string(application_id));
   c.exec("PRAGMA user_version=" + std::to_string(schema_version));
@@ -516,7 +530,10 @@ void Store::write(const std::vector<TrialChunk>& chunks) {
         if (o.error.empty()) p.finish.bind(3, std::nullopt); else p.finish.bind(3, o.error);
         p.finish.bind(4, o.steps_done).bind(5, o.wall_seconds).bind(6, o.final_train_loss).bind(7, o.final_val_loss)
             .bind(8, o.best_val_loss).bind(9, o.final_val_accuracy).bind(10, run_id_).bind(11, o.host)
-            .bind(12, static_cast<std::int64_t>(o.rank)).run();
+            .bind(12, static_cast<std::int64_t>(o.rank)).bind(13, o.selected_step).bind(14, o.test_loss)
+            .bind(15, o.test_accuracy).bind(16, o.final_test_loss).bind(17, o.final_test_accuracy);
+        if (o.split_fingerprint.empty()) p.finish.bind(18, std::nullopt); else p.finish.bind(18, o.split_fingerprint);
+        p.finish.run();
       }
     }
   }

@@ -39,9 +39,9 @@ PolicyPtr build_policy(const Resolver& resolver, const Json& resolved, const std
 
 TaskShape probe_task(const Resolver& resolver, const Json& resolved, std::uint64_t seed, std::uint64_t experiment_seed,
                      const std::filesystem::path& spec_dir, SharedData& shared) {
-  TaskContext ctx{seed, experiment_seed, spec_dir, &shared};
+  TaskContext ctx{seed, experiment_seed, 0, spec_dir, &shared};
   TaskPtr t = build_task(resolver, resolved, "/task", ctx);
-  return TaskShape{t->steps_per_epoch(), t->dimension()};
+  return TaskShape{t->steps_per_epoch(), t->dimension(), t->metrics()};
 }
 
 }  // namespace lrlab

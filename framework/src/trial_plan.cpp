@@ -22,7 +22,7 @@ namespace {
 enum Section : std::size_t { task, optimizer, schedule, policies, budget, evaluate, record, seed, section_count };
 constexpr std::array<const char*, section_count> section_names{"task",   "optimizer", "schedule", "policies",
                                                                "budget", "evaluate",  "record",   "seed"};
-constexpr std::size_t stored_sections = seed;  // config_json holds the sections before `seed`
+constexpr std::size_t stored_sections = seed;  // config_json holds the sections before `seed` (and `seed` when gridded)
 
 // One list of the grid: "optimizer.learning_rate": [...].
 struct Axis {
@@ -134,6 +134,23 @@ void collect_types(const Json& j, std::set<std::string>& types) {
   }
 }
 
+// A policy that monitors a metric must name one the task reports, and never a test metric: the
+// test share is kept out of every decision (docs/statistics.md). Caught here, before any trial,
+// instead of failing trials at their first evaluation.
+void check_monitor(const Json& policy, const TaskShape& shape, const std::string& pointer) {
+  const auto it = policy.find("monitor");
+  if (it == policy.end() || !it->is_string()) return;
+  const std::string metric = it->get<std::string>();
+  if (metric.starts_with("test_"))
+    throw SpecError(pointer_join(pointer, "monitor"), "\"" + metric + "\" is a test metric: policies see validation "
+                    "metrics only, so that nothing is tuned on the test share");
+  if (shape.metrics.empty() || std::find(shape.metrics.begin(), shape.metrics.end(), metric) != shape.metrics.end()) return;
+  std::string have;
+  for (const auto& m : shape.metrics) have += (have.empty() ? "" : ", ") + m;
+  throw SpecError(pointer_join(pointer, "monitor"), "the task reports no metric \"" + metric + "\" (it reports " + have +
+                                                        ")" + did_you_mean(metric, shape.metrics));
+}
+
 // The context a point's components are built in, as text: a build is checked once per distinct one.
 std::string context_key(const PointConfig& p) {
   char buf[80];
@@ -173,6 +190,42 @@ struct TrialPlan::State {
     std::set<std::string> types;
     std::string schedule_built, policies_built;  // the last checked builds, by section text and context
   };
+
+  std::int64_t point_of(const std::vector<std::size_t>& choice) const {
+    std::int64_t p = 0;
+    for (std::size_t k = 0; k < axes.size(); ++k) p = p * static_cast<std::int64_t>(axes[k].values.size()) + static_cast<std::int64_t>(choice[k]);
+    return p;
+  }
+
+  // A section the grid replaces whole ("grid": {"schedule": [...]}) is never part of a trial as the
+  // spec writes it; it is checked all the same, so that a mistake there is not silently kept.
+  void check_replaced_sections() const {
+    for (const auto& a : axes)
+      if (a.path.size() == 1 && a.section != seed)
+        if (auto it = spec.find(section_names[a.section]); it != spec.end()) resolve_section(a.section, *it);
+  }
+
+  // A grid key whose values all give the same configuration (the others at their first value)
+  // would multiply the trials without varying anything: an error at the key.
+  void check_axes_vary() {
+    for (std::size_t k = 0; k < axes.size(); ++k) {
+      const std::size_t n = axes[k].values.size();
+      if (n < 2) continue;
+      std::vector<std::size_t> choice(axes.size(), 0);
+      Cache cache;
+      const std::string first = make_point(cache, 0, nullptr)->config_text;
+      bool varies = false;
+      for (std::size_t v = 1; v < n && !varies; ++v) {
+        choice[k] = v;
+        varies = make_point(cache, point_of(choice), nullptr)->config_text != first;
+      }
+      if (!varies)
+        throw SpecError(pointer_join("/grid", axes[k].key),
+                        "changes nothing: its " + std::to_string(n) + " values all resolve to the same configuration (the "
+                        "same value written twice, or a default written out); remove the key, or use \"repeats\" for more "
+                        "runs of one configuration");
+    }
+  }
 
   std::mutex mutex;  // guards `cache` and `shapes`
   Cache cache;
@@ -290,10 +343,12 @@ struct TrialPlan::State {
           build_schedule(resolver, point->schedule, "/schedule", schedule_context(*point), &sec[schedule].declared);
           checking->schedule_built = std::move(key);
         }
-        if (std::string key = sec[policies].text + context; key != checking->policies_built) {
-          for (std::size_t i = 0; i < point->policies.size(); ++i)
+        if (std::string key = sec[policies].text + context + sec[task].text; key != checking->policies_built) {
+          for (std::size_t i = 0; i < point->policies.size(); ++i) {
             build_policy(resolver, point->policies[i], pointer_join("/policies", i), policy_context(*point),
                          &sec[policies].declared[i]);
+            check_monitor(point->policies[i], shape, pointer_join("/policies", i));
+          }
           checking->policies_built = std::move(key);
         }
       }
@@ -305,9 +360,12 @@ struct TrialPlan::State {
       point->grid_point = Json::object();
       for (std::size_t k = 0; k < axes.size(); ++k) point->grid_point[axes[k].key] = axes[k].values[choice[k]];
       // What Json{{"task", ...}, {"optimizer", ...}, ...}.dump() gives, from the sections' texts.
+      // The experiment seed is part of it only where the grid varies it: then each value is a
+      // replicate set of its own, told apart in the trials table (and in the trial keys).
       std::string& text = point->config_text;
       text = "{";
-      for (std::size_t s = 0; s < stored_sections; ++s) {
+      const std::size_t shown = axes_of[seed].empty() ? stored_sections : section_count;
+      for (std::size_t s = 0; s < shown; ++s) {
         if (s) text += ',';
         text += '"';
         text += section_names[s];
@@ -361,7 +419,9 @@ std::set<std::string> TrialPlan::check(const std::filesystem::path& spec_dir, Sh
   State::Checking checking{spec_dir, &shared, {}, {}, {}};
   State::Cache cache;  // its own: the shared one stays as it was
   const std::lock_guard lock(s.mutex);  // `shapes` grows
+  s.check_replaced_sections();
   for (std::int64_t p = 0; p < s.points; ++p) s.make_point(cache, p, &checking);
+  s.check_axes_vary();
   return std::move(checking.types);
 }
 

@@ -13,7 +13,7 @@ namespace {
 
 // Bumped whenever the layout of a trial's state changes: an older checkpoint is refused (the trial
 // then reruns from the start), never misread.
-constexpr std::uint32_t state_format = 1;
+constexpr std::uint32_t state_format = 2;  // 2: the selected step and its test metrics
 
 using Clock = std::chrono::steady_clock;
 
@@ -155,8 +155,9 @@ void TrialRun::State::flush(bool force, std::optional<Checkpoint> checkpoint) {
 
 void TrialRun::State::start(const Checkpoint* from) {
   const Resolver& resolver = *env_.resolver;
-  TaskContext tctx{config_.seed, env_.experiment_seed, env_.spec_dir, env_.shared};
+  TaskContext tctx{config_.seed, point_.experiment_seed, config_.repeat, env_.spec_dir, env_.shared};
   task_ = build_task(resolver, point_.task, "/task", tctx);
+  out_.split_fingerprint = task_->split_fingerprint();
   schedule_ = build_schedule(resolver, point_.schedule, "/schedule", schedule_context(point_));
   for (std::size_t i = 0; i < point_.policies.size(); ++i) {
     policies_.push_back(build_policy(resolver, point_.policies[i], pointer_join("/policies", i), policy_context(point_)));
@@ -197,6 +198,7 @@ void TrialRun::State::persist(StateArchive& a, const Checkpoint* from) {
   adam_->set_state(adam);
   a(best_, restored_since_eval_, last_eval_step_, best_val_);
   a(out_.steps_done, out_.final_train_loss, out_.final_val_loss, out_.best_val_loss, out_.final_val_accuracy);
+  a(out_.selected_step, out_.test_loss, out_.test_accuracy);
   double elapsed_now = elapsed();
   a(elapsed_now);
   if (a.is_loading()) elapsed_before_ = elapsed_now;
@@ -251,6 +253,14 @@ bool TrialRun::State::evaluate(std::int64_t steps_done, bool record, bool notify
       out_.status = status::diverged;
       out_.error = "val_loss is " + message_number(*v) + " after " + std::to_string(steps_done) + " updates";
       return false;
+    }
+    if (!out_.selected_step || *v < best_val_) {
+      // Model selection: the best validation loss so far. The test metrics are taken here, where
+      // validation (and nothing else) chose, and stored; policies never see them.
+      out_.selected_step = steps_done;
+      const Metrics t = task_->evaluate_test(x_);
+      out_.test_loss = t.get("test_loss");
+      out_.test_accuracy = t.get("test_accuracy");
     }
     best_val_ = std::min(best_val_, *v);
     out_.best_val_loss = best_val_;
@@ -324,6 +334,11 @@ TrialOutcome TrialRun::State::finish() {
   }
   const bool ran = out_.status == status::completed || out_.status == status::stopped_early;
   if (ran && done > 0 && (last_eval_step_ != done || restored_since_eval_)) evaluate(done, last_eval_step_ != done, false);
+  if (ran && done > 0) {
+    const Metrics t = task_->evaluate_test(x_);
+    out_.final_test_loss = t.get("test_loss");
+    out_.final_test_accuracy = t.get("test_accuracy");
+  }
   ended_ = true;
   // Interrupted with checkpoints on: keep the state it got to, so that the rerun loses nothing.
   std::optional<Checkpoint> keep;

@@ -99,6 +99,20 @@ Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const 
     cmp.real("trial", "best_val_loss", real(t, 4), out.best_val_loss);
     cmp.real("trial", "final_val_accuracy", real(t, 5), out.final_val_accuracy);
   }
+  // The evaluation protocol's columns, where the trial was run by an lrlab that records them.
+  if (db.has_column("trials", "selected_step")) {
+    sqlite::Statement p(db, "SELECT selected_step, test_loss, test_accuracy, final_test_loss, final_test_accuracy, "
+                            "coalesce(split_fingerprint, '') FROM trials WHERE trial_id = ?1 AND selected_step IS NOT NULL");
+    p.bind(1, trial_id);
+    if (p.step()) {
+      cmp.integer("trial", "selected_step", p.int64(0), out.selected_step.value_or(-1));
+      cmp.real("trial", "test_loss", real(p, 1), out.test_loss);
+      cmp.real("trial", "test_accuracy", real(p, 2), out.test_accuracy);
+      cmp.real("trial", "final_test_loss", real(p, 3), out.final_test_loss);
+      cmp.real("trial", "final_test_accuracy", real(p, 4), out.final_test_accuracy);
+      cmp.text("trial", "split_fingerprint", p.text(5), out.split_fingerprint);
+    }
+  }
 
   sqlite::Statement s(db, "SELECT step, epoch, lr, train_loss, beta_1 FROM steps WHERE trial_id = ?1 ORDER BY step");
   s.bind(1, trial_id);

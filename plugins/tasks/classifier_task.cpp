@@ -95,4 +95,20 @@ Metrics ClassifierTask::evaluate(std::span<const double> x) {
   return m;
 }
 
+std::vector<std::string> ClassifierTask::metrics() const {
+  std::vector<std::string> names{"val_loss", "val_accuracy"};
+  if (eval_train_) names.insert(names.end(), {"train_loss", "train_accuracy"});
+  return names;
+}
+
+Metrics ClassifierTask::evaluate_test(std::span<const double> x) {
+  Metrics m;
+  if (data_->test_y.empty()) return m;
+  const LossSum s = loss_over(x, data_->test_x, data_->test_y);
+  const auto n = static_cast<double>(data_->test_y.size());
+  m.set("test_loss", s.loss / n);
+  m.set("test_accuracy", static_cast<double>(s.correct) / n);
+  return m;
+}
+
 }  // namespace lrlab::tasks

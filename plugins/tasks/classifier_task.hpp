@@ -5,6 +5,7 @@
 //   loss_and_gradient(step)  mean loss of the step's minibatch (+ the L2 penalty), its gradient
 //   evaluate                 val_loss and val_accuracy over the whole validation set, and with
 //                            eval_train, train_loss and train_accuracy over the training set
+//   evaluate_test            test_loss and test_accuracy over the test share (split.test), if any
 // Reported losses are the data loss alone: the L2 penalty is part of what the optimizer
 // minimises, not of how well the model fits, so val_loss stays comparable across l2 values.
 #include <memory>
@@ -41,6 +42,9 @@ class ClassifierTask final : public Task {
   void initialize(std::span<double> x) override;
   double loss_and_gradient(std::int64_t step, std::span<const double> x, std::span<double> grad) override;
   Metrics evaluate(std::span<const double> x) override;
+  std::vector<std::string> metrics() const override;
+  Metrics evaluate_test(std::span<const double> x) override;  // test_loss, test_accuracy with a test share
+  std::string split_fingerprint() const override { return data_->fingerprint; }
   // No persist(): nothing here decides what comes next. The batch of a step is a function of the
   // trial seed and the step (Minibatches' cached order is only the current epoch's, recomputed from
   // the seed when another epoch is asked for), and the workspace and batch buffers are scratch,

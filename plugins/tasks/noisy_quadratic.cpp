@@ -49,6 +49,7 @@ class NoisyQuadratic final : public Task {
     m.set("val_loss", loss(view(x)));
     return m;
   }
+  std::vector<std::string> metrics() const override { return {"val_loss"}; }
   // No persist(): the noise of step t is a function of the seed and t, and xi_ is scratch,
   // overwritten at every step.
 

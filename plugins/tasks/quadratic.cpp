@@ -38,6 +38,7 @@ class Quadratic final : public Task {
     m.set("val_loss", f);
     return m;
   }
+  std::vector<std::string> metrics() const override { return {"val_loss"}; }
 
   // The noise stream's position: the only thing that changes while training.
   void persist(StateArchive& a) override { a(rng_); }

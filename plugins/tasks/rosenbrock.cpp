@@ -36,6 +36,7 @@ class Rosenbrock final : public Task {
     m.set("val_loss", rosenbrock(x, {}));
     return m;
   }
+  std::vector<std::string> metrics() const override { return {"val_loss"}; }
   // No persist(): deterministic, without state.
 
  private:

@@ -14,8 +14,16 @@ std::vector<Param> data_params() {
       Param::boolean("header", "the first line after skip_rows names the columns").def(false),
       Param::integer("skip_rows", "lines to skip at the top of the file, before the header").def(0).at_least(0),
       Param::string("delimiter", "the one character between cells (\"\\t\" for tabs)").def(","),
-      Param::real("val_fraction", "share of each class held out for validation (split from the experiment seed)")
+      Param::real("val_fraction", "share of each class held out for validation (split from the experiment seed); "
+                                  "the same as split {\"validation\": x}")
           .def(0.2).above(0).below(1),
+      Param::json("split", "shares of each class: {\"validation\": v, \"test\": t} (train: the rest); a test share is "
+                           "held out of training and model selection, evaluated at the step validation selects and at the "
+                           "end (default: val_fraction, no test)"),
+      Param::string("resplit", "\"per_repeat\": repeat r draws its own split (the same at every grid point); default: "
+                               "one split per experiment").one_of({"per_repeat"}),
+      Param::integer("folds", "k-fold cross-validation: repeat r validates on fold r mod k of what the test share "
+                              "leaves (set repeats to a multiple of k)").at_least(2),
       Param::boolean("standardize", "scale features to zero mean, unit variance with training statistics").def(false),
       Param::integer("batch_size", "examples per update").def(32).at_least(1),
       Param::boolean("drop_last", "drop each epoch's last, smaller batch (PyTorch DataLoader drop_last)").def(false),
@@ -46,7 +54,37 @@ DataOptions DataOptions::from(const Params& p) {
     throw ParamError("label_column", "Argument `label_column` must be a column index or a column name. Received: label_column=" +
                                          label.dump());
   }
-  o.val_fraction = p.real("val_fraction");
+  o.split.validation = p.real("val_fraction");
+  if (p.has("split")) {
+    if (p.given("val_fraction"))
+      throw ParamError("split", "Argument `split` and `val_fraction` both set the validation share: give one. Received: "
+                                "split=" + p.raw("split").dump());
+    const Json& s = p.raw("split");
+    if (!s.is_object()) throw ParamError("split", "Argument `split` must be an object {\"validation\": v, \"test\": t}. Received: " + s.dump());
+    double total = 0.0;
+    for (const auto& [key, value] : s.items()) {
+      if (key != "train" && key != "validation" && key != "test")
+        throw ParamError("split", "Argument `split` takes the shares train, validation and test. Received: \"" + key + "\"");
+      if (!value.is_number() || !(value.get<double>() >= 0.0) || !(value.get<double>() < 1.0))
+        throw ParamError("split", "Argument `split`: the " + key + " share must be a number in [0, 1). Received: " + value.dump());
+      total += value.get<double>();
+    }
+    o.split.validation = s.value("validation", 0.0);
+    o.split.test = s.value("test", 0.0);
+    const double train = s.contains("train") ? s["train"].get<double>() : 1.0 - o.split.validation - o.split.test;
+    if (s.contains("train") && std::abs(total - 1.0) > 1e-9)
+      throw ParamError("split", "Argument `split`: the shares must add up to 1. Received: " + s.dump());
+    if (!(train > 0.0)) throw ParamError("split", "Argument `split` leaves nothing to train on. Received: " + s.dump());
+  }
+  if (p.has("folds")) {
+    o.split.folds = p.integer("folds");
+    if (p.given("val_fraction") || (p.has("split") && p.raw("split").contains("validation")))
+      throw ParamError("folds", "Argument `folds` makes each fold the validation share in turn: give no validation "
+                                "share with it. Received: folds=" + std::to_string(o.split.folds));
+  } else if (!(o.split.validation > 0.0)) {
+    throw ParamError("split", "Argument `split` needs a validation share above 0 (or `folds`). Received: " + p.raw("split").dump());
+  }
+  o.split.per_repeat = p.has("resplit");
   o.standardize = p.boolean("standardize");
   o.batch_size = static_cast<std::size_t>(p.integer("batch_size"));
   o.drop_last = p.boolean("drop_last");
@@ -74,7 +112,11 @@ std::string exact(double v) {
 std::shared_ptr<const SplitData> shared_split(const DataOptions& o, const TaskContext& ctx) {
   const std::filesystem::path file = absolute_path(ctx.resolve(o.file));
   const std::string data_key = "lrlab.tasks/csv|" + file.string() + "|" + o.csv.key();
-  const std::string split_key = "lrlab.tasks/split|" + data_key + "|val_fraction=" + exact(o.val_fraction) +
+  // One split per distinct draw: per experiment by default; per repeat, or per fold, when asked.
+  const std::int64_t draw = o.split.per_repeat || o.split.folds >= 2 ? ctx.repeat : 0;
+  const std::string split_key = "lrlab.tasks/split|" + data_key + "|validation=" + exact(o.split.validation) +
+                                "|test=" + exact(o.split.test) + "|folds=" + std::to_string(o.split.folds) +
+                                "|per_repeat=" + (o.split.per_repeat ? "1" : "0") + "|draw=" + std::to_string(draw) +
                                 "|standardize=" + (o.standardize ? "1" : "0") +
                                 "|experiment_seed=" + std::to_string(ctx.experiment_seed);
   return ctx.shared->get<SplitData>(split_key, [&] {
@@ -83,7 +125,7 @@ std::shared_ptr<const SplitData> shared_split(const DataOptions& o, const TaskCo
       ctx.shared->note_input(o.file, file);  // the core records its hash: a resume checks the data is the same
       return read;
     });
-    return std::make_shared<const SplitData>(make_split(std::move(data), o.val_fraction, o.standardize, ctx.experiment_seed));
+    return std::make_shared<const SplitData>(make_split(std::move(data), o.split, o.standardize, ctx.experiment_seed, draw));
   });
 }
 

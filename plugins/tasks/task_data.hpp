@@ -5,9 +5,10 @@
 //
 // Two cache entries, each built at most once per sweep:
 //   "lrlab.tasks/csv|<absolute path>|<CSV options>"             the parsed file (a Dataset)
-//   "lrlab.tasks/split|<that key>|<val_fraction, standardize, experiment seed>"   a SplitData
-// Trials that differ only in their schedule, learning rate or repeat share both; a grid over
-// val_fraction reads the file once and makes one split per value.
+//   "lrlab.tasks/split|<that key>|<split plan, draw, standardize, experiment seed>"   a SplitData
+// Trials that differ only in their schedule or learning rate share both, and so do repeats unless
+// the split is drawn per repeat (resplit, folds); a grid over val_fraction reads the file once and
+// makes one split per value.
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -22,7 +23,7 @@ namespace lrlab::tasks {
 struct DataOptions {
   std::filesystem::path file;  // as written in the spec
   CsvOptions csv;
-  double val_fraction = 0.2;
+  SplitPlan split;  // val_fraction or split, folds, resplit
   bool standardize = false;
   std::size_t batch_size = 32;
   bool drop_last = false;

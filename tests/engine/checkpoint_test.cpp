@@ -91,7 +91,6 @@ struct Planned {
     if (!spec.contains("name")) spec["name"] = "checkpoint_test";
     ex = plan_experiment(parse_spec(spec.dump(), "test spec", LRLAB_SOURCE_DIR "/experiments"), resolver, shared);
     env.resolver = &resolver;
-    env.experiment_seed = ex.seed;
     env.spec_dir = ex.spec_dir;
     env.shared = &shared;
   }

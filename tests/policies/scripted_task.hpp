@@ -117,7 +117,6 @@ inline TrialRows run_first_trial(Json spec) {
   const Experiment ex = plan_experiment(s, resolver, shared);
   TrialEnv env;
   env.resolver = &resolver;
-  env.experiment_seed = ex.seed;
   env.spec_dir = ex.spec_dir;
   env.shared = &shared;
   TrialRows rows;

@@ -43,7 +43,7 @@ inline std::filesystem::path data_dir() { return std::filesystem::path(LRLAB_SOU
 inline TaskPtr make_task(const Json& spec, SharedData& shared, std::uint64_t seed = 11, std::uint64_t experiment_seed = 7,
                          const std::filesystem::path& spec_dir = data_dir()) {
   const Resolver& r = task_resolver();
-  TaskContext ctx{seed, experiment_seed, spec_dir, &shared};
+  TaskContext ctx{seed, experiment_seed, 0, spec_dir, &shared};
   return build_task(r, r.component(Kind::task, spec, "/task"), "/task", ctx);
 }
 
@@ -174,7 +174,6 @@ inline std::vector<RanTrial> run_in_process(const Json& spec, const std::filesys
   const Experiment ex = plan_experiment(s, r, shared);
   TrialEnv env;
   env.resolver = &r;
-  env.experiment_seed = ex.seed;
   env.spec_dir = dir;
   env.shared = &shared;
   std::vector<RanTrial> out;

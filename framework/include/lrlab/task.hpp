@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <memory>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "metrics.hpp"
 #include "shared_data.hpp"
@@ -30,8 +32,21 @@ class Task {
   virtual double loss_and_gradient(std::int64_t step, std::span<const double> x, std::span<double> grad) = 0;
 
   // Evaluate at `x`: at least "val_loss" (the exact, noise-free loss for analytic tasks);
-  // data tasks add "val_accuracy".
+  // data tasks add "val_accuracy". This is what policies see and what selects the model.
   virtual Metrics evaluate(std::span<const double> x) = 0;
+
+  // The names evaluate() reports, so that planning can refuse a policy that monitors a metric the
+  // task never produces (naming the ones it does). Empty: not declared, not checked.
+  virtual std::vector<std::string> metrics() const { return {}; }
+
+  // The held-out test split, for tasks that have one ("test_loss", "test_accuracy"; empty: none).
+  // The core evaluates it at the step validation selects (the best val_loss) and at the end, and
+  // stores it with the trial; policies never see it, so nothing is tuned on it.
+  virtual Metrics evaluate_test(std::span<const double> /*x*/) { return {}; }
+
+  // Which examples this trial trains, validates and tests on, as a short digest (stored with the
+  // trial: two trials with the same digest used the same split); empty for tasks without data.
+  virtual std::string split_fingerprint() const { return {}; }
 
   // Checkpoints: the per-trial state that changes while training (a random number generator that
   // advances with each draw, a cache that decides the next batch), through the archive
@@ -45,6 +60,7 @@ using TaskPtr = std::unique_ptr<Task>;
 struct TaskContext {
   std::uint64_t seed = 0;             // the trial's seed (same for every grid point of a repeat)
   std::uint64_t experiment_seed = 0;  // for what all trials share, such as a train/val split
+  std::int64_t repeat = 0;            // the trial's repeat: a per-repeat split or fold is drawn by it
   std::filesystem::path spec_dir;     // relative data paths resolve against it
   SharedData* shared = nullptr;       // the sweep's cache; never null inside a run
 

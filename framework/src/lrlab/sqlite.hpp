@@ -50,6 +50,7 @@ class Statement {
   Statement& bind(int i, std::nullopt_t);
   Statement& bind_blob(int i, const std::string& bytes);  // bytes, stored as a BLOB
   Statement& bind(int i, const std::optional<double>& v) { return v ? bind(i, *v) : bind(i, std::nullopt); }
+  Statement& bind(int i, const std::optional<std::int64_t>& v) { return v ? bind(i, *v) : bind(i, std::nullopt); }
 
   bool step();      // true while a row is available
   void run();       // step to completion, then reset for the next use

@@ -3,6 +3,7 @@
 // TaskError turned into a SpecError at the component's pointer (build_schedule is in resolve.hpp).
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "lrlab/resolve.hpp"
 
@@ -18,6 +19,7 @@ PolicyPtr build_policy(const Resolver& resolver, const Json& resolved, const std
 struct TaskShape {
   std::int64_t steps_per_epoch = 1;
   std::size_t dimension = 0;
+  std::vector<std::string> metrics;  // what its evaluate() reports (Task::metrics; empty: undeclared)
 };
 TaskShape probe_task(const Resolver& resolver, const Json& resolved, std::uint64_t seed, std::uint64_t experiment_seed,
                      const std::filesystem::path& spec_dir, SharedData& shared);

@@ -60,11 +60,17 @@ struct TrialOutcome {
   std::int64_t steps_done = 0;
   double wall_seconds = 0.0;
   std::optional<double> final_train_loss, final_val_loss, best_val_loss, final_val_accuracy;
+  // The evaluation protocol (docs/statistics.md): the step validation selects (the best val_loss),
+  // the test metrics there and at the end (tasks with a test share), and the split's digest.
+  std::optional<std::int64_t> selected_step;
+  std::optional<double> test_loss, test_accuracy, final_test_loss, final_test_accuracy;
+  std::string split_fingerprint;
   std::string host;       // where it ran (provenance; MPI sweeps run trials on several hosts)
   std::int32_t rank = 0;  // the MPI rank that ran it (0 without MPI)
 
   void persist(StateArchive& a) {
     a(status, error, steps_done, wall_seconds, final_train_loss, final_val_loss, best_val_loss, final_val_accuracy, host, rank);
+    a(selected_step, test_loss, test_accuracy, final_test_loss, final_test_accuracy, split_fingerprint);
   }
 };
 

@@ -37,7 +37,6 @@ namespace lrlab {
 
 struct TrialEnv {
   const Resolver* resolver = nullptr;
-  std::uint64_t experiment_seed = 0;
   std::filesystem::path spec_dir;
   SharedData* shared = nullptr;
   const std::atomic<bool>* stop = nullptr;  // set on SIGINT/SIGTERM: the trial ends "interrupted"
