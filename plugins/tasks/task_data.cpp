@@ -20,8 +20,8 @@ std::vector<Param> data_params() {
       Param::json("split", "shares of each class: {\"validation\": v, \"test\": t} (train: the rest); a test share is "
                            "held out of training and model selection, evaluated at the step validation selects and at the "
                            "end (default: val_fraction, no test)"),
-      Param::string("resplit", "\"per_repeat\": repeat r draws its own split (the same at every grid point); default: "
-                               "one split per experiment").one_of({"per_repeat"}),
+      Param::string("resplit", "\"per_repeat\": repeat r draws its own split (the same at every grid point); \"none\" "
+                               "(what leaving it out means): one split per experiment").one_of({"none", "per_repeat"}),
       Param::integer("folds", "k-fold cross-validation: repeat r validates on fold r mod k of what the test share "
                               "leaves (set repeats to a multiple of k)").at_least(2),
       Param::boolean("standardize", "scale features to zero mean, unit variance with training statistics").def(false),
@@ -84,7 +84,7 @@ DataOptions DataOptions::from(const Params& p) {
   } else if (!(o.split.validation > 0.0)) {
     throw ParamError("split", "Argument `split` needs a validation share above 0 (or `folds`). Received: " + p.raw("split").dump());
   }
-  o.split.per_repeat = p.has("resplit");
+  o.split.per_repeat = p.has("resplit") && p.string("resplit") == "per_repeat";
   o.standardize = p.boolean("standardize");
   o.batch_size = static_cast<std::size_t>(p.integer("batch_size"));
   o.drop_last = p.boolean("drop_last");

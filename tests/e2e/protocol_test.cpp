@@ -127,3 +127,10 @@ TEST_CASE("protocol: split and val_fraction together, or a split with nothing to
   CHECK(r.rc == 2);
   CHECK_THAT(r.err, Contains("/task/split") && Contains("nothing to train"));
 }
+
+TEST_CASE("protocol: an error inside a grid value names the grid value", "[e2e][protocol]") {
+  const auto r = validate_spec("protocol-grid-value", R"({"name": "g", "task": {"type": "rosenbrock"}, "budget": {"steps": 5},
+    "grid": {"task.type": ["rosenbrock", "rosenbrok"]}})");
+  CHECK(r.rc == 2);
+  CHECK_THAT(r.err, Contains("/grid/task.type/1") && Contains("rosenbrock"));
+}
