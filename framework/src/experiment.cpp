@@ -27,6 +27,8 @@ const std::vector<Param>& spec_params() {
       Param::json("evaluate", "{\"every_epochs\": k} or {\"every_steps\": k}").def(Json{{"every_epochs", 1}}),
       Param::json("record", "{\"every_steps\": k}: which steps go to the steps table").def(Json{{"every_steps", 1}}),
       Param::json("grid", "dotted paths into the spec, each with a list of values").def(Json::object()),
+      Param::json("cases", "a list of configurations, each an object of dotted paths and values: the trials are the "
+                            "cases times the grid").def(Json::array()),
       Param::json("checkpoint", "{\"every_steps\": k}: save each running trial's state every k updates, so that an "
                                 "interrupted trial resumes from there (default: none)").def(Json::object()),
   };

@@ -138,6 +138,13 @@ Json grid_schema() {
           {"additionalProperties", list_of(Json::object())}};
 }
 
+// The cases: a list of objects whose keys are the paths a grid may name, each with one value.
+Json cases_schema() {
+  return {{"type", "array"},
+          {"description", "configurations, each an object of dotted paths and their values"},
+          {"items", {{"type", "object"}, {"minProperties", 1}, {"propertyNames", grid_schema()["propertyNames"]}}}};
+}
+
 }  // namespace
 
 Json param_schema(const Param& p) {
@@ -182,6 +189,7 @@ Json spec_schema(const Catalog& catalog) {
     else if (p.name == "evaluate") s = exactly_one(section_schema(evaluate_params(), p.doc), "every_epochs", "every_steps");
     else if (p.name == "record") s = section_schema(record_params(), p.doc);
     else if (p.name == "grid") s = grid_schema();
+    else if (p.name == "cases") s = cases_schema();
     else s = param_schema(p);
     if (s.contains("$ref")) s = {{"allOf", Json::array({s})}};
     s["description"] = p.doc;

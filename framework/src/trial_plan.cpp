@@ -24,13 +24,30 @@ constexpr std::array<const char*, section_count> section_names{"task",   "optimi
                                                                "budget", "evaluate",  "record",   "seed"};
 constexpr std::size_t stored_sections = seed;  // config_json holds the sections before `seed` (and `seed` when gridded)
 
-// One list of the grid: "optimizer.learning_rate": [...].
-struct Axis {
+// A dotted path a grid value or a case sets: "optimizer.learning_rate".
+struct Setting {
   std::string key;  // "optimizer.learning_rate"
   std::vector<std::string> path;
   std::string pointer;  // "/optimizer/learning_rate"
-  Json values;
   std::size_t section = 0;
+};
+
+// One factor of the product: the cases (outermost), or one list of the grid. Choice i of a grid
+// list puts values[i] at its one setting; case i puts each of its values at its own path.
+struct Axis {
+  std::string at;       // where the user wrote it: "/cases" or "/grid/optimizer.learning_rate"
+  Json values;          // the list as written
+  bool cases = false;
+  std::vector<std::vector<Setting>> settings;  // a grid list: one, for every value; cases: one list per case
+  std::set<std::size_t> sections;              // the sections it may change
+
+  std::size_t size() const { return values.size(); }
+  const std::vector<Setting>& settings_of(std::size_t i) const { return settings[cases ? i : 0]; }
+  const Json& value(std::size_t i, const Setting& s) const { return cases ? values[i][s.key] : values[i]; }
+  // Where the value choice i puts at `s` was written: "/grid/key/1", "/cases/1/key".
+  std::string source(std::size_t i, const Setting& s) const {
+    return cases ? pointer_join(pointer_join(at, i), s.key) : pointer_join(at, i);
+  }
 };
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -42,22 +59,45 @@ std::vector<std::string> split_path(const std::string& path) {
   return parts;
 }
 
-std::vector<Axis> grid_axes(const Json& grid) {
-  if (!grid.is_object()) throw SpecError("/grid", "expected an object mapping dotted paths to lists of values");
+// The setting of dotted path `key`, written at `at`.
+Setting setting(const std::string& key, const std::string& at) {
+  Setting s{key, split_path(key), "", 0};
+  for (const auto& part : s.path) {
+    if (part.empty()) throw SpecError(at, "empty segment in the path \"" + key + "\"");
+    s.pointer = pointer_join(s.pointer, part);
+  }
+  const auto root = std::find_if(section_names.begin(), section_names.end(), [&](const char* n) { return s.path[0] == n; });
+  if (root == section_names.end())
+    throw SpecError(at, "a path must start with one of seed, task, optimizer, schedule, policies, budget, evaluate, "
+                        "record; received \"" + s.path[0] + "\"" + did_you_mean(s.path[0], grid_roots()));
+  s.section = static_cast<std::size_t>(root - section_names.begin());
+  return s;
+}
+
+// The cases (one axis, when there are any), then one axis per grid list, in the written order.
+std::vector<Axis> plan_axes(const Json& cases, const Json& grid) {
   std::vector<Axis> axes;
+  if (!cases.is_array()) throw SpecError("/cases", "expected a list of objects mapping dotted paths to values");
+  if (!cases.empty()) {
+    Axis a{"/cases", cases, true, {}, {}};
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      const std::string at = pointer_join("/cases", i);
+      if (!cases[i].is_object() || cases[i].empty())
+        throw SpecError(at, "a case is an object of dotted paths and their values, received " + cases[i].dump());
+      std::vector<Setting> mine;
+      for (const auto& [key, value] : cases[i].items()) {
+        mine.push_back(setting(key, pointer_join(at, key)));
+        a.sections.insert(mine.back().section);
+      }
+      a.settings.push_back(std::move(mine));
+    }
+    axes.push_back(std::move(a));
+  }
+  if (!grid.is_object()) throw SpecError("/grid", "expected an object mapping dotted paths to lists of values");
   for (const auto& [key, values] : grid.items()) {
     const std::string at = pointer_join("/grid", key);
-    Axis a{key, split_path(key), "", values, 0};
-    for (const auto& part : a.path) {
-      if (part.empty()) throw SpecError(at, "empty segment in the grid path \"" + key + "\"");
-      a.pointer = pointer_join(a.pointer, part);
-    }
-    const auto root = std::find_if(section_names.begin(), section_names.end(),
-                                   [&](const char* s) { return a.path[0] == s; });
-    if (root == section_names.end())
-      throw SpecError(at, "a grid path must start with one of seed, task, optimizer, schedule, policies, budget, "
-                          "evaluate, record; received \"" + a.path[0] + "\"" + did_you_mean(a.path[0], grid_roots()));
-    a.section = static_cast<std::size_t>(root - section_names.begin());
+    Axis a{at, values, false, {{setting(key, at)}}, {}};
+    a.sections.insert(a.settings[0][0].section);
     if (!values.is_array()) throw SpecError(at, "expected a list of values, received " + values.dump());
     if (values.empty()) throw SpecError(at, "the list of values is empty: the grid would have no trials");
     axes.push_back(std::move(a));
@@ -65,10 +105,11 @@ std::vector<Axis> grid_axes(const Json& grid) {
   return axes;
 }
 
-// Put `value` at the axis' path in `doc`, creating objects on the way. Lists are indexed by number.
-void set_path(Json& doc, const Axis& a, const Json& value) {
+// Put `value` at the setting's path in `doc`, creating objects on the way. Lists are indexed by
+// number. Errors point at `source`, where the value was written.
+void set_path(Json& doc, const Setting& s, const Json& value, const std::string& source) {
   Json* node = &doc;
-  for (const std::string& part : a.path) {
+  for (const std::string& part : s.path) {
     if (node->is_array()) {
       std::size_t idx = 0;
       try {
@@ -76,36 +117,36 @@ void set_path(Json& doc, const Axis& a, const Json& value) {
         idx = std::stoul(part, &used);
         if (used != part.size()) throw std::invalid_argument(part);
       } catch (const std::exception&) {
-        throw SpecError(pointer_join("/grid", a.key), "\"" + part + "\" indexes a list and must be a number");
+        throw SpecError(source, "\"" + part + "\" indexes a list and must be a number");
       }
       if (idx >= node->size())
-        throw SpecError(pointer_join("/grid", a.key),
-                        "index " + part + " is past the end of a list of " + std::to_string(node->size()) + " in the spec");
+        throw SpecError(source, "index " + part + " is past the end of a list of " + std::to_string(node->size()) + " in the spec");
       node = &(*node)[idx];
     } else {
       if (node->is_null()) *node = Json::object();
-      if (!node->is_object())
-        throw SpecError(pointer_join("/grid", a.key), "the spec has no object at \"" + part + "\" to set a value in");
+      if (!node->is_object()) throw SpecError(source, "the spec has no object at \"" + part + "\" to set a value in");
       node = &(*node)[part];
     }
   }
   *node = value;
 }
 
-// An error in a point's configuration, moved to where the user wrote the value: the grid, when the
-// value came from a grid list.
+// An error in a point's configuration, moved to where the user wrote the value: the grid list or
+// the case it came from (the setting applied last, when several reach it).
 [[noreturn]] void rethrow_at_source(const SpecError& e, const std::vector<Axis>& axes, const std::vector<std::size_t>& choice) {
   const std::string& ptr = e.pointer();
-  std::size_t best = axes.size(), best_len = 0;
-  for (std::size_t k = 0; k < axes.size(); ++k) {
-    const std::string& gp = axes[k].pointer;
-    if ((ptr == gp || ptr.starts_with(gp + "/")) && gp.size() >= best_len) {
-      best = k;
-      best_len = gp.size();
-    }
-  }
-  if (best == axes.size()) throw e;
-  throw SpecError(pointer_join(pointer_join("/grid", axes[best].key), choice[best]) + ptr.substr(best_len), e.problem());
+  std::string best;
+  std::size_t best_len = 0;
+  bool found = false;
+  for (std::size_t k = 0; k < axes.size(); ++k)
+    for (const Setting& s : axes[k].settings_of(choice[k]))
+      if ((ptr == s.pointer || ptr.starts_with(s.pointer + "/")) && s.pointer.size() >= best_len) {
+        best = axes[k].source(choice[k], s);
+        best_len = s.pointer.size();
+        found = true;
+      }
+  if (!found) throw e;
+  throw SpecError(best + ptr.substr(best_len), e.problem());
 }
 
 // Exactly one of two keys.
@@ -193,23 +234,27 @@ struct TrialPlan::State {
 
   std::int64_t point_of(const std::vector<std::size_t>& choice) const {
     std::int64_t p = 0;
-    for (std::size_t k = 0; k < axes.size(); ++k) p = p * static_cast<std::int64_t>(axes[k].values.size()) + static_cast<std::int64_t>(choice[k]);
+    for (std::size_t k = 0; k < axes.size(); ++k) p = p * static_cast<std::int64_t>(axes[k].size()) + static_cast<std::int64_t>(choice[k]);
     return p;
   }
 
-  // A section the grid replaces whole ("grid": {"schedule": [...]}) is never part of a trial as the
-  // spec writes it; it is checked all the same, so that a mistake there is not silently kept.
+  // A section the grid or the cases replace whole ("grid": {"schedule": [...]}) is never part of a
+  // trial as the spec writes it; it is checked all the same, so that a mistake there is not kept.
   void check_replaced_sections() const {
+    std::set<std::size_t> replaced;
     for (const auto& a : axes)
-      if (a.path.size() == 1 && a.section != seed)
-        if (auto it = spec.find(section_names[a.section]); it != spec.end()) resolve_section(a.section, *it);
+      for (const auto& list : a.settings)
+        for (const Setting& s : list)
+          if (s.path.size() == 1 && s.section != seed) replaced.insert(s.section);
+    for (std::size_t s : replaced)
+      if (auto it = spec.find(section_names[s]); it != spec.end()) resolve_section(s, *it);
   }
 
-  // A grid key whose values all give the same configuration (the others at their first value)
-  // would multiply the trials without varying anything: an error at the key.
+  // A grid key (or the cases) whose values all give the same configuration (the others at their
+  // first value) would multiply the trials without varying anything: an error at the key.
   void check_axes_vary() {
     for (std::size_t k = 0; k < axes.size(); ++k) {
-      const std::size_t n = axes[k].values.size();
+      const std::size_t n = axes[k].size();
       if (n < 2) continue;
       std::vector<std::size_t> choice(axes.size(), 0);
       Cache cache;
@@ -220,7 +265,7 @@ struct TrialPlan::State {
         varies = make_point(cache, point_of(choice), nullptr)->config_text != first;
       }
       if (!varies)
-        throw SpecError(pointer_join("/grid", axes[k].key),
+        throw SpecError(axes[k].at,
                         "changes nothing: its " + std::to_string(n) + " values all resolve to the same configuration (the "
                         "same value written twice, or a default written out); remove the key, or use \"repeats\" for more "
                         "runs of one configuration");
@@ -232,25 +277,26 @@ struct TrialPlan::State {
   std::map<std::string, TaskShape> shapes;  // per distinct task (section text # seed): probed by check()
 
   State(const Json& top, std::int64_t reps, const Resolver& r) : repeats(reps), resolver(r) {
-    axes = grid_axes(top.at("grid"));
+    axes = plan_axes(top.at("cases"), top.at("grid"));
     spec = top;
     spec.erase("grid");
+    spec.erase("cases");
     double count = static_cast<double>(repeats);
-    for (const auto& a : axes) count *= static_cast<double>(a.values.size());
+    for (const auto& a : axes) count *= static_cast<double>(a.size());
     // A guard against a typo that multiplies the sweep.
     if (count > static_cast<double>(max_trials))
       throw SpecError("/grid", "the grid expands to " + approximate_count(count) + " trials, more than lrlab's limit of " +
                                    std::to_string(max_trials) + ": split the sweep into several specs");
     for (std::size_t k = 0; k < axes.size(); ++k) {
-      axes_of[axes[k].section].push_back(k);
-      points *= static_cast<std::int64_t>(axes[k].values.size());
+      for (std::size_t s : axes[k].sections) axes_of[s].push_back(k);
+      points *= static_cast<std::int64_t>(axes[k].size());
     }
   }
 
   std::vector<std::size_t> choice_of(std::int64_t p) const {
     std::vector<std::size_t> choice(axes.size());
     for (std::size_t k = axes.size(); k-- > 0;) {
-      const auto n = static_cast<std::int64_t>(axes[k].values.size());
+      const auto n = static_cast<std::int64_t>(axes[k].size());
       choice[k] = static_cast<std::size_t>(p % n);
       p /= n;
     }
@@ -294,7 +340,9 @@ struct TrialPlan::State {
     Json doc = Json::object();
     if (auto it = spec.find(section_names[s]); it != spec.end()) doc[section_names[s]] = *it;
     else doc[section_names[s]] = nullptr;
-    for (std::size_t k : axes_of[s]) set_path(doc, axes[k], axes[k].values[choice[k]]);
+    for (std::size_t k : axes_of[s])
+      for (const Setting& setting : axes[k].settings_of(choice[k]))
+        if (setting.section == s) set_path(doc, setting, axes[k].value(choice[k], setting), axes[k].source(choice[k], setting));
     r.declared = std::move(doc[section_names[s]]);
     r.value = resolve_section(s, r.declared);
     r.text = r.value.dump();
@@ -358,7 +406,9 @@ struct TrialPlan::State {
                                                                          shape.steps_per_epoch, "/evaluate/every_epochs");
       point->record_every = sec[record].value["every_steps"].get<std::int64_t>();
       point->grid_point = Json::object();
-      for (std::size_t k = 0; k < axes.size(); ++k) point->grid_point[axes[k].key] = axes[k].values[choice[k]];
+      for (std::size_t k = 0; k < axes.size(); ++k)
+        for (const Setting& setting : axes[k].settings_of(choice[k]))
+          point->grid_point[setting.key] = axes[k].value(choice[k], setting);
       // What Json{{"task", ...}, {"optimizer", ...}, ...}.dump() gives, from the sections' texts.
       // The experiment seed is part of it only where the grid varies it: then each value is a
       // replicate set of its own, told apart in the trials table (and in the trial keys).

@@ -120,3 +120,42 @@ TEST_CASE("grid: 200000 trials are planned lazily, each the same whenever it is 
   // The configurations of 200 000 points take about a gigabyte; a plan holds a few of them.
   if (test::measures_memory()) CHECK(test::peak_rss_kb() - before < 64 * 1024);
 }
+
+// Issue 16, point 2: an explicit list of configurations instead of a product with wasted cells.
+TEST_CASE("grid: cases are one factor, outermost, times the grid and the repeats", "[grid]") {
+  auto ex = plan(R"({"name": "c", "seed": 7, "repeats": 2, "task": {"type": "quadratic", "curvatures": [1, 10]},
+    "budget": {"steps": 20},
+    "cases": [{"schedule": {"type": "constant"}},
+              {"schedule": {"type": "exponential_decay", "decay_steps": 5, "decay_rate": 0.5}, "optimizer.beta_1": 0.8},
+              {"policies": [{"type": "reduce_on_plateau", "factor": 0.5}]}],
+    "grid": {"optimizer.learning_rate": [0.01, 0.1]}})");
+  REQUIRE(ex.trials.size() == 12);  // 3 cases x 2 rates x 2 repeats
+  const char* types[] = {"constant", "constant", "exponential_decay", "constant"};  // the default schedule in case 2
+  for (std::int64_t i = 0; i < 12; ++i) {
+    const auto t = ex.trials[i];
+    const Json c = stored(t);
+    const std::int64_t cs = i / 4;
+    CHECK(c["schedule"]["type"] == types[cs == 0 ? 0 : cs == 1 ? 2 : 3]);
+    CHECK(c["optimizer"]["learning_rate"].get<double>() == (i / 2 % 2 == 0 ? 0.01 : 0.1));
+    CHECK(c["optimizer"]["beta_1"].get<double>() == (cs == 1 ? 0.8 : 0.9));
+    CHECK(c["policies"].size() == (cs == 2 ? 1u : 0u));
+  }
+  // The case's paths are part of the trial's grid values (what summary labels configurations by).
+  CHECK(ex.trials[4]->grid_point == Json::parse(R"({"schedule": {"type": "exponential_decay", "decay_steps": 5,
+        "decay_rate": 0.5}, "optimizer.beta_1": 0.8, "optimizer.learning_rate": 0.01})"));
+}
+
+TEST_CASE("grid: an error inside a case names the case and its path", "[grid]") {
+  CHECK_THAT(lrlab::test::plan_error(R"({"name": "c", "task": {"type": "quadratic", "curvatures": [1]}, "budget": {"steps": 2},
+    "cases": [{"schedule": {"type": "constant"}}, {"schedule": {"type": "exponential_decay", "decay_steps": -5, "decay_rate": 0.5}}]})"),
+             Catch::Matchers::Contains("/cases/1/schedule/decay_steps"));
+  CHECK_THAT(lrlab::test::plan_error(R"({"name": "c", "task": {"type": "quadratic", "curvatures": [1]}, "budget": {"steps": 2},
+    "cases": [{"optimizer.learning_rte": 0.1}, {"optimizer.learning_rate": 0.2}]})"),
+             Catch::Matchers::Contains("/cases/0/optimizer"));
+  CHECK_THAT(lrlab::test::plan_error(R"({"name": "c", "task": {"type": "quadratic", "curvatures": [1]}, "budget": {"steps": 2},
+    "cases": [{}]})"),
+             Catch::Matchers::Contains("/cases/0") && Catch::Matchers::Contains("a case is an object"));
+  CHECK_THAT(lrlab::test::plan_error(R"({"name": "c", "task": {"type": "quadratic", "curvatures": [1]}, "budget": {"steps": 2},
+    "cases": [{"optimizer.learning_rate": 0.1}, {"optimizer.learning_rate": 0.1}]})"),
+             Catch::Matchers::Contains("/cases") && Catch::Matchers::Contains("changes nothing"));
+}
