@@ -38,7 +38,7 @@ const char* small_spec = R"({
 
 // 36 trials of 600 updates over 50,000 parameters: a few seconds on 2 cores, so that a kill
 // lands in the middle of the sweep.
-const char* long_spec = R"({
+const char* mpi_long_spec = R"({
   "name": "mpi_long", "seed": 5, "repeats": 3,
   "task": {"type": "quadratic", "dimension": 50000, "condition_number": 100, "steps_per_epoch": 50},
   "budget": {"steps": 600},
@@ -215,7 +215,7 @@ TEST_CASE("a worker killed mid-sweep: every trial finished before is kept, a rer
           "[e2e][mpi][crash]") {
   if (skipped()) return;
   const fs::path dir = temp_dir("mpi-kill");
-  write_file(dir / "spec.json", long_spec);
+  write_file(dir / "spec.json", mpi_long_spec);
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "-q", "--db", "ref.db"}, dir).rc == 0);
   const std::string reference = db_content(dir / "ref.db");
 
@@ -258,7 +258,7 @@ TEST_CASE("SIGTERM to mpirun stops every rank: what finished is kept, a rerun wi
           "[e2e][mpi][crash]") {
   if (skipped()) return;
   const fs::path dir = temp_dir("mpi-term");
-  write_file(dir / "spec.json", long_spec);
+  write_file(dir / "spec.json", mpi_long_spec);
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "-q", "--db", "ref.db"}, dir).rc == 0);
 
   const pid_t mpirun_pid = start_in(dir, mpirun(3, {"run", "spec.json", "--jobs", "1", "-q", "--db", "t.db"}));
@@ -283,7 +283,7 @@ TEST_CASE("SIGTERM to rank 0 alone stops the workers too: exit 130, nothing left
           "[e2e][mpi][crash]") {
   if (skipped()) return;
   const fs::path dir = temp_dir("mpi-term0");
-  write_file(dir / "spec.json", long_spec);
+  write_file(dir / "spec.json", mpi_long_spec);
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "-q", "--db", "ref.db"}, dir).rc == 0);
 
   const pid_t mpirun_pid = start_in(dir, mpirun(3, {"run", "spec.json", "--jobs", "2", "-q", "--db", "t.db"}));
@@ -313,7 +313,7 @@ TEST_CASE("a worker that falls silent is given up after LRLAB_MPI_TIMEOUT: the o
           "[e2e][mpi][crash]") {
   if (skipped()) return;
   const fs::path dir = temp_dir("mpi-silent");
-  write_file(dir / "spec.json", long_spec);
+  write_file(dir / "spec.json", mpi_long_spec);
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "-q", "--db", "ref.db"}, dir).rc == 0);
 
   setenv("LRLAB_MPI_TIMEOUT", "3", 1);
