@@ -40,7 +40,7 @@ void add_report(CLI::App& app, Action& action) {
   cmd->add_option("db", o->db, "the results database")->required();
   cmd->add_option("-o,--output", o->output, "the HTML file")->required();
   cmd->add_option("--experiment", o->experiment, "experiment name (default: the latest experiment)");
-  cmd->add_option("--metric", o->request.summary.metric, "the summary's metric (default best_val_loss)");
+  cmd->add_option("--metric", o->request.summary.metric, "the summary's metric (default test_loss when stored, else best_val_loss)");
   cmd->add_option("--by", o->by, "group by these dotted config paths (comma-separated)");
   cmd->callback([&action, o] { action = [o] { return report(*o); }; });
 }
