@@ -73,16 +73,18 @@ std::string best_step_metric(const sqlite::Connection& c, const std::string& met
   return is_trial_column(c, metric) ? "" : metric;
 }
 
-std::map<std::int64_t, double> best_steps(const sqlite::Connection& c, std::int64_t experiment, const std::string& metric,
+std::map<std::int64_t, BestAt> best_steps(const sqlite::Connection& c, std::int64_t experiment, const std::string& metric,
                                           bool maximize) {
-  sqlite::Statement s(c, std::string("SELECT t.trial_id, (SELECT e.step FROM evals e WHERE e.trial_id = t.trial_id AND e.metric = ?2 "
-                                     "AND e.value IS NOT NULL ORDER BY e.value ") +
-                             (maximize ? "DESC" : "ASC") + ", e.step LIMIT 1) FROM trials t WHERE t.experiment_id = ?1");
+  // Each trial's evaluations of the metric ranked best first; the first of each trial is its best.
+  sqlite::Statement s(c, std::string("SELECT trial_id, step, epoch FROM (SELECT e.trial_id, e.step, e.epoch, row_number() OVER "
+                                     "(PARTITION BY e.trial_id ORDER BY e.value ") +
+                             (maximize ? "DESC" : "ASC") +
+                             ", e.step) AS k FROM evals e JOIN trials t USING(trial_id) WHERE t.experiment_id = ?1 AND e.metric = ?2 "
+                             "AND e.value IS NOT NULL) WHERE k = 1");
   s.bind(1, experiment);
   s.bind(2, metric);
-  std::map<std::int64_t, double> out;
-  while (s.step())
-    if (!s.is_null(1)) out[s.int64(0)] = static_cast<double>(s.int64(1));
+  std::map<std::int64_t, BestAt> out;
+  while (s.step()) out[s.int64(0)] = {static_cast<double>(s.int64(1)), static_cast<double>(s.int64(2))};
   return out;
 }
 

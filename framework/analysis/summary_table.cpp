@@ -233,7 +233,7 @@ std::vector<Ranking> rank_all(const sqlite::Connection& c, const ExperimentChoic
   Ranking blank{r.metric, higher_is_better(r), within, {}, grouping.label_columns, r.also, best_step_metric(c, r.metric),
                 r.correction, {}, {}, {}};
   const auto steps = blank.best_step_metric.empty()
-                         ? std::map<std::int64_t, double>{}
+                         ? std::map<std::int64_t, BestAt>{}
                          // val_loss is minimized whatever the ranking metric's direction (best_val_loss, test_loss)
                          : best_steps(c, ex.id, blank.best_step_metric, blank.best_step_metric == r.metric && blank.maximize);
   if (steps.empty()) blank.best_step_metric.clear();  // no column of NULLs: no evaluation of it was stored
@@ -247,7 +247,7 @@ std::vector<Ranking> rank_all(const sqlite::Connection& c, const ExperimentChoic
     k.line.labels = g.labels;
     k.line.name = grouping.name(g);
     std::vector<std::vector<double>> also_values(also.size());
-    std::vector<double> best_at;
+    std::vector<double> best_at, best_epoch;
     bool without_rows = false;  // a finished trial recorded nothing: the configuration has no trajectory to compare
     for (const auto& t : g.trials) {
       if (!is_finished(t.status)) {
@@ -265,7 +265,10 @@ std::vector<Ranking> rank_all(const sqlite::Connection& c, const ExperimentChoic
       }
       k.line.values.push_back(v);
       k.by_repeat[t.repeat].push_back(v);
-      if (auto s = steps.find(t.trial_id); s != steps.end()) best_at.push_back(s->second);
+      if (auto s = steps.find(t.trial_id); s != steps.end()) {
+        best_at.push_back(s->second.step);
+        best_epoch.push_back(s->second.epoch);
+      }
     }
     if (without_rows) k.digests.clear();
     for (auto& [rep, ds] : k.digests) std::sort(ds.begin(), ds.end());
@@ -274,6 +277,7 @@ std::vector<Ranking> rank_all(const sqlite::Connection& c, const ExperimentChoic
     k.line.ci95 = stats::mean_ci(k.line.values);
     for (const auto& av : also_values) k.line.also_means.push_back(stats::mean(av));
     k.line.best_step = stats::mean(best_at);
+    k.line.best_epoch = stats::mean(best_epoch);
     auto at = std::find(group_keys.begin(), group_keys.end(), g.within);
     if (at == group_keys.end()) {
       group_keys.push_back(g.within);
@@ -314,7 +318,10 @@ Table summary_table(const std::vector<Ranking>& rankings) {
   for (const char* col : {"n", "missing", "mean", "sd", "ci95_low", "ci95_high"}) t.columns.push_back(col);
   for (const auto& m : first.also) t.columns.push_back("mean_" + m);
   const bool best_step = !first.best_step_metric.empty();
-  if (best_step) t.columns.push_back("best_step");
+  if (best_step) {
+    t.columns.push_back("best_step");
+    t.columns.push_back("best_epoch");
+  }
   for (const char* col : {"diff_vs_best", "diff_ci95_low", "diff_ci95_high", "d_z", "pairs", "paired_t_p", "paired_t_p_adj",
                           "wilcoxon_p", "wilcoxon_p_adj", "note"})
     t.columns.push_back(col);
@@ -327,7 +334,10 @@ Table summary_table(const std::vector<Ranking>& rankings) {
       row.emplace_back(g.missing);
       for (double v : {g.mean, g.sd, g.ci95.low, g.ci95.high}) row.push_back(num(v));
       for (double v : g.also_means) row.push_back(num(v));
-      if (best_step) row.push_back(num(g.best_step));
+      if (best_step) {
+        row.push_back(num(g.best_step));
+        row.push_back(num(g.best_epoch));
+      }
       if (const auto& cmp = g.vs_best) {
         for (double v : {cmp->diff, cmp->diff_ci95.low, cmp->diff_ci95.high, cmp->d_z}) row.push_back(num(v));
         row.emplace_back(static_cast<std::int64_t>(cmp->t_test.n));

@@ -44,7 +44,8 @@ std::vector<std::string> summary_warnings(const Ranking& r) {
       pairs = std::max(pairs, g.vs_best->t_test.n);
     }
   if (compared && pairs < 6)
-    out.push_back("too few repeats: with " + std::to_string(pairs) + " paired repeats the exact two-sided Wilcoxon signed-rank "
+    out.push_back("too few repeats: with " + std::to_string(pairs) + (pairs == 1 ? " paired repeat" : " paired repeats") +
+                  " the exact two-sided Wilcoxon signed-rank "
                   "test cannot reach p<0.05 (its smallest p is " + number(2 / std::pow(2.0, static_cast<double>(pairs))) +
                   "; it needs 6 pairs): run more repeats for it to speak");
 

@@ -168,9 +168,11 @@ TEST_CASE("summary options: --metric a,b shows the others' means and the best st
   CHECK(k.configurations[0].also_means[0] == Approx(0.4));
   CHECK(k.configurations[0].best_step == Approx((10 + 20 + 20) / 3.0));
   CHECK(k.configurations[1].best_step == 20);
+  CHECK(k.configurations[1].best_epoch == 0);
   const Table t = summary_table(k);
   CHECK(t.columns[8] == "mean_val_loss");
   CHECK(t.columns[9] == "best_step");
+  CHECK(t.columns[10] == "best_epoch");
   // best_val_loss is read at the best val_loss: its best step is val_loss's.
   r = {};
   r.metric = "best_val_loss";

@@ -70,7 +70,7 @@ TEST_CASE("summary: ranks, means, sd, t intervals and paired tests match hand co
   const auto rows = csv_rows(r.out);
   REQUIRE(rows.size() == 4);
   CHECK(rows[0] == std::vector<std::string>{"rank", "optimizer.learning_rate", "n", "missing", "mean", "sd", "ci95_low",
-                                            "ci95_high", "best_step", "diff_vs_best", "diff_ci95_low", "diff_ci95_high", "d_z",
+                                            "ci95_high", "best_step", "best_epoch", "diff_vs_best", "diff_ci95_low", "diff_ci95_high", "d_z",
                                             "pairs", "paired_t_p", "paired_t_p_adj", "wilcoxon_p", "wilcoxon_p_adj", "note"});
   const auto cell = [&](std::size_t i, const std::string& column) { return summary_cell(rows, i, column); };
   const double t2 = 4.302652729749464;  // t_{0.975, 2}

@@ -28,9 +28,12 @@ std::map<std::int64_t, double> metric_values(const sqlite::Connection& c, std::i
 // best_val_loss and test_loss (both are read at the best validation loss); "" for the others.
 std::string best_step_metric(const sqlite::Connection& c, const std::string& metric);
 
-// Each trial's step of its best value of the evals metric `metric` (the minimum, or the maximum
-// when `maximize`; the earliest on ties), for trials that have one.
-std::map<std::int64_t, double> best_steps(const sqlite::Connection& c, std::int64_t experiment, const std::string& metric,
+// Each trial's step and epoch of its best value of the evals metric `metric` (the minimum, or the
+// maximum when `maximize`; the earliest on ties), for trials that have one.
+struct BestAt {
+  double step, epoch;
+};
+std::map<std::int64_t, BestAt> best_steps(const sqlite::Connection& c, std::int64_t experiment, const std::string& metric,
                                           bool maximize);
 
 }  // namespace lrlab::analysis

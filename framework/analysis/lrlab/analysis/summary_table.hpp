@@ -55,6 +55,7 @@ struct RankedConfiguration {
   stats::Interval ci95{NAN, NAN};   // NaN bounds for fewer than 2 values
   std::vector<double> also_means;   // one per Ranking::also: the mean over the same usable trials
   double best_step = NAN;           // mean over its trials of the step where the metric was best
+  double best_epoch = NAN;          // and of its epoch
   std::optional<Comparison> vs_best;  // absent for the best, and without a repeat in common with it
 };
 
@@ -86,7 +87,7 @@ std::vector<Ranking> rank_all(const sqlite::Connection& c, const ExperimentChoic
 Ranking rank_configurations(const sqlite::Connection& c, const ExperimentChoice& ex, const SummaryRequest& r);
 
 // rank, the within and label columns, n, missing, mean, sd, ci95_low, ci95_high, mean_<also>...,
-// best_step (for a metric with a best step), diff_vs_best, diff_ci95_low, diff_ci95_high, d_z, pairs,
+// best_step, best_epoch (for a metric with a best step), diff_vs_best, diff_ci95_low, diff_ci95_high, d_z, pairs,
 // paired_t_p, paired_t_p_adj, wilcoxon_p, wilcoxon_p_adj, note; NULL where a number does not exist.
 Table summary_table(const Ranking& r);
 Table summary_table(const std::vector<Ranking>& rankings);
