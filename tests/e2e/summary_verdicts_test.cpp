@@ -121,6 +121,9 @@ TEST_CASE("summary verdicts: a misspelt path or metric exits 2 naming the neares
   r = run_lrlab({"plot", db.string(), "-o", (db.parent_path() / "p.svg").string(), "--by", "schedule.typ"});
   CHECK(r.rc == 2);
   CHECK_THAT(r.err, Contains("--by \"schedule.typ\"") && Contains("did you mean schedule.type?"));
+  r = run_lrlab({"report", db.string(), "-o", (db.parent_path() / "r.html").string(), "--within", "schedule.typ"});
+  CHECK(r.rc == 2);
+  CHECK_THAT(r.err, Contains("--within \"schedule.typ\"") && Contains("did you mean schedule.type?"));
   r = run_lrlab({"summary", db.string(), "--metric", "val_los"});
   CHECK(r.rc == 2);
   CHECK_THAT(r.err, Contains("did you mean val_loss?"));
