@@ -6,6 +6,7 @@
 #include <map>
 
 #include "lrlab/errors.hpp"
+#include "lrlab/suggest.hpp"
 
 namespace lrlab::analysis {
 namespace {
@@ -118,8 +119,10 @@ Chart experiment_chart(const sqlite::Connection& c, const ExperimentChoice& ex, 
     if (std::find(available.begin(), available.end(), m) == available.end()) {
       std::string known;
       for (const auto& a : available) known += (known.empty() ? "" : ", ") + a;
-      throw SpecError("", "--metrics: experiment \"" + ex.name + "\" has no \"" + m + "\" to draw; it has: " + known);
+      throw SpecError("", "--metrics: experiment \"" + ex.name + "\" has no \"" + m + "\" to draw; it has: " + known +
+                              did_you_mean(m, available));
     }
+  check_config_paths(c, ex.id, r.by, "--by");
   const Grouping grouping = group_trials(c, ex.id, r.by);
   Chart chart{ex.name + (r.per_trial ? " (one line per trial)" : " (mean over repeats, band: min to max)"), {}};
   for (const auto& m : metrics) chart.panels.push_back(metric_panel(c, grouping, {m, r.per_trial, 400, r.log_y}));

@@ -1,9 +1,13 @@
 #include "lrlab/analysis/grouping.hpp"
 
+#include <cctype>
 #include <map>
+#include <set>
 #include <sstream>
 
+#include "lrlab/errors.hpp"
 #include "lrlab/json.hpp"
+#include "lrlab/suggest.hpp"
 
 namespace lrlab::analysis {
 namespace {
@@ -42,6 +46,15 @@ Json at_path(const Json& doc, const std::string& path) {
   return *cur;
 }
 
+void collect_paths(const Json& v, const std::string& prefix, std::set<std::string>& out) {
+  if (!prefix.empty()) out.insert(prefix);
+  const std::string dot = prefix.empty() ? "" : prefix + ".";
+  if (v.is_object())
+    for (const auto& [k, x] : v.items()) collect_paths(x, dot + k, out);
+  else if (v.is_array())
+    for (std::size_t i = 0; i < v.size(); ++i) collect_paths(v[i], dot + std::to_string(i), out);
+}
+
 }  // namespace
 
 std::string Grouping::name(const TrialGroup& g) const {
@@ -51,21 +64,32 @@ std::string Grouping::name(const TrialGroup& g) const {
 }
 
 Grouping group_trials(const sqlite::Connection& c, std::int64_t experiment, const std::vector<std::string>& by) {
+  return group_selected_trials(c, experiment, GroupingRequest{by, {}, ""});
+}
+
+Grouping group_selected_trials(const sqlite::Connection& c, std::int64_t experiment, const GroupingRequest& r) {
+  const auto& by = r.by;
   Grouping out;
   out.label_columns = by;
+  out.within_columns = r.within;
+  if (!r.where.empty()) check_where(c, r.where);
   std::map<std::string, std::size_t> index;  // group key -> position in out.groups
-  sqlite::Statement s(c, "SELECT trial_id, repeat, status, config_json, grid_json FROM trials "
-                         "WHERE experiment_id = ?1 ORDER BY trial_index");
+  // The condition runs as a subquery on this read-only connection: it can filter, never write.
+  sqlite::Statement s(c, "SELECT trial_id, repeat, status, config_json, grid_json FROM trials WHERE experiment_id = ?1" +
+                             (r.where.empty() ? std::string() : " AND trial_id IN (SELECT trial_id FROM trials WHERE (" + r.where + "))") +
+                             " ORDER BY trial_index");
   s.bind(1, experiment);
   while (s.step()) {
-    std::vector<std::string> labels;
+    std::vector<std::string> labels, within;
     std::string key;
+    const Json config = Json::parse(s.text(3));
+    for (const auto& p : r.within) within.push_back(label(at_path(config, p)));
+    for (const auto& l : within) key += l + '\x1e';
     if (!by.empty()) {
-      const Json config = Json::parse(s.text(3));
       for (const auto& p : by) labels.push_back(label(at_path(config, p)));
       for (const auto& l : labels) key += l + '\x1f';
     } else {
-      key = s.text(3);  // everything but the repeat; its grid point names it for people
+      key += s.text(3);  // everything but the repeat; its grid point names it for people
       const Json grid = Json::parse(s.text(4));
       if (out.label_columns.empty())
         for (const auto& [k, v] : grid.items()) out.label_columns.push_back(k);
@@ -74,10 +98,43 @@ Grouping group_trials(const sqlite::Connection& c, std::int64_t experiment, cons
       if (labels.empty()) labels.push_back("(all trials)");
     }
     auto [it, fresh] = index.emplace(key, out.groups.size());
-    if (fresh) out.groups.push_back(TrialGroup{labels, {}});
+    if (fresh) out.groups.push_back(TrialGroup{labels, within, {}});
     out.groups[it->second].trials.push_back({s.int64(0), s.int64(1), s.text(2)});
   }
   return out;
+}
+
+std::vector<std::string> config_paths(const sqlite::Connection& c, std::int64_t experiment) {
+  std::set<std::string> paths;
+  sqlite::Statement s(c, "SELECT DISTINCT config_json FROM trials WHERE experiment_id = ?1");
+  s.bind(1, experiment);
+  while (s.step()) collect_paths(Json::parse(s.text(0)), "", paths);
+  return {paths.begin(), paths.end()};
+}
+
+void check_config_paths(const sqlite::Connection& c, std::int64_t experiment, const std::vector<std::string>& paths,
+                        const std::string& option) {
+  if (paths.empty()) return;
+  const std::vector<std::string> known = config_paths(c, experiment);
+  const std::set<std::string> have(known.begin(), known.end());
+  for (const auto& p : paths) {
+    if (have.count(p) || known.empty()) continue;
+    throw SpecError("", option + " \"" + p + "\": no trial's configuration has this path" + did_you_mean(p, known));
+  }
+}
+
+void check_where(const sqlite::Connection& c, const std::string& condition) {
+  const std::string sql = "SELECT trial_id FROM trials WHERE (" + condition + ")";
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  const int rc = sqlite3_prepare_v2(c.handle(), sql.c_str(), -1, &stmt, &tail);
+  std::string rest = tail ? tail : "";
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_OK)
+    throw SpecError("", "--where \"" + condition + "\" is not a condition on the trials table: " + sqlite3_errmsg(c.handle()));
+  for (char ch : rest)
+    if (!std::isspace(static_cast<unsigned char>(ch)))
+      throw SpecError("", "--where \"" + condition + "\" must be one condition on the trials table, not several statements");
 }
 
 }  // namespace lrlab::analysis

@@ -23,6 +23,7 @@ h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bo
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.warnings { color: #8a4b00; }
 .verdict { background: #eef6ee; border-left: 4px solid #228833; padding: 0.6em 1em; }
 pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
 .muted { color: #666; } svg { max-width: 100%; height: auto; }
@@ -52,8 +53,14 @@ std::string report_html(const sqlite::Connection& c, const ExperimentChoice& ex,
   table_html(out, experiment_rows(c, "SELECT status, count(*) AS trials, sum(steps_done) AS steps, round(sum(wall_seconds), 2) AS "
                                      "wall_seconds FROM trials WHERE experiment_id = ?1 GROUP BY status ORDER BY status", ex.id));
 
-  const std::string& metric = r.summary.metric;
-  out << "<h2>Summary: " << html_escape(metric) << "</h2>\n<p class=\"verdict\">" << html_escape(summary.verdict) << "</p>\n";
+  const std::string& metric = summary.metric;
+  out << "<h2>Summary: " << html_escape(metric) << "</h2>\n";
+  for (const auto& v : summary.verdicts) out << "<p class=\"verdict\">" << html_escape(v) << "</p>\n";
+  if (!summary.warnings.empty()) {
+    out << "<ul class=\"warnings\">\n";
+    for (const auto& w : summary.warnings) out << "<li>warning: " << html_escape(w) << "</li>\n";
+    out << "</ul>\n";
+  }
   table_html(out, summary.table, "summary");
   out << "<p class=\"muted\">mean, sd and a 95% Student-t interval over repeats; diff_vs_best, paired_t_p and wilcoxon_p "
          "compare each configuration with the best on the same repeats (same seeds). Reproduce: <code>lrlab summary "

@@ -39,6 +39,20 @@ double beta_continued_fraction(double a, double b, double x) {
   }
   return h;
 }
+bool all_zero(const std::vector<double>& d) {
+  return std::all_of(d.begin(), d.end(), [](double v) { return v == 0; });
+}
+
+// Differences that are equal but for rounding count as equal: values on a lattice (an accuracy
+// k/113) give differences like 99/113 - 100/113 and 100/113 - 101/113, which are one difference
+// and may differ in their last bit. Their sd is then ~1e-17, t enormous and p "0": nonsense. An sd
+// below 1e-12 of the largest difference is rounding, never a measurement.
+bool zero_variance(const std::vector<double>& d) {
+  double largest = 0;
+  for (double v : d) largest = std::max(largest, std::fabs(v));
+  return sd(d) <= 1e-12 * largest;
+}
+
 }  // namespace
 
 double mean(const std::vector<double>& x) {
@@ -103,20 +117,27 @@ TestResult paired_t_test(const std::vector<double>& d) {
   TestResult r;
   r.n = d.size();
   r.exact = true;
+  r.p = r.statistic = nan;
   if (d.size() < 2) {
-    r.p = nan;
-    r.statistic = nan;
+    r.note = d.empty() ? "no pairs" : "1 pair: no t-test";
     return r;
   }
   const double m = mean(d), s = sd(d);
-  if (s == 0) {
-    r.statistic = m == 0 ? 0 : std::copysign(std::numeric_limits<double>::infinity(), m);
-    r.p = m == 0 ? 1 : 0;
+  if (all_zero(d)) {
+    r.note = "all differences are 0";
+    return r;
+  }
+  if (zero_variance(d)) {
+    r.note = "differences have zero variance: no t-test";
     return r;
   }
   r.statistic = m / (s / std::sqrt(static_cast<double>(d.size())));
   r.p = 2 * t_cdf(-std::fabs(r.statistic), static_cast<double>(d.size() - 1));
   return r;
+}
+
+PairedEffect paired_effect(const std::vector<double>& d) {
+  return {mean(d), mean_ci(d), d.size() < 2 || zero_variance(d) ? nan : mean(d) / sd(d)};
 }
 
 TestResult wilcoxon_signed_rank(const std::vector<double>& d) {
@@ -126,8 +147,10 @@ TestResult wilcoxon_signed_rank(const std::vector<double>& d) {
   TestResult r;
   r.n = nz.size();
   if (nz.empty()) {
-    r.p = 1;
+    // Wilcoxon's method drops zero differences: with all of them 0 nothing is left to test.
+    r.p = r.statistic = nan;
     r.exact = true;
+    r.note = d.empty() ? "no pairs" : "all differences are 0";
     return r;
   }
   const std::size_t n = nz.size();

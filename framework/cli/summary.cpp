@@ -1,8 +1,9 @@
-// lrlab summary DB [--experiment NAME] [--by PATH,...] [--metric NAME] [--format table|csv|json]
+// lrlab summary DB [--experiment NAME] [--by PATH,...] [--within PATH,...] [--where SQL]
+//                  [--metric NAME[,NAME...]] [--correction holm|bh|none] [--format table|csv|json]
 //
 // Which configuration won, by how much, and is the difference real? (lrlab/analysis/summary_table.hpp
-// says how.) The table goes to stdout; the one-line verdict too for people, on stderr for csv and
-// json so stdout stays machine-readable.
+// and docs/statistics.md say how.) The table goes to stdout; the metric line and the verdicts too
+// for people, on stderr for csv and json so stdout stays machine-readable. Warnings go to stderr.
 #include <iostream>
 
 #include "commands.hpp"
@@ -13,7 +14,7 @@ namespace lrlab::cli {
 namespace {
 
 struct SummaryOptions {
-  std::string db, experiment, by, format = "table";
+  std::string db, experiment, by, within, metric, correction = "holm", format = "table";
   analysis::SummaryRequest request;
 };
 
@@ -22,10 +23,22 @@ int summary(const SummaryOptions& o) {
   sqlite::Connection c = analysis::open_results_read_only(o.db);
   analysis::SummaryRequest r = o.request;
   r.by = split_list(o.by);
+  r.within = split_list(o.within);
+  r.correction = analysis::stats::parse_correction(o.correction);
+  // --metric a,b: ranked by the first, the others' means shown beside it.
+  const auto metrics = split_list(o.metric);
+  if (!metrics.empty()) {
+    r.metric = metrics.front();
+    r.also.assign(metrics.begin() + 1, metrics.end());
+  }
   const analysis::Summary s = analysis::summarize(c, analysis::choose_experiment(c, o.experiment), r);
+  for (const auto& w : s.warnings) std::cerr << "lrlab: warning: " << w << "\n";
+  std::ostream& words = format == Format::table ? std::cout : std::cerr;
+  words << s.metric_line << "\n";
+  if (format == Format::table) std::cout << "\n";
   print(std::cout, s.table, format);
-  if (format == Format::table) std::cout << "\nverdict: " << s.verdict << "\n";
-  else std::cerr << "verdict: " << s.verdict << "\n";
+  if (format == Format::table) std::cout << "\n";
+  for (const auto& v : s.verdicts) words << "verdict: " << v << "\n";
   return exit_ok;
 }
 
@@ -33,11 +46,16 @@ int summary(const SummaryOptions& o) {
 
 void add_summary(CLI::App& app, Action& action) {
   auto o = std::make_shared<SummaryOptions>();
-  auto* cmd = app.add_subcommand("summary", "rank configurations with confidence intervals and paired tests");
+  auto* cmd = app.add_subcommand("summary", "rank configurations with confidence intervals and corrected paired tests");
   cmd->add_option("db", o->db, "the results database")->required();
   cmd->add_option("--experiment", o->experiment, "experiment name (default: the latest experiment)");
   cmd->add_option("--by", o->by, "group by these dotted config paths (comma-separated), e.g. schedule.type");
-  cmd->add_option("--metric", o->request.metric, "a trials column or an evals metric (final value); default best_val_loss");
+  cmd->add_option("--within", o->within, "rank separately within each value of these config paths (default: task, when the grid varies it)");
+  cmd->add_option("--where", o->request.where, "keep only the trials matching this SQL condition on the trials table");
+  cmd->add_option("--metric", o->metric,
+                  "trials columns or evals metrics (final value), comma-separated: ranked by the first, the others' means shown; "
+                  "default test_loss when stored, else best_val_loss");
+  cmd->add_option("--correction", o->correction, "multiple-comparison correction of the p-values: holm (default), bh or none");
   cmd->add_flag("--maximize", o->request.maximize, "higher is better (default for accuracy-like metrics)");
   cmd->add_flag("--minimize", o->request.minimize, "lower is better (default for losses)");
   cmd->add_option("--format", o->format, "table (default), csv or json");

@@ -70,6 +70,8 @@ TEST_CASE("report_html: the sections of a hand-written experiment", "[analysis][
   CHECK_THAT(page, Contains("<p class=\"verdict\">best: optimizer.learning_rate=0.1 (mean best_val_loss 1.5, lower is better); "
                             "vs runner-up optimizer.learning_rate=0.2: difference 2,"));
   CHECK_THAT(page, Contains("<code>lrlab summary results/x.db --experiment a&lt;b&gt;&amp;c --metric best_val_loss</code>"));
+  // The summary's warnings, as the command prints them on stderr.
+  CHECK_THAT(page, Contains("<li>warning: too few repeats: with 1 paired repeat the exact two-sided Wilcoxon"));
   // The curves, inline: SVG without its XML prologue.
   CHECK(occurrences(page, "<svg") == 1);
   CHECK(page.find("<?xml") == std::string::npos);

@@ -61,9 +61,23 @@ TEST_CASE("paired t-test, by hand", "[analysis][statistics]") {
   CHECK(r.statistic == Approx(t));
   const double pi = std::acos(-1.0), u = t / std::sqrt(3.0);
   CHECK(r.p == Approx(2 * (0.5 - (u / (1 + u * u) + std::atan(u)) / pi)).epsilon(1e-10));
-  CHECK(paired_t_test({3, 3, 3}).p == 0);   // a constant nonzero difference
-  CHECK(paired_t_test({0, 0, 0}).p == 1);
+  // No spread: no t-test (NaN, with a note), never p = 0 or 1.
+  CHECK(std::isnan(paired_t_test({3, 3, 3}).p));
+  CHECK(std::isnan(paired_t_test({0, 0, 0}).p));
   CHECK(std::isnan(paired_t_test({2}).p));
+  CHECK(paired_t_test({2}).note == "1 pair: no t-test");
+}
+
+TEST_CASE("paired effect: mean difference, its 95% interval and d_z, by hand", "[analysis][statistics]") {
+  // d = 1, 2, 3, 6: mean 3, sd sqrt(14/3); d_z = 3 / sd; interval 3 ± t_{0.975,3} · sd / 2.
+  const auto e = paired_effect({1, 2, 3, 6});
+  const double sd = std::sqrt(14.0 / 3);
+  CHECK(e.mean == 3);
+  CHECK(e.d_z == Approx(3 / sd).epsilon(1e-12));
+  CHECK(e.ci95.low == Approx(3 - 3.182446305284263 * sd / 2).epsilon(1e-10));
+  CHECK(e.ci95.high == Approx(3 + 3.182446305284263 * sd / 2).epsilon(1e-10));
+  CHECK(std::isnan(paired_effect({0.5}).d_z));
+  CHECK(std::isnan(paired_effect({0.5}).ci95.low));
 }
 
 TEST_CASE("Wilcoxon signed-rank test: exact p-values by enumeration", "[analysis][statistics]") {
@@ -84,7 +98,7 @@ TEST_CASE("Wilcoxon signed-rank test: exact p-values by enumeration", "[analysis
   CHECK(r.p == Approx(0.75));
   // Three repeats can never reach p < 0.25.
   CHECK(wilcoxon_signed_rank({0.1, 0.2, 0.3}).p == Approx(0.25));
-  CHECK(wilcoxon_signed_rank({0, 0}).p == 1);
+  CHECK(std::isnan(wilcoxon_signed_rank({0, 0}).p));  // nothing left once the zeros are dropped
   // Above 50 pairs, the normal approximation: 60 positive differences give a tiny p.
   std::vector<double> many;
   for (int i = 1; i <= 60; ++i) many.push_back(i);

@@ -136,11 +136,12 @@ TEST_CASE("rank_configurations: means, sd, t intervals and paired tests against 
   CHECK(c3.mean == Approx(4.5));
   CHECK(c3.sd == Approx(std::sqrt(0.5)));
   CHECK(c3.ci95.low == Approx(4.5 - t975_df1 * std::sqrt(0.5) / std::sqrt(2.0)).epsilon(1e-10));
-  // Paired on the 2 repeats both have: differences 3 and 3, no spread: p = 0.
+  // Paired on the 2 repeats both have: differences 3 and 3, no spread: no t-test, never p = 0.
   REQUIRE(c3.vs_best.has_value());
   CHECK(c3.vs_best->diff == Approx(3.0));
   CHECK(c3.vs_best->t_test.n == 2);
-  CHECK(c3.vs_best->t_test.p == 0);
+  CHECK(std::isnan(c3.vs_best->t_test.p));
+  CHECK(c3.vs_best->note == "differences have zero variance: no t-test");
   CHECK(c3.vs_best->wilcoxon.p == Approx(wilcoxon_by_enumeration({3, 3})));
   CHECK(c3.vs_best->wilcoxon.p == Approx(0.5));
 
@@ -158,7 +159,8 @@ TEST_CASE("summary_table: the columns, NULL where no number exists", "[analysis]
   const sqlite::Connection c = open_results_read_only(db.string());
   const Table t = summary_table(rank_configurations(c, {1, "synthetic"}, {}));
   CHECK(t.columns == std::vector<std::string>{"rank", "optimizer.learning_rate", "n", "missing", "mean", "sd", "ci95_low",
-                                              "ci95_high", "diff_vs_best", "pairs", "paired_t_p", "wilcoxon_p"});
+                                              "ci95_high", "diff_vs_best", "diff_ci95_low", "diff_ci95_high", "d_z", "pairs",
+                                              "paired_t_p", "paired_t_p_adj", "wilcoxon_p", "wilcoxon_p_adj", "note"});
   REQUIRE(t.rows.size() == 4);
   const Cell null{};
   // The best: its own numbers, no comparison.
@@ -167,28 +169,39 @@ TEST_CASE("summary_table: the columns, NULL where no number exists", "[analysis]
   CHECK(t.rows[0][2] == Cell{std::int64_t{4}});
   CHECK(t.rows[0][3] == Cell{std::int64_t{0}});
   CHECK(std::get<double>(t.rows[0][4]) == Approx(3.0));
-  CHECK(std::vector<Cell>(t.rows[0].begin() + 8, t.rows[0].end()) == std::vector<Cell>{null, null, null, null});
-  // C: 2 values, 2 missing, 2 pairs.
+  CHECK(std::vector<Cell>(t.rows[0].begin() + 8, t.rows[0].end() - 1) == std::vector<Cell>(9, null));
+  CHECK(t.rows[0].back() == Cell{std::string("best")});
+  // C: 2 values, 2 missing, 2 pairs; constant differences: no t-test p, the note says why.
   CHECK(t.rows[2][0] == Cell{std::int64_t{3}});
   CHECK(t.rows[2][2] == Cell{std::int64_t{2}});
   CHECK(t.rows[2][3] == Cell{std::int64_t{2}});
   CHECK(std::get<double>(t.rows[2][8]) == Approx(3.0));
-  CHECK(t.rows[2][9] == Cell{std::int64_t{2}});
-  CHECK(std::get<double>(t.rows[2][10]) == 0);
+  CHECK(t.rows[2][11] == null);  // d_z: the sd of the differences is 0
+  CHECK(t.rows[2][12] == Cell{std::int64_t{2}});
+  CHECK(t.rows[2][13] == null);
+  CHECK(t.rows[2][14] == null);
+  CHECK(std::get<double>(t.rows[2][15]) == Approx(0.5));
+  CHECK(t.rows[2][17] == Cell{std::string("differences have zero variance: no t-test")});
   // D: counts only.
-  CHECK(t.rows[3] == std::vector<Cell>{std::int64_t{4}, std::string("0.04"), std::int64_t{0}, std::int64_t{4}, null, null, null,
-                                       null, null, null, null, null});
+  std::vector<Cell> d_row{std::int64_t{4}, std::string("0.04"), std::int64_t{0}, std::int64_t{4}};
+  d_row.resize(17, null);
+  d_row.emplace_back(std::string("no finished trial with a value"));
+  CHECK(t.rows[3] == d_row);
 }
 
 TEST_CASE("verdict: the best, the runner-up with both tests, and the count of significant wins", "[analysis][summary]") {
   const fs::path db = ranking_db();
   const sqlite::Connection c = open_results_read_only(db.string());
   const Ranking r = rank_configurations(c, {1, "synthetic"}, {});
-  // B's p-values 0.604179... and 0.75 to 3 digits; of B (p 0.60) and C (p 0), C is beaten at p < 0.05.
+  // B's differences 0.5, 0.5, -1, 1: mean 0.25, sd sqrt(0.75), interval 0.25 ± t_{0.975,3} sd / 2 =
+  // [-1.128, 1.628], d_z 0.25 / sd = 0.2887; p-values 0.604179... and 0.75 to 3 digits. C's differences
+  // are 3 and 3: no t-test, so the family is B alone (Holm leaves its p as it is), and C is untested.
   CHECK(verdict(r) ==
         "best: optimizer.learning_rate=0.01 (mean best_val_loss 3, lower is better); vs runner-up "
-        "optimizer.learning_rate=0.02: difference 0.25, paired t-test p=0.604, Wilcoxon signed-rank p=0.75 (exact, 4 "
-        "paired repeats); not significantly better; beats 1 of 2 others at p<0.05 (paired t-test)");
+        "optimizer.learning_rate=0.02: difference 0.25 (95% CI -1.13 to 1.63, d_z 0.289), paired t-test p=0.604 "
+        "(Holm-adjusted 0.604), Wilcoxon signed-rank p=0.75 (exact, 4 paired repeats); not significantly better; no "
+        "evidence that optimizer.learning_rate=0.01 beats optimizer.learning_rate=0.02 at p<0.05 (Holm-adjusted paired "
+        "t-test): it is best by its mean only; 1 other not tested (see note)");
   const Summary s = summarize(c, {1, "synthetic"}, {});
   CHECK(s.verdict == verdict(r));
   CHECK(s.table.rows.size() == 4);
@@ -228,10 +241,14 @@ TEST_CASE("rank_configurations: --by pairs repeats through their means over the 
   CHECK(cmp.t_test.statistic == Approx(5.0));
   CHECK(cmp.t_test.p == Approx(t_p_df1(5.0)).epsilon(1e-10));
   CHECK(cmp.wilcoxon.p == Approx(wilcoxon_by_enumeration({1, 1.5})));
+  // Interval 1.25 ± t_{0.975,1} · sd / sqrt 2 with sd = sqrt(0.125): ± 12.706 / 4; d_z = 1.25 / sd = 3.536.
+  CHECK(cmp.diff_ci95.low == Approx(1.25 - t975_df1 * std::sqrt(0.125) / std::sqrt(2.0)).epsilon(1e-10));
+  CHECK(cmp.d_z == Approx(1.25 / std::sqrt(0.125)).epsilon(1e-12));
   CHECK(verdict(r) ==
         "best: schedule.type=constant (mean best_val_loss 2, lower is better); vs runner-up schedule.type=cosine: "
-        "difference 1.25, paired t-test p=0.126, Wilcoxon signed-rank p=0.5 (exact, 2 paired repeats); not significantly "
-        "better; beats 0 of 1 others at p<0.05 (paired t-test)");
+        "difference 1.25 (95% CI -1.93 to 4.43, d_z 3.54), paired t-test p=0.126 (Holm-adjusted 0.126), Wilcoxon "
+        "signed-rank p=0.5 (exact, 2 paired repeats); not significantly better; no evidence that schedule.type=constant "
+        "beats schedule.type=cosine at p<0.05 (Holm-adjusted paired t-test): it is best by its mean only");
 }
 
 TEST_CASE("rank_configurations: an evals metric ranks by each trial's last evaluation", "[analysis][summary]") {

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -52,6 +53,13 @@ std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
 }
 
 double num(const std::string& s) { return std::stod(s); }
+
+// The cell of `column` (named in the header row) in row `i`.
+std::string summary_cell(const std::vector<std::vector<std::string>>& rows, std::size_t i, const std::string& column) {
+  const auto at = static_cast<std::size_t>(std::find(rows[0].begin(), rows[0].end(), column) - rows[0].begin());
+  REQUIRE(at < rows[0].size());
+  return at < rows[i].size() ? rows[i][at] : "";
+}
 }  // namespace
 
 TEST_CASE("summary: ranks, means, sd, t intervals and paired tests match hand computation", "[analysis][summary]") {
@@ -62,36 +70,48 @@ TEST_CASE("summary: ranks, means, sd, t intervals and paired tests match hand co
   const auto rows = csv_rows(r.out);
   REQUIRE(rows.size() == 4);
   CHECK(rows[0] == std::vector<std::string>{"rank", "optimizer.learning_rate", "n", "missing", "mean", "sd", "ci95_low",
-                                            "ci95_high", "diff_vs_best", "pairs", "paired_t_p", "wilcoxon_p"});
+                                            "ci95_high", "best_step", "best_epoch", "diff_vs_best", "diff_ci95_low", "diff_ci95_high", "d_z",
+                                            "pairs", "paired_t_p", "paired_t_p_adj", "wilcoxon_p", "wilcoxon_p_adj", "note"});
+  const auto cell = [&](std::size_t i, const std::string& column) { return summary_cell(rows, i, column); };
   const double t2 = 4.302652729749464;  // t_{0.975, 2}
   // A: mean 2, sd 1.
-  CHECK(rows[1][0] == "1");
-  CHECK(rows[1][1] == "0.01");
-  CHECK(rows[1][2] == "3");
-  CHECK(num(rows[1][4]) == Approx(2.0));
-  CHECK(num(rows[1][5]) == Approx(1.0));
-  CHECK(num(rows[1][6]) == Approx(2 - t2 / std::sqrt(3.0)).epsilon(1e-10));
-  CHECK(num(rows[1][7]) == Approx(2 + t2 / std::sqrt(3.0)).epsilon(1e-10));
-  CHECK(rows[1][8].empty());  // the best has no difference to itself
+  CHECK(cell(1, "rank") == "1");
+  CHECK(cell(1, "optimizer.learning_rate") == "0.01");
+  CHECK(cell(1, "n") == "3");
+  CHECK(num(cell(1, "mean")) == Approx(2.0));
+  CHECK(num(cell(1, "sd")) == Approx(1.0));
+  CHECK(num(cell(1, "ci95_low")) == Approx(2 - t2 / std::sqrt(3.0)).epsilon(1e-10));
+  CHECK(num(cell(1, "ci95_high")) == Approx(2 + t2 / std::sqrt(3.0)).epsilon(1e-10));
+  CHECK(cell(1, "diff_vs_best").empty());  // the best has no difference to itself
+  CHECK(cell(1, "note") == "best");
   // B: mean 2.5, sd sqrt(1.68 / 2); differences to A 0.5, 0.7, 0.3: mean 0.5, sd 0.2,
-  // t = 0.5 / (0.2 / sqrt 3) with df 2, whose two-sided p is 1 - t / sqrt(2 + t²).
-  CHECK(rows[2][1] == "0.02");
-  CHECK(num(rows[2][4]) == Approx(2.5));
-  CHECK(num(rows[2][5]) == Approx(std::sqrt(0.84)));
-  CHECK(num(rows[2][8]) == Approx(0.5));
-  CHECK(rows[2][9] == "3");
+  // t = 0.5 / (0.2 / sqrt 3) with df 2, whose two-sided p is 1 - t / sqrt(2 + t²); interval
+  // 0.5 ± t_{0.975,2} · 0.2 / sqrt 3; d_z = 0.5 / 0.2.
+  CHECK(cell(2, "optimizer.learning_rate") == "0.02");
+  CHECK(num(cell(2, "mean")) == Approx(2.5));
+  CHECK(num(cell(2, "sd")) == Approx(std::sqrt(0.84)));
+  CHECK(num(cell(2, "diff_vs_best")) == Approx(0.5));
+  CHECK(num(cell(2, "diff_ci95_low")) == Approx(0.5 - t2 * 0.2 / std::sqrt(3.0)).epsilon(1e-9));
+  CHECK(num(cell(2, "diff_ci95_high")) == Approx(0.5 + t2 * 0.2 / std::sqrt(3.0)).epsilon(1e-9));
+  CHECK(num(cell(2, "d_z")) == Approx(2.5).epsilon(1e-9));
+  CHECK(cell(2, "pairs") == "3");
   const double t = 0.5 / (0.2 / std::sqrt(3.0));
-  CHECK(num(rows[2][10]) == Approx(1 - t / std::sqrt(2 + t * t)).epsilon(1e-9));
-  CHECK(num(rows[2][10]) < 0.05);
-  CHECK(num(rows[2][11]) == Approx(0.25));  // exact Wilcoxon: 3 positive differences, 2/8
-  // C: differences 3, 3, 3: no spread, p = 0 for the t-test.
-  CHECK(rows[3][1] == "0.03");
-  CHECK(num(rows[3][4]) == Approx(5.0));
-  CHECK(num(rows[3][8]) == Approx(3.0));
-  CHECK(num(rows[3][10]) == 0);
-  // The verdict names the tests.
+  CHECK(num(cell(2, "paired_t_p")) == Approx(1 - t / std::sqrt(2 + t * t)).epsilon(1e-9));
+  CHECK(num(cell(2, "paired_t_p")) < 0.05);
+  // C's differences have no spread: B is the whole family, Holm leaves its p as it is.
+  CHECK(num(cell(2, "paired_t_p_adj")) == Approx(1 - t / std::sqrt(2 + t * t)).epsilon(1e-9));
+  CHECK(num(cell(2, "wilcoxon_p")) == Approx(0.25));  // exact Wilcoxon: 3 positive differences, 2/8
+  // C: differences 3, 3, 3: no spread, so no t-test (never p = 0); the note says why.
+  CHECK(cell(3, "optimizer.learning_rate") == "0.03");
+  CHECK(num(cell(3, "mean")) == Approx(5.0));
+  CHECK(num(cell(3, "diff_vs_best")) == Approx(3.0));
+  CHECK(cell(3, "paired_t_p").empty());
+  CHECK(cell(3, "note") == "differences have zero variance: no t-test");
+  // The metric and the verdict, on stderr for csv.
+  CHECK_THAT(r.err, Contains("metric: best_val_loss (lower is better)"));
   CHECK_THAT(r.err, Contains("best: optimizer.learning_rate=0.01") && Contains("paired t-test p=0.0494") &&
-                        Contains("Wilcoxon signed-rank p=0.25") && Contains("beats 2 of 2"));
+                        Contains("Wilcoxon signed-rank p=0.25") && Contains("beats 1 of 1 others at p<0.05 (Holm-adjusted") &&
+                        Contains("1 other not tested (see note)"));
 }
 
 TEST_CASE("summary: table format ends with the verdict, json reads back", "[analysis][summary]") {
@@ -117,8 +137,8 @@ TEST_CASE("summary: --maximize reverses the ranking, missing trials are counted"
   CHECK(num(rows[1][4]) == Approx(4.5));
   // B against C on the 2 repeats both have: differences -2.5, -2.3.
   CHECK(rows[2][1] == "0.02");
-  CHECK(rows[2][9] == "2");
-  CHECK(num(rows[2][8]) == Approx(-2.4));
+  CHECK(summary_cell(rows, 2, "pairs") == "2");
+  CHECK(num(summary_cell(rows, 2, "diff_vs_best")) == Approx(-2.4));
 }
 
 TEST_CASE("summary: --by regroups by config paths, an evals metric ranks by its final value", "[analysis][summary]") {

@@ -18,11 +18,13 @@ struct GroupedTrial {
 // One configuration: the trials that differ only in their repeat (or share the `by` values).
 struct TrialGroup {
   std::vector<std::string> labels;  // one per Grouping::label_columns
+  std::vector<std::string> within;  // one per Grouping::within_columns: which ranking it belongs to
   std::vector<GroupedTrial> trials;
 };
 
 struct Grouping {
   std::vector<std::string> label_columns;
+  std::vector<std::string> within_columns;  // GroupingRequest::within
   std::vector<TrialGroup> groups;  // in the order of the trials' first appearance (trial_index)
   // "schedule.type=cosine_decay, optimizer.learning_rate=0.01"
   std::string name(const TrialGroup& g) const;
@@ -36,5 +38,28 @@ struct Grouping {
 // warmup(steps=46), a list as [a, b], an object without a type as {k=v}, a number as JSON writes
 // it, and a path the config lacks as null.
 Grouping group_trials(const sqlite::Connection& c, std::int64_t experiment, const std::vector<std::string>& by);
+
+// group_trials() with two more choices: `within` paths split the trials into separate rankings (a group
+// never mixes two values of them, also when `by` would merge them: configurations of different
+// tasks are never compared); `where` keeps only the trials matching an SQL condition on the trials
+// table (check_where() says whether it is one).
+struct GroupingRequest {
+  std::vector<std::string> by, within;
+  std::string where;
+};
+Grouping group_selected_trials(const sqlite::Connection& c, std::int64_t experiment, const GroupingRequest& r);
+
+// Every dotted path into the experiment's trial configurations ("schedule.type", "policies.0.factor").
+std::vector<std::string> config_paths(const sqlite::Connection& c, std::int64_t experiment);
+
+// Throws SpecError for a path no trial's configuration has, naming `option` ("--by") and the
+// nearest path there is ("did you mean schedule.type?"): a typo would otherwise group every trial
+// under "null" and rank nothing against nothing.
+void check_config_paths(const sqlite::Connection& c, std::int64_t experiment, const std::vector<std::string>& paths,
+                        const std::string& option);
+
+// Throws SpecError unless `condition` is one SQL expression on the trials table (no second
+// statement after it), with SQLite's message saying what is wrong.
+void check_where(const sqlite::Connection& c, const std::string& condition);
 
 }  // namespace lrlab::analysis

@@ -5,6 +5,7 @@
 // configurations are compared on paired samples: the paired t-test and the Wilcoxon signed-rank
 // test below take the per-repeat differences.
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace lrlab::analysis::stats {
@@ -31,14 +32,25 @@ struct TestResult {
   double statistic = 0;   // t for the t-test; W+ (sum of ranks of positive differences) for Wilcoxon
   double p = 1;           // two-sided p-value; NaN when the test cannot be computed
   bool exact = false;     // Wilcoxon: exact null distribution rather than the normal approximation
+  std::string note;       // why p is NaN, for people: "all differences are 0", ...
 };
 
 // Paired t-test on differences d (two-sided, df = n - 1). With every difference equal (sd = 0) the
-// statistic is infinite: p = 0 for a nonzero mean, 1 when all differences are 0.
+// t statistic is 0/0 or ±infinity: that is no evidence of anything (a metric on a lattice, two
+// identical configurations), so p is NaN with a note, never 0.
 TestResult paired_t_test(const std::vector<double>& d);
 
+// The size of a paired difference: its mean with a 95% Student-t interval, and Cohen's d_z = mean of
+// the differences / their sd (NaN when the sd is 0 or there are fewer than 2).
+struct PairedEffect {
+  double mean;
+  Interval ci95;
+  double d_z;
+};
+PairedEffect paired_effect(const std::vector<double>& d);
+
 // Wilcoxon signed-rank test on differences d (two-sided): zeros dropped (Wilcoxon's method), ties
-// get average ranks. Exact null distribution of W+ by enumeration for n <= 50 (it stays exact with
+// get average ranks. All differences 0 (or none): p is NaN with a note. Exact null distribution of W+ by enumeration for n <= 50 (it stays exact with
 // tied ranks, computed on doubled ranks); the normal approximation with tie correction above that.
 TestResult wilcoxon_signed_rank(const std::vector<double>& d);
 
