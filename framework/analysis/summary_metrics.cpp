@@ -32,7 +32,9 @@ std::string joined(const std::vector<std::string>& v) {
 
 std::vector<std::string> trial_metric_columns(const sqlite::Connection& c) {
   std::vector<std::string> cols{"best_val_loss", "final_train_loss", "final_val_accuracy", "final_val_loss", "steps_done", "wall_seconds"};
-  if (c.has_column("trials", "test_loss")) cols.push_back("test_loss");
+  // The evaluation protocol's columns (schema 4; a file of an older lrlab lacks them).
+  if (c.has_column("trials", "test_loss"))
+    cols.insert(cols.end(), {"test_loss", "test_accuracy", "final_test_loss", "final_test_accuracy"});
   std::sort(cols.begin(), cols.end());
   return cols;
 }

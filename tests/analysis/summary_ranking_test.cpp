@@ -281,8 +281,9 @@ TEST_CASE("rank_configurations: an evals metric ranks by each trial's last evalu
   request = {};
   request.metric = "val_f1";
   CHECK_THROWS_MATCHES(rank_configurations(c, {1, "evaluated"}, request), SpecError,
-                       Catch::Message("--metric \"val_f1\" is neither a trials column (best_val_loss, final_train_loss, "
-                                      "final_val_accuracy, final_val_loss, steps_done, wall_seconds) nor an evals metric of "
+                       Catch::Message("--metric \"val_f1\" is neither a trials column (best_val_loss, final_test_accuracy, "
+                                      "final_test_loss, final_train_loss, final_val_accuracy, final_val_loss, steps_done, "
+                                      "test_accuracy, test_loss, wall_seconds) nor an evals metric of "
                                       "this experiment (val_accuracy, val_loss)"));
 }
 
