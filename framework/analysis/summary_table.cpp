@@ -175,18 +175,23 @@ Ranking rank_group(std::vector<Candidate> cands, Ranking out) {
   return out;
 }
 
-// The task is never compared across: when the grid varies it, it is one of the within paths.
+// The task is never compared across: the paths into the task that the grid (or a case) varies are
+// within paths, named as the grid names them ("task.type", "task.resplit"), so the labels stay
+// short. Nothing is added where the user gave "task" or those paths.
 std::vector<std::string> effective_within(const sqlite::Connection& c, std::int64_t experiment, std::vector<std::string> within) {
   if (std::find(within.begin(), within.end(), "task") != within.end()) return within;
-  sqlite::Statement s(c, "SELECT grid_json FROM trials WHERE experiment_id = ?1 ORDER BY trial_index LIMIT 1");
+  sqlite::Statement s(c, "SELECT DISTINCT grid_json FROM trials WHERE experiment_id = ?1");
   s.bind(1, experiment);
-  if (!s.step()) return within;
-  const Json grid = Json::parse(s.text(0));
-  for (const auto& [key, v] : grid.items())
-    if (key.rfind("task", 0) == 0) {
-      within.insert(within.begin(), "task");
-      break;
-    }
+  std::vector<std::string> task_keys;
+  while (s.step()) {
+    const Json grid = Json::parse(s.text(0));
+    for (const auto& [key, v] : grid.items())
+      if ((key == "task" || key.rfind("task.", 0) == 0) && std::find(task_keys.begin(), task_keys.end(), key) == task_keys.end())
+        task_keys.push_back(key);
+  }
+  std::sort(task_keys.begin(), task_keys.end());
+  for (auto it = task_keys.rbegin(); it != task_keys.rend(); ++it)
+    if (std::find(within.begin(), within.end(), *it) == within.end()) within.insert(within.begin(), *it);
   return within;
 }
 

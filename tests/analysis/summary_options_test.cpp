@@ -77,17 +77,17 @@ TEST_CASE("summary options: the default metric is test_loss where stored, else b
 TEST_CASE("summary options: --within and the task: one ranking per task, never compared across", "[analysis][summary]") {
   const fs::path db = options_tasks_db();
   const sqlite::Connection c = open_results_read_only(db.string());
-  // The grid varies task.type: task is a within path by default.
+  // The grid varies task.type: that path is a within path by default.
   auto all = rank_all(c, {1, "two-tasks"}, {});
   REQUIRE(all.size() == 2);
-  CHECK(all[0].within_columns == std::vector<std::string>{"task"});
-  CHECK(all[0].group_name() == "task=quadratic");
-  CHECK(all[1].group_name() == "task=rosenbrock");
+  CHECK(all[0].within_columns == std::vector<std::string>{"task.type"});
+  CHECK(all[0].group_name() == "task.type=quadratic");
+  CHECK(all[1].group_name() == "task.type=rosenbrock");
   for (const auto& r : all) {
     REQUIRE(r.configurations.size() == 2);
     CHECK(r.configurations[0].rank == 1);
-    CHECK(r.configurations[0].labels[0] == r.group_name().substr(5));
-    CHECK(r.configurations[1].labels[0] == r.group_name().substr(5));
+    CHECK(r.configurations[0].labels[0] == r.group_name().substr(10));
+    CHECK(r.configurations[1].labels[0] == r.group_name().substr(10));
     CHECK(r.configurations[1].vs_best->diff == Approx(0.2));  // (id + 2) / 10 - id / 10, same task
   }
   CHECK_THROWS_AS(rank_configurations(c, {1, "two-tasks"}, {}), SpecError);
@@ -101,20 +101,20 @@ TEST_CASE("summary options: --within and the task: one ranking per task, never c
   // The table: the task column, then the ranking of each.
   const Table t = summary_table(all);
   CHECK(t.columns[0] == "rank");
-  CHECK(t.columns[1] == "task");
+  CHECK(t.columns[1] == "task.type");
   CHECK(t.columns[2] == "optimizer.learning_rate");
   REQUIRE(t.rows.size() == 4);
   CHECK(t.rows[2][0] == Cell{std::int64_t{1}});
   CHECK(t.rows[2][1] == Cell{std::string("rosenbrock")});
   const Summary s = summarize(c, {1, "two-tasks"}, {});
   REQUIRE(s.verdicts.size() == 2);
-  CHECK_THAT(s.verdicts[0], Contains("[task=quadratic] best: task.type=quadratic, optimizer.learning_rate=0.1"));
+  CHECK_THAT(s.verdicts[0], Contains("[task.type=quadratic] best: task.type=quadratic, optimizer.learning_rate=0.1"));
   // --within an explicit path.
   SummaryRequest within_lr;
   within_lr.within = {"optimizer.learning_rate"};
   all = rank_all(c, {1, "two-tasks"}, within_lr);
   CHECK(all.size() == 4);
-  CHECK(all[0].within_columns == std::vector<std::string>{"task", "optimizer.learning_rate"});
+  CHECK(all[0].within_columns == std::vector<std::string>{"task.type", "optimizer.learning_rate"});
 }
 
 TEST_CASE("summary options: --where keeps the trials an SQL condition matches, a bad one is an error", "[analysis][summary]") {
@@ -124,7 +124,7 @@ TEST_CASE("summary options: --where keeps the trials an SQL condition matches, a
   r.where = "json_extract(config_json, '$.task.type') = 'rosenbrock'";
   auto all = rank_all(c, {1, "two-tasks"}, r);
   REQUIRE(all.size() == 1);
-  CHECK(all[0].group_name() == "task=rosenbrock");
+  CHECK(all[0].group_name() == "task.type=rosenbrock");
   r.where = "nope = 1";
   CHECK_THROWS_WITH(rank_all(c, {1, "two-tasks"}, r), Contains("--where \"nope = 1\" is not a condition on the trials table") &&
                                                           Contains("no such column: nope"));
