@@ -1,5 +1,6 @@
 #include "lrlab/analysis/grouping.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
@@ -59,8 +60,9 @@ void collect_paths(const Json& v, const std::string& prefix, std::set<std::strin
 
 std::string Grouping::name(const TrialGroup& g) const {
   std::string s;
-  for (std::size_t k = 0; k < g.labels.size(); ++k) s += (k ? ", " : "") + label_columns[k] + "=" + g.labels[k];
-  return s;
+  for (std::size_t k = 0; k < g.labels.size(); ++k)
+    if (g.labels[k] != "-") s += (s.empty() ? "" : ", ") + label_columns[k] + "=" + g.labels[k];  // "-": a case without it
+  return s.empty() && !g.labels.empty() ? g.labels[0] : s;
 }
 
 Grouping group_trials(const sqlite::Connection& c, std::int64_t experiment, const std::vector<std::string>& by) {
@@ -79,6 +81,7 @@ Grouping group_selected_trials(const sqlite::Connection& c, std::int64_t experim
                              (r.where.empty() ? std::string() : " AND trial_id IN (SELECT trial_id FROM trials WHERE (" + r.where + "))") +
                              " ORDER BY trial_index");
   s.bind(1, experiment);
+  std::vector<Json> grids;  // each group's grid point, for its labels (without `by`)
   while (s.step()) {
     std::vector<std::string> labels, within;
     std::string key;
@@ -90,16 +93,27 @@ Grouping group_selected_trials(const sqlite::Connection& c, std::int64_t experim
       for (const auto& l : labels) key += l + '\x1f';
     } else {
       key += s.text(3);  // everything but the repeat; its grid point names it for people
-      const Json grid = Json::parse(s.text(4));
-      if (out.label_columns.empty())
-        for (const auto& [k, v] : grid.items()) out.label_columns.push_back(k);
-      for (const auto& [k, v] : grid.items()) labels.push_back(label(v));
-      if (out.label_columns.empty()) out.label_columns.push_back("configuration");
-      if (labels.empty()) labels.push_back("(all trials)");
     }
     auto [it, fresh] = index.emplace(key, out.groups.size());
-    if (fresh) out.groups.push_back(TrialGroup{labels, within, {}});
+    if (fresh) {
+      out.groups.push_back(TrialGroup{labels, within, {}});
+      if (by.empty()) grids.push_back(Json::parse(s.text(4)));
+    }
     out.groups[it->second].trials.push_back({s.int64(0), s.int64(1), s.text(2)});
+  }
+  if (by.empty()) {
+    // One column per path any grid point sets, in the order they first appear: cases may set
+    // different paths, and a point without a column's path shows "-".
+    for (const Json& grid : grids)
+      for (const auto& [k, v] : grid.items())
+        if (std::find(out.label_columns.begin(), out.label_columns.end(), k) == out.label_columns.end())
+          out.label_columns.push_back(k);
+    for (std::size_t g = 0; g < out.groups.size(); ++g) {
+      auto& labels = out.groups[g].labels;
+      for (const auto& column : out.label_columns) labels.push_back(grids[g].contains(column) ? label(grids[g][column]) : "-");
+      if (labels.empty()) labels.push_back("(all trials)");
+    }
+    if (out.label_columns.empty()) out.label_columns.push_back("configuration");
   }
   return out;
 }

@@ -106,3 +106,20 @@ TEST_CASE("group_trials: an experiment without a grid is one group, other experi
   CHECK(trial_ids(g.groups[0]) == std::vector<std::int64_t>{4});
   CHECK(group_trials(c, 3, {}).groups.empty());
 }
+
+// Cases (issue 16) may set different paths: one column per path any point sets, "-" where a
+// point does not set it, and names without the paths a case leaves alone.
+TEST_CASE("group_trials: cases that set different paths get a column each", "[analysis][grouping]") {
+  const fs::path db = empty_results_db("grouping-cases");
+  const std::string a_config = R"({"schedule": {"type": "constant"}, "policies": []})";
+  const std::string b_config = R"({"schedule": {"type": "constant"}, "policies": [{"type": "reduce_on_plateau"}]})";
+  sql_exec(db, experiment_row(1, "cases") + trial_row({1, 1, 0, 0, a_config, R"({"schedule": {"type": "constant"}})"}) +
+                   trial_row({2, 1, 1, 0, b_config, R"({"policies": [{"type": "reduce_on_plateau"}]})"}));
+  const sqlite::Connection c = open_results_read_only(db.string());
+  const Grouping g = group_trials(c, 1, {});
+  CHECK(g.label_columns == std::vector<std::string>{"schedule", "policies"});
+  REQUIRE(g.groups.size() == 2);
+  CHECK(g.groups[0].labels == std::vector<std::string>{"constant", "-"});
+  CHECK(g.groups[1].labels == std::vector<std::string>{"-", "[reduce_on_plateau]"});
+  CHECK(g.name(g.groups[1]) == "policies=[reduce_on_plateau]");
+}
