@@ -18,10 +18,25 @@ TrialPool::TrialPool(int jobs)
 
 TrialPool::~TrialPool() { wait(); }
 
+// The work crosses to the worker thread through a queue under a mutex rather than inside the
+// oneTBB task: Debian's libtbb.so is not built with ThreadSanitizer, so the hand-over inside it is
+// invisible to TSan, which then reports the worker's first read of the work as a race with its
+// construction (a false positive). The mutex makes the hand-over one TSan sees; it costs one lock
+// per trial. Each enqueued task runs one item; which one does not matter.
 void TrialPool::submit(std::function<void()> f) {
   ++running_;
-  arena_.enqueue([this, f = std::move(f)] {
-    f();
+  {
+    const std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(f));
+  }
+  arena_.enqueue([this] {
+    std::function<void()> work;
+    {
+      const std::lock_guard lock(mutex_);
+      work = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    work();
     --running_;
   });
 }

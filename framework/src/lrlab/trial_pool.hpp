@@ -7,7 +7,9 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <atomic>
+#include <deque>
 #include <functional>
+#include <mutex>
 
 namespace lrlab {
 
@@ -27,6 +29,9 @@ class TrialPool {
   tbb::global_control limit_;
   tbb::task_arena arena_;
   std::atomic<int> running_{0};
+  // The submitted work, handed to the arena's threads through this queue: see submit().
+  std::mutex mutex_;
+  std::deque<std::function<void()>> queue_;
 };
 
 // The trial threads `--jobs N` asks for: N, or with 0 as many as oneTBB sees cores.
