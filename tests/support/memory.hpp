@@ -13,13 +13,15 @@ inline long peak_rss_kb() {
   return u.ru_maxrss;
 }
 
-// Whether peak_rss_kb() says anything about lrlab's own memory: not under AddressSanitizer, whose
-// quarantine keeps up to 256 MB of freed memory resident by design.
+// Whether memory can be measured or bounded (peak_rss_kb(), ulimit -v): not under AddressSanitizer,
+// whose quarantine keeps up to 256 MB of freed memory resident by design, nor under either
+// AddressSanitizer or ThreadSanitizer when bounding address space, since both reserve terabytes of
+// it for their shadow memory at start.
 constexpr bool measures_memory() {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   return false;
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
   return false;
 #else
   return true;
