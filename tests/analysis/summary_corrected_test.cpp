@@ -8,6 +8,7 @@
 
 #include "lrlab/analysis/summary_table.hpp"
 #include "results_fixture.hpp"
+#include "wilcoxon_oracle.hpp"
 
 using namespace lrlab;
 using namespace lrlab::analysis;
@@ -23,31 +24,6 @@ const double corrected_t975_df5 = 2.570581835636314;  // t_{0.975, 5}, published
 double corrected_t_p_df5(double t) {
   const double th = std::atan(std::fabs(t) / std::sqrt(5.0)), c = std::cos(th);
   return 1 - 2 / std::acos(-1.0) * (th + std::sin(th) * c * (1 + 2.0 / 3 * c * c));
-}
-
-// Exact two-sided Wilcoxon signed-rank p by listing every sign pattern (no zeros here; tied |d|
-// share their average rank).
-double corrected_wilcoxon_p(const std::vector<double>& d) {
-  const std::size_t n = d.size();
-  std::vector<double> rank(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    double below = 0, tied = 0;
-    for (std::size_t j = 0; j < n; ++j) {
-      below += std::fabs(d[j]) < std::fabs(d[i]);
-      tied += std::fabs(d[j]) == std::fabs(d[i]);
-    }
-    rank[i] = below + (tied + 1) / 2;
-  }
-  double w = 0;
-  for (std::size_t i = 0; i < n; ++i) w += d[i] > 0 ? rank[i] : 0;
-  double hi = 0, lo = 0;
-  for (std::size_t pattern = 0; pattern < (std::size_t{1} << n); ++pattern) {
-    double s = 0;
-    for (std::size_t i = 0; i < n; ++i) s += (pattern >> i & 1) ? rank[i] : 0;
-    hi += s >= w;
-    lo += s <= w;
-  }
-  return std::min(1.0, 2 * std::min(hi, lo) / static_cast<double>(std::size_t{1} << n));
 }
 
 struct HandStats {
@@ -114,7 +90,7 @@ TEST_CASE("summary corrected: intervals, d_z, t and Wilcoxon p, Holm and BH adju
     CHECK(cmp.d_z == Approx(hand[k]->d_z).epsilon(1e-12));
     CHECK(cmp.t_test.statistic == Approx(hand[k]->t).epsilon(1e-12));
     CHECK(cmp.t_test.p == Approx(hand[k]->p).epsilon(1e-9));
-    CHECK(cmp.wilcoxon.p == Approx(corrected_wilcoxon_p(corrected_stored_d(k))).epsilon(1e-12));
+    CHECK(cmp.wilcoxon.p == Approx(wilcoxon_by_enumeration(corrected_stored_d(k))).epsilon(1e-12));
     CHECK(cmp.note.empty());
   }
   // The p-values' order: D < B < C. Holm multiplies by 3, 2, 1 and keeps the running maximum.

@@ -8,6 +8,7 @@
 #include "lrlab/analysis/summary_table.hpp"
 #include "lrlab/errors.hpp"
 #include "results_fixture.hpp"
+#include "wilcoxon_oracle.hpp"
 
 using namespace lrlab;
 using namespace lrlab::analysis;
@@ -25,35 +26,6 @@ double t_p_df1(double t) { return 1 - 2 * std::atan(std::fabs(t)) / pi; }
 double t_p_df3(double t) {
   const double u = std::fabs(t) / std::sqrt(3.0);
   return 1 - 2 * (u / (1 + u * u) + std::atan(u)) / pi;
-}
-
-// The exact two-sided Wilcoxon signed-rank p-value, by listing all 2^n sign patterns of the ranks
-// (zeros dropped, ties sharing the average rank): 2·min(P(W+ >= w), P(W+ <= w)), at most 1.
-double wilcoxon_by_enumeration(std::vector<double> d) {
-  d.erase(std::remove(d.begin(), d.end(), 0.0), d.end());
-  const std::size_t n = d.size();
-  std::vector<double> rank(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    double below = 0, tied = 0;
-    for (std::size_t j = 0; j < n; ++j) {
-      below += std::fabs(d[j]) < std::fabs(d[i]);
-      tied += std::fabs(d[j]) == std::fabs(d[i]);
-    }
-    rank[i] = below + (tied + 1) / 2;
-  }
-  double w = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    if (d[i] > 0) w += rank[i];
-  double at_least = 0, at_most = 0;
-  for (std::size_t pattern = 0; pattern < (std::size_t{1} << n); ++pattern) {
-    double s = 0;
-    for (std::size_t i = 0; i < n; ++i)
-      if (pattern >> i & 1) s += rank[i];
-    at_least += s >= w;
-    at_most += s <= w;
-  }
-  const double patterns = static_cast<double>(std::size_t{1} << n);
-  return std::min(1.0, 2 * std::min(at_least, at_most) / patterns);
 }
 
 double sample_sd(const std::vector<double>& x) {
