@@ -106,6 +106,11 @@ void refuse_duplicate_keys(const std::string& source, const std::string& text) {
 Spec parse_spec(const std::string& text, const std::string& source, const std::filesystem::path& dir) {
   Spec spec;
   spec.dir = dir;
+  // nlohmann's lexer takes a NUL byte for the end of input (it also parses C strings), so
+  // `{...}<NUL>anything` would parse as the part before it: refuse the byte, saying where it is.
+  if (const auto nul = text.find('\0'); nul != std::string::npos)
+    throw SpecError("", place(source, text, nul) + ": the spec holds a NUL byte (a binary file, or text saved as UTF-16?); "
+                                                  "a spec is UTF-8 JSON text");
   try {
     spec.json = Json::parse(text);
   } catch (const Json::parse_error& e) {
