@@ -29,6 +29,9 @@ const std::vector<Param>& spec_params() {
       Param::json("grid", "dotted paths into the spec, each with a list of values").def(Json::object()),
       Param::json("cases", "a list of configurations, each an object of dotted paths and values: the trials are the "
                             "cases times the grid").def(Json::array()),
+      Param::json("search", "{\"type\": \"random\" or \"quasi_random\", \"trials\": N, \"space\": {PATH: distribution, "
+                            "...}}: N points drawn from the space, times the cases, the grid and the repeats")
+          .def(Json::object()),
       Param::json("checkpoint", "{\"every_steps\": k}: save each running trial's state every k updates, so that an "
                                 "interrupted trial resumes from there (default: none)").def(Json::object()),
   };

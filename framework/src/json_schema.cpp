@@ -145,6 +145,45 @@ Json cases_schema() {
           {"items", {{"type", "object"}, {"minProperties", 1}, {"propertyNames", grid_schema()["propertyNames"]}}}};
 }
 
+// The search: its type and trials, and a space whose values are distributions. A distribution is
+// recognised by its "distribution" key; a choice's values are free (components, nested
+// distributions), checked by `lrlab validate`.
+Json search_schema() {
+  const auto number = Json{{"type", "number"}};
+  const auto integer = Json{{"type", "integer"}};
+  const auto positive = Json{{"type", "number"}, {"exclusiveMinimum", 0}};
+  const auto dist = [](const char* name, const char* a, Json sa, const char* b, Json sb) {
+    return Json{{"type", "object"},
+                {"properties", {{"distribution", {{"const", name}}}, {a, std::move(sa)}, {b, std::move(sb)}}},
+                {"required", Json::array({"distribution", a, b})},
+                {"additionalProperties", false}};
+  };
+  Json any = Json::array({
+      dist("uniform", "low", number, "high", number),
+      dist("log_uniform", "low", positive, "high", positive),
+      dist("int_uniform", "low", integer, "high", integer),
+      dist("log_int_uniform", "low", {{"type", "integer"}, {"minimum", 1}}, "high", {{"type", "integer"}, {"minimum", 1}}),
+      dist("normal", "mean", number, "std", positive),
+      dist("log_normal", "median", positive, "std", positive),
+      Json{{"type", "object"},
+           {"properties", {{"distribution", {{"const", "choice"}}}, {"values", {{"type", "array"}, {"minItems", 1}}}}},
+           {"required", Json::array({"distribution", "values"})},
+           {"additionalProperties", false}},
+  });
+  return {{"type", "object"},
+          {"description", "points drawn from a space of distributions (docs/search.md)"},
+          {"properties",
+           {{"type", {{"enum", Json::array({"random", "quasi_random"})}}},
+            {"trials", {{"type", "integer"}, {"minimum", 1}, {"maximum", max_trials}}},
+            {"seed", {{"type", "integer"}, {"minimum", 0}}},
+            {"space", {{"type", "object"},
+                       {"minProperties", 1},
+                       {"propertyNames", grid_schema()["propertyNames"]},
+                       {"additionalProperties", {{"oneOf", std::move(any)}}}}}}},
+          {"required", Json::array({"type", "trials", "space"})},
+          {"additionalProperties", false}};
+}
+
 }  // namespace
 
 Json param_schema(const Param& p) {
@@ -190,6 +229,7 @@ Json spec_schema(const Catalog& catalog) {
     else if (p.name == "record") s = section_schema(record_params(), p.doc);
     else if (p.name == "grid") s = grid_schema();
     else if (p.name == "cases") s = cases_schema();
+    else if (p.name == "search") s = search_schema();
     else s = param_schema(p);
     if (s.contains("$ref")) s = {{"allOf", Json::array({s})}};
     s["description"] = p.doc;

@@ -129,6 +129,31 @@ void check_trials(const Experiment& ex, Opened& d) {
                               "to no trial were removed").c_str() : "");
 }
 
+// A search whose `trials` alone was raised: the stored experiment grows by the new points
+// (searches are the outermost axis, so the trials planned before keep their indices). Returns the
+// old and new counts; nothing when the specs differ otherwise. Lowering it is refused: the stored
+// trials past the new count would be outside the plan.
+std::optional<std::pair<std::int64_t, std::int64_t>> search_trials_raised(const std::string& stored, const Experiment& ex,
+                                                                          const fs::path& db_path) {
+  const Json before = Json::parse(stored, nullptr, false);
+  Json now = Json::parse(ex.spec_json);
+  const auto trials_of = [](const Json& spec) -> std::optional<std::int64_t> {
+    if (!spec.is_object() || !spec.contains("search") || !spec["search"].is_object()) return std::nullopt;
+    const Json& t = spec["search"].value("trials", Json());
+    if (!t.is_number_integer()) return std::nullopt;
+    return t.get<std::int64_t>();
+  };
+  const auto old_n = trials_of(before), new_n = trials_of(now);
+  if (!old_n || !new_n || *old_n == *new_n) return std::nullopt;
+  now["search"]["trials"] = *old_n;
+  if (now != before) return std::nullopt;
+  if (*new_n < *old_n)
+    throw SpecError("/search/trials", db_path.string() + " holds experiment \"" + ex.name + "\" with " + std::to_string(*old_n) +
+                                          " search trials: lowering them to " + std::to_string(*new_n) +
+                                          " would drop trials it holds; raise it, or rerun with --fresh");
+  return std::pair{*old_n, *new_n};
+}
+
 void open_store(const RunRequest& r, const Planned& p, Opened& d) {
   const Experiment& ex = p.ex;
   d.db_path = db_path_of(r, ex);
@@ -141,13 +166,23 @@ void open_store(const RunRequest& r, const Planned& p, Opened& d) {
 
   auto latest = store.latest_experiment(ex.name);
   if (latest && !r.fresh) {
-    if (latest->spec_sha256 != ex.spec_sha256)
+    const auto raised = latest->spec_sha256 == ex.spec_sha256 ? std::nullopt
+                                                              : search_trials_raised(latest->spec_json, ex, d.db_path);
+    if (latest->spec_sha256 != ex.spec_sha256 && !raised)
       throw SpecError("", d.db_path.string() + " already holds experiment \"" + ex.name + "\" with a different spec (sha256 " +
                               latest->spec_sha256.substr(0, 12) + ", this spec " + ex.spec_sha256.substr(0, 12) +
                               "): rerun with --fresh to add a new experiment to it, or choose another --db");
     d.experiment_id = latest->id;
     d.resumed = true;
     check_inputs(ex, p.inputs, d);
+    if (raised) {
+      const std::int64_t per_point = ex.trials.size() / raised->second;  // the cases, grid and repeats of one search point
+      store.grow_experiment(latest->id, ex, raised->first * per_point);
+      std::fprintf(stderr, "lrlab: %s: search.trials raised from %lld to %lld: the %lld trials stored are kept, %lld added\n",
+                   ex.name.c_str(), static_cast<long long>(raised->first), static_cast<long long>(raised->second),
+                   static_cast<long long>(raised->first * per_point),
+                   static_cast<long long>((raised->second - raised->first) * per_point));
+    }
     check_trials(ex, d);
     store.reset_unfinished(d.experiment_id);
   } else {

@@ -359,10 +359,11 @@ void Store::create_schema() {
 }
 
 std::optional<Store::ExperimentRef> Store::latest_experiment(const std::string& name) {
-  sqlite::Statement s(db_, "SELECT experiment_id, spec_sha256 FROM experiments WHERE name=?1 ORDER BY experiment_id DESC LIMIT 1");
+  sqlite::Statement s(db_, "SELECT experiment_id, spec_sha256, spec_json FROM experiments WHERE name=?1 "
+                           "ORDER BY experiment_id DESC LIMIT 1");
   s.bind(1, name);
   if (!s.step()) return std::nullopt;
-  return ExperimentRef{s.int64(0), s.text(1)};
+  return ExperimentRef{s.int64(0), s.text(1), s.text(2)};
 }
 
 namespace {
@@ -438,6 +439,15 @@ std::int64_t Store::restore_trials(std::int64_t experiment_id, const TrialPlan& 
   for (std::int64_t index : missing) insert_trial(t, experiment_id, plan[index]);
   tx.commit();
   return orphans;
+}
+
+void Store::grow_experiment(std::int64_t experiment_id, const Experiment& ex, std::int64_t first_new) {
+  sqlite::Transaction tx(db_);
+  sqlite::Statement e(db_, "UPDATE experiments SET spec_json=?2, spec_sha256=?3, spec_path=?4 WHERE experiment_id=?1");
+  e.bind(1, experiment_id).bind(2, ex.spec_json).bind(3, ex.spec_sha256).bind(4, ex.spec_path.string()).run();
+  sqlite::Statement t(db_, insert_trial_sql);
+  for (std::int64_t index = first_new; index < ex.trials.size(); ++index) insert_trial(t, experiment_id, ex.trials[index]);
+  tx.commit();
 }
 
 std::vector<TrialRow> Store::trials(std::int64_t experiment_id) {

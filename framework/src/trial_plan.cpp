@@ -9,6 +9,7 @@
 
 #include "lrlab/errors.hpp"
 #include "lrlab/experiment.hpp"
+#include "lrlab/search_space.hpp"
 #include "lrlab/sha256.hpp"
 #include "lrlab/suggest.hpp"
 #include "lrlab/task_build.hpp"
@@ -32,22 +33,38 @@ struct Setting {
   std::size_t section = 0;
 };
 
-// One factor of the product: the cases (outermost), or one list of the grid. Choice i of a grid
-// list puts values[i] at its one setting; case i puts each of its values at its own path.
+// One factor of the product: the search's points (outermost), the cases, or one list of the grid.
+// Choice i of a grid list puts values[i] at its one setting; case i, and search point i, put each
+// of their values at its own path.
 struct Axis {
-  std::string at;       // where the user wrote it: "/cases" or "/grid/optimizer.learning_rate"
-  Json values;          // the list as written
+  std::string at;  // where the user wrote it: "/search/space", "/cases" or "/grid/optimizer.learning_rate"
+  Json values;     // the list as written (cases, grid)
   bool cases = false;
-  std::vector<std::vector<Setting>> settings;  // a grid list: one, for every value; cases: one list per case
+  std::shared_ptr<const SearchSpace> search;   // the search's points, drawn when asked for
+  std::vector<std::vector<Setting>> settings;  // a grid list: one, for every value; cases: one list per case; search: one
   std::set<std::size_t> sections;              // the sections it may change
 
-  std::size_t size() const { return values.size(); }
+  std::size_t size() const { return search ? static_cast<std::size_t>(search->trials()) : values.size(); }
   const std::vector<Setting>& settings_of(std::size_t i) const { return settings[cases ? i : 0]; }
-  const Json& value(std::size_t i, const Setting& s) const { return cases ? values[i][s.key] : values[i]; }
-  // Where the value choice i puts at `s` was written: "/grid/key/1", "/cases/1/key".
+  const Json& value(std::size_t i, const Setting& s) const {
+    if (search) {
+      if (drawn_index != i || drawn.is_null()) {  // a point is drawn once for all its settings
+        drawn = search->point(static_cast<std::int64_t>(i));
+        drawn_index = i;
+      }
+      return drawn[s.key];
+    }
+    return cases ? values[i][s.key] : values[i];
+  }
+  // Where the value choice i puts at `s` was written: "/grid/key/1", "/cases/1/key", "/search/space/key".
   std::string source(std::size_t i, const Setting& s) const {
+    if (search) return pointer_join(at, s.key);
     return cases ? pointer_join(pointer_join(at, i), s.key) : pointer_join(at, i);
   }
+
+  // The last search point drawn (the plan's mutex guards it, as it guards every cache of the plan).
+  mutable Json drawn;
+  mutable std::size_t drawn_index = 0;
 };
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -74,12 +91,27 @@ Setting setting(const std::string& key, const std::string& at) {
   return s;
 }
 
-// The cases (one axis, when there are any), then one axis per grid list, in the written order.
-std::vector<Axis> plan_axes(const Json& cases, const Json& grid) {
+// The search (one axis, when there is one), the cases (one axis, when there are any), then one
+// axis per grid list, in the written order. The search is outermost so that raising its `trials`
+// appends trials: the trials planned before keep their indices.
+std::vector<Axis> plan_axes(const Json& top, const Resolver& resolver) {
+  const Json& search = top.at("search");
+  const Json& cases = top.at("cases");
+  const Json& grid = top.at("grid");
   std::vector<Axis> axes;
+  if (!(search.is_object() && search.empty())) {
+    Axis a{"/search/space", {}, false, {}, {}, {}};
+    a.search = std::make_shared<const SearchSpace>(search, top.at("seed").get<std::uint64_t>(), resolver);
+    a.settings.emplace_back();
+    for (const std::string& path : a.search->paths()) {
+      a.settings[0].push_back(setting(path, pointer_join("/search/space", path)));
+      a.sections.insert(a.settings[0].back().section);
+    }
+    axes.push_back(std::move(a));
+  }
   if (!cases.is_array()) throw SpecError("/cases", "expected a list of objects mapping dotted paths to values");
   if (!cases.empty()) {
-    Axis a{"/cases", cases, true, {}, {}};
+    Axis a{"/cases", cases, true, {}, {}, {}};
     for (std::size_t i = 0; i < cases.size(); ++i) {
       const std::string at = pointer_join("/cases", i);
       if (!cases[i].is_object() || cases[i].empty())
@@ -96,7 +128,7 @@ std::vector<Axis> plan_axes(const Json& cases, const Json& grid) {
   if (!grid.is_object()) throw SpecError("/grid", "expected an object mapping dotted paths to lists of values");
   for (const auto& [key, values] : grid.items()) {
     const std::string at = pointer_join("/grid", key);
-    Axis a{at, values, false, {{setting(key, at)}}, {}};
+    Axis a{at, values, false, {}, {{setting(key, at)}}, {}};
     a.sections.insert(a.settings[0][0].section);
     if (!values.is_array()) throw SpecError(at, "expected a list of values, received " + values.dump());
     if (values.empty()) throw SpecError(at, "the list of values is empty: the grid would have no trials");
@@ -135,7 +167,7 @@ void set_path(Json& doc, const Setting& s, const Json& value, const std::string&
 // the case it came from (the setting applied last, when several reach it).
 [[noreturn]] void rethrow_at_source(const SpecError& e, const std::vector<Axis>& axes, const std::vector<std::size_t>& choice) {
   const std::string& ptr = e.pointer();
-  std::string best;
+  std::string best, drawn;
   std::size_t best_len = 0;
   bool found = false;
   for (std::size_t k = 0; k < axes.size(); ++k)
@@ -144,9 +176,11 @@ void set_path(Json& doc, const Setting& s, const Json& value, const std::string&
         best = axes[k].source(choice[k], s);
         best_len = s.pointer.size();
         found = true;
+        // A drawn value is not in the spec: say which point drew it.
+        drawn = axes[k].search ? " (drawn for the search's point " + std::to_string(choice[k]) + ": narrow the distribution)" : "";
       }
   if (!found) throw e;
-  throw SpecError(best + ptr.substr(best_len), e.problem());
+  throw SpecError(best + ptr.substr(best_len), e.problem() + drawn);
 }
 
 // Exactly one of two keys.
@@ -277,16 +311,20 @@ struct TrialPlan::State {
   std::map<std::string, TaskShape> shapes;  // per distinct task (section text # seed): probed by check()
 
   State(const Json& top, std::int64_t reps, const Resolver& r) : repeats(reps), resolver(r) {
-    axes = plan_axes(top.at("cases"), top.at("grid"));
+    axes = plan_axes(top, resolver);
     spec = top;
-    spec.erase("grid");
-    spec.erase("cases");
+    for (const char* k : {"grid", "cases", "search"}) spec.erase(k);
     double count = static_cast<double>(repeats);
     for (const auto& a : axes) count *= static_cast<double>(a.size());
     // A guard against a typo that multiplies the sweep.
-    if (count > static_cast<double>(max_trials))
-      throw SpecError("/grid", "the grid expands to " + approximate_count(count) + " trials, more than lrlab's limit of " +
-                                   std::to_string(max_trials) + ": split the sweep into several specs");
+    if (count > static_cast<double>(max_trials)) {
+      const bool searched = !axes.empty() && axes[0].search;
+      throw SpecError(searched ? "/search/trials" : "/grid",
+                      std::string(searched ? "the search's trials times the cases, the grid and the repeats make "
+                                           : "the grid expands to ") +
+                          approximate_count(count) + " trials, more than lrlab's limit of " + std::to_string(max_trials) +
+                          ": split the sweep into several specs");
+    }
     for (std::size_t k = 0; k < axes.size(); ++k) {
       for (std::size_t s : axes[k].sections) axes_of[s].push_back(k);
       points *= static_cast<std::int64_t>(axes[k].size());

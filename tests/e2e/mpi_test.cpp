@@ -383,3 +383,33 @@ TEST_CASE("ranks whose data files differ: exit 2 naming the rank, the file and b
   CHECK(r.rc == 0);
   CHECK(sql1(db, "SELECT count(*) FROM trials WHERE status = 'completed'") == "4");
 }
+
+TEST_CASE("a quasi-random search under mpirun -np 3 stores the same trials as --jobs 1, and grows the same way",
+          "[e2e][mpi][search]") {
+  if (skipped()) return;
+  const fs::path dir = temp_dir("mpi_search");
+  const auto spec = [](int trials) {
+    return R"({"name": "mpi_search", "seed": 9, "repeats": 2,
+      "task": {"type": "quadratic", "dimension": 6, "condition_number": 50, "noise_std": 0.5, "steps_per_epoch": 10},
+      "budget": {"epochs": 10},
+      "search": {"type": "quasi_random", "trials": )" + std::to_string(trials) + R"(, "space": {
+        "optimizer.learning_rate": {"distribution": "log_uniform", "low": 1e-4, "high": 1},
+        "schedule": {"distribution": "choice", "values": [{"type": "constant"},
+          {"type": "cosine_decay", "decay_steps": {"distribution": "log_int_uniform", "low": 20, "high": 100}}]}}}})";
+  };
+  write_file(dir / "spec.json", spec(9));
+  REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "1", "-q", "--db", "ref.db"}, dir).rc == 0);
+  auto r = run_in(dir, mpirun(3, {"run", "spec.json", "--jobs", "1", "-q", "--db", "mpi.db"}));
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  CHECK(db_content(dir / "mpi.db") == db_content(dir / "ref.db"));
+  CHECK(sql1(dir / "mpi.db", "SELECT group_concat(rank) FROM (SELECT DISTINCT rank FROM trials ORDER BY rank)") == "1,2");
+
+  // Raised from 9 to 12 points under MPI: the 18 trials kept, 6 run, the same as a 12-point run.
+  write_file(dir / "spec.json", spec(12));
+  REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "1", "-q", "--db", "ref12.db"}, dir).rc == 0);
+  r = run_in(dir, mpirun(3, {"run", "spec.json", "--jobs", "1", "--db", "mpi.db"}));
+  CHECK(r.rc == 0);
+  CHECK_THAT(r.err, Contains("raised from 9 to 12") && Contains("6 trials in"));
+  CHECK(db_content(dir / "mpi.db") == db_content(dir / "ref12.db"));
+}

@@ -35,6 +35,7 @@ inline constexpr std::uint64_t batches = 2;  // minibatch order
 inline constexpr std::uint64_t noise = 3;    // gradient noise of synthetic tasks
 inline constexpr std::uint64_t split = 4;    // train/validation split (from the experiment seed)
 inline constexpr std::uint64_t problem = 5;  // a random problem instance (curvatures, targets)
+inline constexpr std::uint64_t search = 6;   // the points of a random search (from the search's seed)
 }  // namespace streams
 
 class Rng {

@@ -67,15 +67,20 @@ class Store {
   // WriterLock, since then no other lrlab run can be creating it. Returns how many were removed.
   static int remove_creation_leftovers(const std::filesystem::path& path);
 
-  // The latest experiment with this name: its id and spec hash.
+  // The latest experiment with this name: its id and spec.
   struct ExperimentRef {
     std::int64_t id;
     std::string spec_sha256;
+    std::string spec_json;
   };
   std::optional<ExperimentRef> latest_experiment(const std::string& name);
 
   // Insert the experiment, its inputs and one pending row per trial, in one transaction.
   std::int64_t create_experiment(const Experiment& ex, const std::vector<Input>& inputs = {});
+
+  // A search whose `trials` was raised: the experiment takes the new spec, and the trials from
+  // `first_new` to the plan's end are added, pending. One transaction.
+  void grow_experiment(std::int64_t experiment_id, const Experiment& ex, std::int64_t first_new);
 
   std::vector<TrialRow> trials(std::int64_t experiment_id);
   // Every trials row of the experiment, in trial_index order, one at a time (constant memory).
