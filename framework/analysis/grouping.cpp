@@ -11,15 +11,12 @@
 #include "lrlab/suggest.hpp"
 
 namespace lrlab::analysis {
-namespace {
 
-// A JSON value as a label people can read in a table or a legend: strings bare, a component
-// {"type": "warmup", "steps": 46, ...} as warmup(steps=46, ...), lists as [a, b], numbers as JSON.
-std::string label(const Json& v) {
+std::string value_label(const Json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_array()) {
     std::string s = "[";
-    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + label(v[i]);
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + value_label(v[i]);
     return s + "]";
   }
   if (v.is_object()) {
@@ -27,11 +24,13 @@ std::string label(const Json& v) {
     std::string s = component ? v["type"].get<std::string>() : "";
     std::string args;
     for (const auto& [k, x] : v.items())
-      if (!(component && k == "type")) args += (args.empty() ? "" : ", ") + k + "=" + label(x);
+      if (!(component && k == "type")) args += (args.empty() ? "" : ", ") + k + "=" + value_label(x);
     return component && args.empty() ? s : s + (component ? "(" : "{") + args + (component ? ")" : "}");
   }
   return v.dump();
 }
+
+namespace {
 
 // The value at a dotted path ("schedule.type", "policies.0.factor"); null when absent.
 Json at_path(const Json& doc, const std::string& path) {
@@ -86,10 +85,10 @@ Grouping group_selected_trials(const sqlite::Connection& c, std::int64_t experim
     std::vector<std::string> labels, within;
     std::string key;
     const Json config = Json::parse(s.text(3));
-    for (const auto& p : r.within) within.push_back(label(at_path(config, p)));
+    for (const auto& p : r.within) within.push_back(value_label(at_path(config, p)));
     for (const auto& l : within) key += l + '\x1e';
     if (!by.empty()) {
-      for (const auto& p : by) labels.push_back(label(at_path(config, p)));
+      for (const auto& p : by) labels.push_back(value_label(at_path(config, p)));
       for (const auto& l : labels) key += l + '\x1f';
     } else {
       key += s.text(3);  // everything but the repeat; its grid point names it for people
@@ -110,7 +109,7 @@ Grouping group_selected_trials(const sqlite::Connection& c, std::int64_t experim
           out.label_columns.push_back(k);
     for (std::size_t g = 0; g < out.groups.size(); ++g) {
       auto& labels = out.groups[g].labels;
-      for (const auto& column : out.label_columns) labels.push_back(grids[g].contains(column) ? label(grids[g][column]) : "-");
+      for (const auto& column : out.label_columns) labels.push_back(grids[g].contains(column) ? value_label(grids[g][column]) : "-");
       if (labels.empty()) labels.push_back("(all trials)");
     }
     if (out.label_columns.empty()) out.label_columns.push_back("configuration");

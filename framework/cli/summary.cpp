@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "lrlab/analysis/search_regions.hpp"
 #include "lrlab/analysis/summary_table.hpp"
 #include "output.hpp"
 
@@ -15,6 +16,8 @@ namespace {
 
 struct SummaryOptions {
   std::string db, experiment, by, within, metric, correction = "holm", format = "table";
+  int bins = 5;
+  bool regions = false;
   analysis::SummaryRequest request;
 };
 
@@ -31,7 +34,16 @@ int summary(const SummaryOptions& o) {
     r.metric = metrics.front();
     r.also.assign(metrics.begin() + 1, metrics.end());
   }
-  const analysis::Summary s = analysis::summarize(c, analysis::choose_experiment(c, o.experiment), r);
+  const analysis::ExperimentChoice ex = analysis::choose_experiment(c, o.experiment);
+  const analysis::Summary s = analysis::summarize(c, ex, r);
+  // A searched experiment: where in each searched range the good configurations lie.
+  r.metric = s.metric;
+  const auto regions = analysis::search_regions(c, ex, s.metric, analysis::higher_is_better(r), o.bins);
+  if (o.regions) {
+    if (regions.empty()) throw SpecError("", "experiment \"" + ex.name + "\" has no search: --regions describes a searched space");
+    print(std::cout, analysis::regions_table(regions), format);
+    return exit_ok;
+  }
   for (const auto& w : s.warnings) std::cerr << "lrlab: warning: " << w << "\n";
   std::ostream& words = format == Format::table ? std::cout : std::cerr;
   words << s.metric_line << "\n";
@@ -39,6 +51,12 @@ int summary(const SummaryOptions& o) {
   print(std::cout, s.table, format);
   if (format == Format::table) std::cout << "\n";
   for (const auto& v : s.verdicts) words << "verdict: " << v << "\n";
+  if (!regions.empty() && format == Format::table) {
+    std::cout << "\nsearched parameters: each configuration's mean " << s.metric << " over its repeats, by region of "
+              << "the range (log scale for log-drawn ones); a region mixes the other parameters' values, so this "
+              << "describes, it does not test (--regions for this table alone, in any --format)\n\n";
+    print(std::cout, analysis::regions_table(regions), format);
+  }
   return exit_ok;
 }
 
@@ -59,6 +77,8 @@ void add_summary(CLI::App& app, Action& action) {
   cmd->add_flag("--maximize", o->request.maximize, "higher is better (default for accuracy-like metrics)");
   cmd->add_flag("--minimize", o->request.minimize, "lower is better (default for losses)");
   cmd->add_option("--format", o->format, "table (default), csv or json");
+  cmd->add_flag("--regions", o->regions, "a searched experiment: only the table of its searched parameters' regions");
+  cmd->add_option("--bins", o->bins, "regions per continuous searched parameter (default 5)")->check(CLI::Range(1, 100));
   cmd->callback([&action, o] { action = [o] { return summary(*o); }; });
 }
 

@@ -4,6 +4,9 @@
 #include <catch2/catch.hpp>
 #include <signal.h>
 
+#include <map>
+#include <sstream>
+
 #include "support/cli.hpp"
 #include "support/db_content.hpp"
 #include "support/process.hpp"
@@ -138,4 +141,81 @@ TEST_CASE("search: raising trials from 20 to 30 keeps the first 20 and runs 10; 
   r = run_lrlab({"run", "spec.json", "--db", "grow.db"}, dir);
   CHECK(r.rc == 2);
   CHECK_THAT(r.err, Contains("with a different spec"));
+}
+
+TEST_CASE("search: summary --regions bins each searched parameter, the same numbers SQL gives", "[e2e][search][summary]") {
+  const fs::path dir = temp_dir("search_regions");
+  write_file(dir / "spec.json", search_spec(24));
+  REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "-q", "--db", "r.db"}, dir).rc == 0);
+  const fs::path db = dir / "r.db";
+  auto r = run_lrlab({"summary", "r.db", "--regions", "--bins", "4", "--metric", "best_val_loss", "--format", "csv"}, dir);
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  // parameter,region,configurations,mean,best,best_region, one line per region.
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> got;
+  std::istringstream lines(r.out);
+  std::string line;
+  std::getline(lines, line);
+  CHECK(line == "parameter,region,configurations,mean,best,best_region");
+  while (std::getline(lines, line)) {
+    std::vector<std::string> cells;
+    std::string cell;
+    bool quoted = false;
+    for (char ch : line) {
+      if (ch == '"') quoted = !quoted;
+      else if (ch == ',' && !quoted) cells.push_back(std::exchange(cell, ""));
+      else cell += ch;
+    }
+    cells.push_back(cell);
+    REQUIRE(cells.size() == 6);
+    got[{cells[0], cells[1]}] = cells;
+  }
+  // The rate, log-uniform over [1e-4, 1] in 4 bins: the four decades. Each configuration is the
+  // mean of its two repeats; SQL groups them by decade.
+  const auto by_decade = sql(db, R"(WITH conf AS (SELECT grid_json g, avg(best_val_loss) m FROM trials GROUP BY grid_json)
+      SELECT CAST(floor(log10(json_extract(g, '$."optimizer.learning_rate"'))) AS INTEGER), count(*), avg(m), min(m)
+      FROM conf GROUP BY 1 ORDER BY 1)");
+  const std::map<int, std::string> region{{-4, "[0.0001, 0.001)"}, {-3, "[0.001, 0.01)"}, {-2, "[0.01, 0.1)"}, {-1, "[0.1, 1]"}};
+  std::int64_t total = 0;
+  for (const auto& row : by_decade) {
+    const auto& cells = got.at({"optimizer.learning_rate", region.at(std::stoi(row[0]))});
+    INFO("decade " << row[0]);
+    CHECK(cells[2] == row[1]);
+    CHECK(std::stod(cells[3]) == Approx(std::stod(row[2])).epsilon(1e-12));
+    CHECK(std::stod(cells[4]) == Approx(std::stod(row[3])).epsilon(1e-12));
+    total += std::stoll(row[1]);
+  }
+  CHECK(total == 24);
+  // The schedule choice: one region per value; the conditional decay_rate counts only the
+  // configurations that chose the decay.
+  const std::string decays = sql1(db, "SELECT count(DISTINCT grid_json) FROM trials WHERE "
+                                      "json_extract(grid_json, '$.schedule.type') = 'exponential_decay'");
+  CHECK(got.at({"schedule", "exponential_decay(decay_steps=~int_uniform, decay_rate=~log_normal)"})[2] == decays);
+  CHECK(got.at({"schedule", "constant"})[2] == std::to_string(24 - std::stoi(decays)));
+  std::int64_t conditional = 0;
+  for (const auto& [k, cells] : got)
+    if (k.first == "schedule.decay_rate | schedule=exponential_decay") conditional += std::stoll(cells[2]);
+  CHECK(std::to_string(conditional) == decays);
+  // One best region per parameter: the best mean among the regions of two configurations or more.
+  for (const std::string p : {"optimizer.learning_rate", "optimizer.beta_1", "schedule"}) {
+    INFO(p);
+    double best = 1e300;
+    std::string best_region, marked;
+    for (const auto& [k, cells] : got) {
+      if (k.first != p) continue;
+      if (std::stoll(cells[2]) >= 2 && std::stod(cells[3]) < best) best = std::stod(cells[3]), best_region = k.second;
+      if (cells[5] == "<- best") marked += k.second;
+    }
+    CHECK(marked == best_region);
+  }
+  // In the table form the regions follow the ranking; on an experiment without a search,
+  // --regions is an error.
+  r = run_lrlab({"summary", "r.db"}, dir);
+  CHECK_THAT(r.out, Contains("searched parameters:") && Contains("<- best"));
+  write_file(dir / "grid.json", R"({"name": "g", "task": {"type": "quadratic", "curvatures": [1, 10], "initial": [1, 1]},
+    "budget": {"steps": 5}, "grid": {"optimizer.learning_rate": [0.1, 0.01]}})");
+  REQUIRE(run_lrlab({"run", "grid.json", "-q", "--db", "g.db"}, dir).rc == 0);
+  r = run_lrlab({"summary", "g.db", "--regions"}, dir);
+  CHECK(r.rc == 2);
+  CHECK_THAT(r.err, Contains("has no search"));
 }

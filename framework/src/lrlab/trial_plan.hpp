@@ -2,7 +2,9 @@
 // TrialPlan: an experiment's trials, made on demand from the spec and its grid.
 //
 // Trial i is grid point i / repeats, repeat i % repeats; grid points are the cartesian product of
-// the grid's lists, the first key outermost and the last varying fastest. Nothing is held per
+// the search's points (outermost, so that raising its `trials` appends trials), the cases, and the
+// grid's lists, the first key outermost and the last varying fastest. A search point is drawn from
+// the seed and its index when asked for (search_space.hpp). Nothing is held per
 // trial: trial(i) resolves its grid point when asked (keeping the last one, which the repeats of a
 // point and a sweep handing trials out in order ask for again), so a plan of 10^6 trials costs the
 // memory of one. Resolving is done section by section ("task", "optimizer", "schedule", ...), each

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "lrlab/json.hpp"
 #include "lrlab/sqlite.hpp"
 
 namespace lrlab::analysis {
@@ -48,6 +49,10 @@ struct GroupingRequest {
   std::string where;
 };
 Grouping group_selected_trials(const sqlite::Connection& c, std::int64_t experiment, const GroupingRequest& r);
+
+// A JSON value as a label people can read in a table or a legend: strings bare, a component
+// {"type": "warmup", "steps": 46, ...} as warmup(steps=46, ...), lists as [a, b], numbers as JSON.
+std::string value_label(const Json& v);
 
 // Every dotted path into the experiment's trial configurations ("schedule.type", "policies.0.factor").
 std::vector<std::string> config_paths(const sqlite::Connection& c, std::int64_t experiment);

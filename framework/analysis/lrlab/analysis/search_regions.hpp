@@ -1,0 +1,70 @@
+#pragma once
+// Where in a searched space the good configurations lie: for each parameter a search drew, its
+// range cut into regions (bins), each with how many configurations fell in it and how well they
+// did, the best region marked. Behind `lrlab summary` of a searched experiment and its `--regions`.
+//
+// A configuration's value is the mean of the metric over its repeats. A continuous parameter's
+// range (the distribution's bounds where it has them, else the values seen) is cut into `bins`
+// equal parts, on a log scale for log_uniform, log_int_uniform and log_normal; a parameter with at
+// most `bins` distinct values gets one region per value; a choice one region per value written
+// (a component with ranges of its own counts as one value, shown as exponential_decay(decay_rate=
+// ~log_normal)). A parameter inside a choice's value (a conditional one) is shown over the
+// configurations that chose that value: "schedule.decay_rate | schedule=exponential_decay".
+//
+// The best region is the one whose configurations' mean is best, among the regions with at least
+// two configurations (any region, when none has two). Regions are descriptive: a region's mean
+// mixes the other parameters' values, so it is no test of the parameter; the ranking is.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lrlab/analysis/results_db.hpp"
+#include "lrlab/analysis/table.hpp"
+#include "lrlab/json.hpp"
+#include "lrlab/sqlite.hpp"
+
+namespace lrlab::analysis {
+
+// A parameter a search drew: its label, its distribution, and where its value is.
+struct SearchedParameter {
+  std::string label;         // "optimizer.learning_rate", "schedule.decay_rate | schedule=exponential_decay(...)"
+  std::string distribution;  // "log_uniform", "choice", ...
+  bool log_scale = false;    // drawn on a log scale: log_uniform, log_int_uniform, log_normal
+  double low = NAN, high = NAN;  // the distribution's bounds, where it has them
+  Json choices;              // a choice's values, as written
+  std::string key;           // the space's key it lies under ("schedule")
+  std::string pointer;       // inside that key's value ("" or "/decay_rate")
+  // The choices that must have been made for it to be drawn: (key, pointer, value index).
+  struct Condition {
+    std::string key, pointer;
+    std::size_t index;
+    Json choices;
+  };
+  std::vector<Condition> conditions;
+};
+
+// The parameters of a search block {"type": ..., "space": {...}}, in the written order (a choice
+// before the parameters inside its values); none for a spec without a search.
+std::vector<SearchedParameter> searched_parameters(const Json& spec);
+
+// Which of `choices` a drawn value came from (its fixed parts equal, its distributions anything);
+// choices.size() when none.
+std::size_t choice_index(const Json& choices, const Json& value);
+
+struct Region {
+  std::string parameter, region;
+  double lo = NAN, hi = NAN;       // a continuous region's bounds (NaN for a value or a choice)
+  std::int64_t configurations = 0;
+  double mean = NAN, best = NAN;   // over its configurations' means
+  bool best_region = false;
+};
+
+// The regions of every searched parameter of experiment `ex`, by `metric` (a trials column or an
+// evals metric, as summary takes it). Empty when the experiment has no search.
+std::vector<Region> search_regions(const sqlite::Connection& c, const ExperimentChoice& ex, const std::string& metric,
+                                   bool maximize, int bins = 5);
+
+// The regions as a table: parameter, region, configurations, mean, best, best_region ("<- best").
+Table regions_table(const std::vector<Region>& regions);
+
+}  // namespace lrlab::analysis
