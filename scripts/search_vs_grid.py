@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Random search, quasi-random search and a grid of the same size, on the digits MLP (docs/search.md).
+
+Runs experiments/digits_search_{grid,random,quasi}.json once per seed (the spec's `seed`, which
+also seeds the search's points, set to 1..SEEDS), then prints, as a markdown table, the best
+validation loss found after k trials (the mean over the seeds, and its range), and the test loss of
+the configuration each strategy finally picks. A grid has no order of its own: its row is the mean
+over random orders of its 30 trials (and its value at 30 is simply its best).
+
+    scripts/search_vs_grid.py [--lrlab build/lrlab] [--seeds 10] [--workdir /tmp/lrlab-search]
+"""
+import argparse
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+
+STRATEGIES = [("grid (6 rates x 5 beta_1)", "digits_search_grid"),
+              ("random search", "digits_search_random"),
+              ("quasi-random search", "digits_search_quasi")]
+CHECKPOINTS = [1, 3, 5, 10, 15, 20, 30]
+
+
+def run(lrlab, source, workdir, stem, seed):
+    with open(os.path.join(source, "experiments", stem + ".json")) as f:
+        spec = json.load(f)
+    spec["seed"] = seed
+    path = os.path.join(workdir, f"{stem}_{seed}.json")
+    with open(path, "w") as f:
+        json.dump(spec, f)
+    db = os.path.join(workdir, f"{stem}_{seed}.db")
+    if os.path.exists(db):
+        os.remove(db)
+    subprocess.run([lrlab, "run", path, "--db", db, "--quiet"], check=True, cwd=workdir)
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT best_val_loss, test_loss FROM trials ORDER BY trial_index").fetchall()
+
+
+def best_so_far(rows):
+    out, best = [], None
+    for val, test in rows:
+        if val is not None and (best is None or val < best[0]):
+            best = (val, test)
+        out.append(best)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    source = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--lrlab", default=os.path.join(source, "build", "lrlab"))
+    ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--workdir", default="/tmp/lrlab-search")
+    a = ap.parse_args()
+    os.makedirs(a.workdir, exist_ok=True)
+    data = os.path.join(a.workdir, "data")
+    if not os.path.exists(data):
+        os.symlink(os.path.join(source, "experiments", "data"), data)
+    lrlab = os.path.abspath(a.lrlab)
+
+    table = {}
+    for label, stem in STRATEGIES:
+        curves, picked = [], []
+        for seed in range(1, a.seeds + 1):
+            rows = run(lrlab, source, a.workdir, stem, seed)
+            if stem == "digits_search_grid":
+                # No order of its own: the mean best-so-far over 200 random orders of its trials.
+                rng = random.Random(seed)
+                orders = [best_so_far(rng.sample(rows, len(rows))) for _ in range(200)]
+                curves.append([statistics.mean(o[k][0] for o in orders) for k in range(len(rows))])
+            else:
+                curves.append([b[0] for b in best_so_far(rows)])
+            picked.append(best_so_far(rows)[-1][1])
+        table[label] = (curves, picked)
+
+    print(f"best validation loss found after k trials: mean over {a.seeds} seeds [min, max]\n")
+    print("| strategy | " + " | ".join(f"k={k}" for k in CHECKPOINTS) + " | test loss of the pick |")
+    print("|---|" + "---|" * (len(CHECKPOINTS) + 1))
+    for label, (curves, picked) in table.items():
+        cells = []
+        for k in CHECKPOINTS:
+            at = [c[k - 1] for c in curves]
+            cells.append(f"{statistics.mean(at):.4f} [{min(at):.4f}, {max(at):.4f}]")
+        print(f"| {label} | " + " | ".join(cells) + f" | {statistics.mean(picked):.4f} [{min(picked):.4f}, {max(picked):.4f}] |")
+
+    # Paired by seed (the same split, initial weights and batches): each search against the grid.
+    grid_curves = table[STRATEGIES[0][0]][0]
+    print(f"\nagainst the grid, paired by seed (best validation loss; lower is better): wins / ties / losses of {a.seeds}\n")
+    print("| strategy | " + " | ".join(f"k={k}" for k in CHECKPOINTS[1:]) + " |")
+    print("|---|" + "---|" * (len(CHECKPOINTS) - 1))
+    for label, (curves, _) in list(table.items())[1:]:
+        cells = []
+        for k in CHECKPOINTS[1:]:
+            d = [c[k - 1] - g[k - 1] for c, g in zip(curves, grid_curves)]
+            cells.append(f"{sum(x < 0 for x in d)} / {sum(x == 0 for x in d)} / {sum(x > 0 for x in d)}")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
