@@ -102,7 +102,7 @@ TEST_CASE("search: killed with SIGKILL mid-sweep, a rerun completes the same tri
   CHECK(db_content(dir / "killed.db") == db_content(dir / "ref.db"));
 }
 
-TEST_CASE("search: raising trials from 20 to 30 keeps the first 20 and runs 10; lowering it is refused", "[e2e][search][resume]") {
+TEST_CASE("search: raising trials from 20 to 30 keeps the first 20 and runs 10, lowering it is refused", "[e2e][search][resume]") {
   const fs::path dir = temp_dir("search_grow");
   write_file(dir / "spec.json", search_spec(30));
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "-q", "--db", "fresh30.db"}, dir).rc == 0);
