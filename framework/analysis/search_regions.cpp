@@ -119,15 +119,9 @@ struct Configuration {
   double value;  // the mean over its repeats
 };
 
-// The regions of one parameter, over the configurations that drew it.
-std::vector<Region> regions_of(const SearchedParameter& p, const std::vector<Configuration>& configs, bool maximize, int bins) {
-  struct Bin {
-    std::string label;
-    double lo = NAN, hi = NAN;
-    std::vector<double> values;
-  };
-  std::vector<Bin> out;
-  std::vector<std::pair<Json, double>> drawn;  // (value, configuration's mean)
+// (value, configuration's mean) of the configurations that drew parameter `p`.
+std::vector<std::pair<Json, double>> drawn_values(const SearchedParameter& p, const std::vector<Configuration>& configs) {
+  std::vector<std::pair<Json, double>> drawn;
   for (const auto& c : configs) {
     bool chosen = true;
     for (const auto& cond : p.conditions)
@@ -136,6 +130,18 @@ std::vector<Region> regions_of(const SearchedParameter& p, const std::vector<Con
     Json v = value_at(c.grid, p.key, p.pointer);
     if (!v.is_null()) drawn.emplace_back(std::move(v), c.value);
   }
+  return drawn;
+}
+
+// The regions of one parameter, over the configurations that drew it.
+std::vector<Region> regions_of(const SearchedParameter& p, const std::vector<Configuration>& configs, bool maximize, int bins) {
+  struct Bin {
+    std::string label;
+    double lo = NAN, hi = NAN;
+    std::vector<double> values;
+  };
+  std::vector<Bin> out;
+  const auto drawn = drawn_values(p, configs);
   if (p.distribution == "choice") {
     out.resize(p.choices.size());
     for (std::size_t i = 0; i < p.choices.size(); ++i) out[i].label = template_label(p.choices[i]);
@@ -229,15 +235,17 @@ std::size_t choice_index(const Json& choices, const Json& value) {
   return choices.size();
 }
 
-std::vector<Region> search_regions(const sqlite::Connection& c, const ExperimentChoice& ex, const std::string& metric,
-                                   bool maximize, int bins) {
+namespace {
+
+std::vector<SearchedParameter> parameters_of(const sqlite::Connection& c, const ExperimentChoice& ex) {
   sqlite::Statement s(c, "SELECT spec_json FROM experiments WHERE experiment_id=?1");
   s.bind(1, ex.id);
   if (!s.step()) return {};
-  const auto parameters = searched_parameters(Json::parse(s.text(0), nullptr, false));
-  if (parameters.empty()) return {};
+  return searched_parameters(Json::parse(s.text(0), nullptr, false));
+}
 
-  // Each configuration (a grid_json) with the mean of its repeats' finite values.
+// Each configuration (a grid_json) with the mean of its repeats' finite values of `metric`.
+std::vector<Configuration> configurations(const sqlite::Connection& c, const ExperimentChoice& ex, const std::string& metric) {
   const auto values = metric_values(c, ex.id, metric);
   std::map<std::string, std::pair<double, int>> sums;
   std::vector<std::string> order;
@@ -253,11 +261,58 @@ std::vector<Region> search_regions(const sqlite::Connection& c, const Experiment
   }
   std::vector<Configuration> configs;
   for (const auto& g : order) configs.push_back({Json::parse(g), sums[g].first / sums[g].second});
+  return configs;
+}
 
+}  // namespace
+
+std::vector<Region> search_regions(const sqlite::Connection& c, const ExperimentChoice& ex, const std::string& metric,
+                                   bool maximize, int bins) {
+  const auto parameters = parameters_of(c, ex);
+  if (parameters.empty()) return {};
+  const auto configs = configurations(c, ex, metric);
   std::vector<Region> out;
   for (const auto& p : parameters)
     for (auto& r : regions_of(p, configs, maximize, bins)) out.push_back(std::move(r));
   return out;
+}
+
+std::vector<Panel> search_panels(const sqlite::Connection& c, const ExperimentChoice& ex, const std::string& metric,
+                                 bool maximize, int bins) {
+  const auto parameters = parameters_of(c, ex);
+  const auto configs = configurations(c, ex, metric);
+  std::vector<Panel> panels;
+  for (const auto& p : parameters) {
+    if (p.distribution == "choice") continue;  // categories: summary's regions show them
+    const auto drawn = drawn_values(p, configs);
+    Curve all{"configurations", {}, {}, {}, {}, true}, best{"best configuration", {}, {}, {}, {}, true};
+    for (const auto& [v, m] : drawn) {
+      if (!v.is_number()) continue;
+      const double x = v.get<double>();
+      all.x.push_back(x), all.mean.push_back(m), all.low.push_back(m), all.high.push_back(m);
+      if (best.x.empty() || (maximize ? m > best.mean[0] : m < best.mean[0])) best.x = {x}, best.mean = best.low = best.high = {m};
+    }
+    if (all.x.empty()) continue;
+    Panel panel;
+    panel.title = p.label;
+    panel.x_label = p.label + (p.log_scale ? " (log scale)" : "");
+    panel.y_label = metric;
+    panel.log_x = p.log_scale && std::all_of(all.x.begin(), all.x.end(), [](double x) { return x > 0; });
+    panel.curves.push_back(std::move(all));
+    // The best region: its configurations' mean, drawn across the region (a mark for a single value).
+    for (const Region& r : regions_of(p, configs, maximize, bins)) {
+      if (!r.best_region) continue;
+      Curve region{"best region (its mean)", {}, {}, {}, {}, !std::isfinite(r.lo)};
+      const double lo = std::isfinite(r.lo) ? r.lo : std::stod(r.region), hi = std::isfinite(r.hi) ? r.hi : lo;
+      region.x = lo == hi ? std::vector<double>{lo} : std::vector<double>{lo, hi};
+      region.mean = region.low = region.high = std::vector<double>(region.x.size(), r.mean);
+      panel.curves.push_back(std::move(region));
+    }
+    panel.curves.push_back(std::move(best));
+    panel.log_y = wants_log_y(panel);
+    panels.push_back(std::move(panel));
+  }
+  return panels;
 }
 
 Table regions_table(const std::vector<Region>& regions) {

@@ -1,5 +1,5 @@
 // lrlab plot DB -o FILE.svg|FILE.png [--experiment NAME] [--metrics lr,train_loss,val_loss]
-//           [--by PATH,...] [--per-trial] [--log-y auto|on|off]
+//           [--by PATH,...] [--per-trial] [--log-y auto|on|off] [--searched [--metric NAME]]
 //
 // One picture of a sweep: a panel per metric, one line per configuration (the mean over repeats,
 // the band from their minimum to their maximum) or per trial (lrlab/analysis/curves.hpp), drawn by
@@ -9,18 +9,32 @@
 #include "commands.hpp"
 #include "lrlab/analysis/curves.hpp"
 #include "lrlab/analysis/gnuplot.hpp"
+#include "lrlab/analysis/search_regions.hpp"
+#include "lrlab/analysis/summary_metrics.hpp"
+#include "lrlab/analysis/summary_table.hpp"
 
 namespace lrlab::cli {
 namespace {
 
 struct PlotOptions {
-  std::string db, experiment, metrics, by, output, log_y = "auto";
-  bool per_trial = false;
+  std::string db, experiment, metrics, by, output, log_y = "auto", metric;
+  bool per_trial = false, searched = false;
 };
 
 int plot(const PlotOptions& o) {
   sqlite::Connection c = analysis::open_results_read_only(o.db);
   const analysis::ExperimentChoice ex = analysis::choose_experiment(c, o.experiment);
+  if (o.searched) {
+    analysis::SummaryRequest r;
+    r.metric = o.metric.empty() ? analysis::default_metric(c, ex.id) : o.metric;
+    const auto panels = analysis::search_panels(c, ex, r.metric, analysis::higher_is_better(r));
+    if (panels.empty())
+      throw SpecError("", "experiment \"" + ex.name + "\" has no searched numeric parameter: --searched draws a search's "
+                          "configurations against their values");
+    analysis::draw_chart(panels, ex.name + ": each configuration's mean " + r.metric + " against its searched values", o.output);
+    std::cerr << "lrlab: wrote " << o.output << "\n";
+    return exit_ok;
+  }
   const analysis::Chart chart = analysis::experiment_chart(c, ex, {split_list(o.metrics), split_list(o.by), o.per_trial, o.log_y});
   analysis::draw_chart(chart.panels, chart.title, o.output);
   std::cerr << "lrlab: wrote " << o.output << "\n";
@@ -38,6 +52,10 @@ void add_plot(CLI::App& app, Action& action) {
   cmd->add_option("--metrics", o->metrics, "panels, comma-separated: lr, train_loss or evals metrics (default lr,train_loss,val_loss)");
   cmd->add_option("--by", o->by, "one line per value of these dotted config paths, e.g. schedule.type");
   cmd->add_flag("--per-trial", o->per_trial, "one line per trial instead of the mean over repeats");
+  cmd->add_flag("--searched", o->searched,
+                "a searched experiment: a panel per searched numeric parameter, each configuration's mean metric against "
+                "its value (log x for log-drawn ones), the best region and configuration marked");
+  cmd->add_option("--metric", o->metric, "with --searched: the metric (default as summary: test_loss when stored, else best_val_loss)");
   cmd->add_option("--log-y", o->log_y, "auto (default: log when values span > 30x), on or off");
   cmd->callback([&action, o] { action = [o] { return plot(*o); }; });
 }

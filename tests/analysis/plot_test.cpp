@@ -116,3 +116,33 @@ TEST_CASE("plot without gnuplot: the error names the package", "[analysis][plot]
   CHECK_THAT(r.err, Contains("gnuplot-nox"));
   CHECK_FALSE(fs::exists(dir / "x.svg"));
 }
+
+TEST_CASE("plot --searched: a panel per searched number, log x for a log-drawn one, the best region and configuration",
+          "[analysis][plot][search]") {
+  const fs::path dir = temp_dir("plot-searched");
+  write_file(dir / "spec.json", R"({"name": "searched", "seed": 2,
+    "task": {"type": "quadratic", "dimension": 3, "condition_number": 20, "steps_per_epoch": 10},
+    "budget": {"epochs": 3},
+    "search": {"type": "quasi_random", "trials": 12, "space": {
+      "optimizer.learning_rate": {"distribution": "log_uniform", "low": 1e-4, "high": 1},
+      "optimizer.beta_1": {"distribution": "uniform", "low": 0.5, "high": 0.9},
+      "schedule": {"distribution": "choice", "values": [{"type": "constant"}, {"type": "cosine_decay", "decay_steps": 30}]}}}})");
+  REQUIRE(run_lrlab({"run", "spec.json", "--db", "s.db", "--quiet"}, dir).rc == 0);
+  auto r = run_lrlab({"plot", "s.db", "--searched", "-o", "searched.svg"}, dir);
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  const auto parsed = parse_svg(dir / "searched.svg");
+  REQUIRE(parsed.rc == 0);
+  // Two panels (the choice is summary's), the log axis labelled in powers of ten.
+  CHECK_THAT(parsed.out, Contains("optimizer.learning_rate (log scale)") && Contains("optimizer.beta_1") &&
+                             Contains("best region (its mean)") && Contains("best configuration") && Contains("1e-02") &&
+                             Contains("best_val_loss"));
+  CHECK_THAT(parsed.out, !Contains("schedule"));
+  // A grid is no search.
+  write_file(dir / "grid.json", plot_spec);
+  REQUIRE(run_lrlab({"run", "grid.json", "--db", "g.db", "--quiet"}, dir).rc == 0);
+  r = run_lrlab({"plot", "g.db", "--searched", "-o", "g.svg"}, dir);
+  CHECK(r.rc == 2);
+  CHECK_THAT(r.err, Contains("has no searched numeric parameter"));
+  CHECK_FALSE(fs::exists(dir / "g.svg"));
+}

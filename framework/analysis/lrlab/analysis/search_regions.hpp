@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "lrlab/analysis/chart.hpp"
 #include "lrlab/analysis/results_db.hpp"
 #include "lrlab/analysis/table.hpp"
 #include "lrlab/json.hpp"
@@ -63,6 +64,12 @@ struct Region {
 // evals metric, as summary takes it). Empty when the experiment has no search.
 std::vector<Region> search_regions(const sqlite::Connection& c, const ExperimentChoice& ex, const std::string& metric,
                                    bool maximize, int bins = 5);
+
+// The scatter of a searched experiment: a panel per searched numeric parameter, each
+// configuration's mean `metric` against its value (a log x axis for log-drawn parameters), the best
+// region drawn at its mean across its range, and the best configuration marked.
+std::vector<Panel> search_panels(const sqlite::Connection& c, const ExperimentChoice& ex, const std::string& metric,
+                                 bool maximize, int bins = 5);
 
 // The regions as a table: parameter, region, configurations, mean, best, best_region ("<- best").
 Table regions_table(const std::vector<Region>& regions);
