@@ -76,12 +76,16 @@ Grouping group_selected_trials(const sqlite::Connection& c, std::int64_t experim
   if (!r.where.empty()) check_where(c, r.where);
   std::map<std::string, std::size_t> index;  // group key -> position in out.groups
   // The condition runs as a subquery on this read-only connection: it can filter, never write.
-  sqlite::Statement s(c, "SELECT trial_id, repeat, status, config_json, grid_json FROM trials WHERE experiment_id = ?1" +
+  sqlite::Statement s(c, "SELECT trial_id, repeat, status, config_json, grid_json, trial_key FROM trials WHERE experiment_id = ?1" +
                              (r.where.empty() ? std::string() : " AND trial_id IN (SELECT trial_id FROM trials WHERE (" + r.where + "))") +
                              " ORDER BY trial_index");
   s.bind(1, experiment);
   std::vector<Json> grids;  // each group's grid point, for its labels (without `by`)
+  std::set<std::string> keys;
   while (s.step()) {
+    // A trial with the key of an earlier one (a search that drew one configuration twice, two
+    // equal cases) is the same computation, bit for bit: counted once, or it would pose as evidence.
+    if (!keys.insert(s.text(5)).second) continue;
     std::vector<std::string> labels, within;
     std::string key;
     const Json config = Json::parse(s.text(3));

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <set>
 
 #include "lrlab/analysis/grouping.hpp"
 #include "lrlab/analysis/summary_metrics.hpp"
+#include "lrlab/errors.hpp"
 #include "lrlab/search_space.hpp"
 
 namespace lrlab::analysis {
@@ -148,21 +150,21 @@ std::vector<Region> regions_of(const SearchedParameter& p, const std::vector<Con
     for (const auto& [v, m] : drawn)
       if (const std::size_t i = choice_index(p.choices, v); i < out.size()) out[i].values.push_back(m);
   } else {
-    std::set<double> distinct;
+    std::map<double, Json> distinct;  // each value as drawn (an integer stays one)
     for (const auto& [v, m] : drawn)
-      if (v.is_number()) distinct.insert(v.get<double>());
+      if (v.is_number()) distinct.emplace(v.get<double>(), v);
     if (distinct.empty()) return {};
     if (static_cast<int>(distinct.size()) <= bins) {
-      for (double x : distinct) {
+      for (const auto& [x, as_drawn] : distinct) {
         Bin b;
-        b.label = Json(x).dump();
+        b.label = as_drawn.dump();
         for (const auto& [v, m] : drawn)
           if (v.is_number() && v.get<double>() == x) b.values.push_back(m);
         out.push_back(std::move(b));
       }
     } else {
-      const double lo = std::isfinite(p.low) ? p.low : *distinct.begin();
-      const double hi = std::isfinite(p.high) ? p.high : *distinct.rbegin();
+      const double lo = std::isfinite(p.low) ? p.low : distinct.begin()->first;
+      const double hi = std::isfinite(p.high) ? p.high : distinct.rbegin()->first;
       const bool log = p.log_scale && lo > 0;
       const auto t = [&](double x) { return log ? std::log10(x) : x; };
       const auto inv = [&](double y) { return log ? std::pow(10.0, y) : y; };
@@ -230,9 +232,19 @@ std::vector<SearchedParameter> searched_parameters(const Json& spec) {
 }
 
 std::size_t choice_index(const Json& choices, const Json& value) {
+  // Of the values the draw fits, the one with the fewest ranges: a value written out (0.7) beats
+  // a range that holds it (uniform 0.5..0.99), which draws exactly 0.7 with probability 0.
+  const std::function<std::size_t(const Json&)> ranges = [&](const Json& t) -> std::size_t {
+    if (is_distribution(t)) return 1;
+    std::size_t n = 0;
+    if (t.is_object() || t.is_array())
+      for (const auto& v : t) n += ranges(v);
+    return n;
+  };
+  std::size_t best = choices.size();
   for (std::size_t i = 0; i < choices.size(); ++i)
-    if (matches(choices[i], value)) return i;
-  return choices.size();
+    if (matches(choices[i], value) && (best == choices.size() || ranges(choices[i]) < ranges(choices[best]))) best = i;
+  return best;
 }
 
 namespace {
@@ -245,13 +257,17 @@ std::vector<SearchedParameter> parameters_of(const sqlite::Connection& c, const 
 }
 
 // Each configuration (a grid_json) with the mean of its repeats' finite values of `metric`.
-std::vector<Configuration> configurations(const sqlite::Connection& c, const ExperimentChoice& ex, const std::string& metric) {
+std::vector<Configuration> configurations(const sqlite::Connection& c, const ExperimentChoice& ex, const std::string& metric,
+                                          const std::string& where) {
   const auto values = metric_values(c, ex.id, metric);
   std::map<std::string, std::pair<double, int>> sums;
   std::vector<std::string> order;
-  sqlite::Statement t(c, "SELECT trial_id, grid_json FROM trials WHERE experiment_id=?1 ORDER BY trial_index");
+  sqlite::Statement t(c, "SELECT trial_id, grid_json, trial_key FROM trials WHERE experiment_id=?1" +
+                             (where.empty() ? std::string() : " AND (" + where + ")") + " ORDER BY trial_index");
   t.bind(1, ex.id);
+  std::set<std::string> keys;
   while (t.step()) {
+    if (!keys.insert(t.text(2)).second) continue;  // the same trial drawn twice: once (grouping.hpp)
     const auto it = values.find(t.int64(0));
     if (it == values.end() || !std::isfinite(it->second)) continue;
     auto [pos, fresh] = sums.try_emplace(t.text(1), 0.0, 0);
@@ -261,16 +277,19 @@ std::vector<Configuration> configurations(const sqlite::Connection& c, const Exp
   }
   std::vector<Configuration> configs;
   for (const auto& g : order) configs.push_back({Json::parse(g), sums[g].first / sums[g].second});
+  if (configs.empty())
+    throw SpecError("", "no trial of experiment \"" + ex.name + "\"" + (where.empty() ? "" : " that --where keeps") +
+                            " has a value of " + metric + " (all failed or diverged, or the task does not report it)");
   return configs;
 }
 
 }  // namespace
 
 std::vector<Region> search_regions(const sqlite::Connection& c, const ExperimentChoice& ex, const std::string& metric,
-                                   bool maximize, int bins) {
+                                   bool maximize, int bins, const std::string& where) {
   const auto parameters = parameters_of(c, ex);
   if (parameters.empty()) return {};
-  const auto configs = configurations(c, ex, metric);
+  const auto configs = configurations(c, ex, metric, where);
   std::vector<Region> out;
   for (const auto& p : parameters)
     for (auto& r : regions_of(p, configs, maximize, bins)) out.push_back(std::move(r));
@@ -280,7 +299,8 @@ std::vector<Region> search_regions(const sqlite::Connection& c, const Experiment
 std::vector<Panel> search_panels(const sqlite::Connection& c, const ExperimentChoice& ex, const std::string& metric,
                                  bool maximize, int bins) {
   const auto parameters = parameters_of(c, ex);
-  const auto configs = configurations(c, ex, metric);
+  if (parameters.empty()) return {};
+  const auto configs = configurations(c, ex, metric, "");
   std::vector<Panel> panels;
   for (const auto& p : parameters) {
     if (p.distribution == "choice") continue;  // categories: summary's regions show them
@@ -315,13 +335,17 @@ std::vector<Panel> search_panels(const sqlite::Connection& c, const ExperimentCh
   return panels;
 }
 
-Table regions_table(const std::vector<Region>& regions) {
+Table regions_table(const std::vector<Region>& regions, bool for_people) {
   Table t;
-  t.columns = {"parameter", "region", "configurations", "mean", "best", "best_region"};
+  t.columns = {"parameter", "region", "low", "high", "configurations", "mean", "best", "best_region"};
   const auto num = [](double x) { return std::isfinite(x) ? Cell(x) : Cell(); };
-  for (const auto& r : regions)
-    t.rows.push_back({r.parameter, r.region, r.configurations, num(r.mean), num(r.best),
-                      r.best_region ? Cell(std::string("<- best")) : Cell(std::string(""))});
+  for (const auto& r : regions) {
+    const Cell mark = for_people ? Cell(std::string(r.best_region ? "<- best" : "")) : Cell(std::int64_t{r.best_region});
+    t.rows.push_back({r.parameter, r.region, num(r.lo), num(r.hi), r.configurations, num(r.mean), num(r.best), mark});
+  }
+  if (for_people)  // the exact bounds are for machines; people read the region
+    for (auto& row : t.rows) row.erase(row.begin() + 2, row.begin() + 4);
+  if (for_people) t.columns.erase(t.columns.begin() + 2, t.columns.begin() + 4);
   return t;
 }
 

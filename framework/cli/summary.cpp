@@ -38,10 +38,15 @@ int summary(const SummaryOptions& o) {
   const analysis::Summary s = analysis::summarize(c, ex, r);
   // A searched experiment: where in each searched range the good configurations lie.
   r.metric = s.metric;
-  const auto regions = analysis::search_regions(c, ex, s.metric, analysis::higher_is_better(r), o.bins);
+  std::vector<analysis::Region> regions;
+  try {
+    regions = analysis::search_regions(c, ex, s.metric, analysis::higher_is_better(r), o.bins, r.where);
+  } catch (const SpecError&) {
+    if (o.regions) throw;  // no trial with a value: the ranking above says n/a, which is the answer
+  }
   if (o.regions) {
     if (regions.empty()) throw SpecError("", "experiment \"" + ex.name + "\" has no search: --regions describes a searched space");
-    print(std::cout, analysis::regions_table(regions), format);
+    print(std::cout, analysis::regions_table(regions, format == Format::table), format);
     return exit_ok;
   }
   for (const auto& w : s.warnings) std::cerr << "lrlab: warning: " << w << "\n";
@@ -55,7 +60,7 @@ int summary(const SummaryOptions& o) {
     std::cout << "\nsearched parameters: each configuration's mean " << s.metric << " over its repeats, by region of "
               << "the range (log scale for log-drawn ones); a region mixes the other parameters' values, so this "
               << "describes, it does not test (--regions for this table alone, in any --format)\n\n";
-    print(std::cout, analysis::regions_table(regions), format);
+    print(std::cout, analysis::regions_table(regions, true), format);
   }
   return exit_ok;
 }

@@ -170,8 +170,7 @@ Json search_schema() {
            {"required", Json::array({"distribution", "values"})},
            {"additionalProperties", false}},
   });
-  return {{"type", "object"},
-          {"description", "points drawn from a space of distributions (docs/search.md)"},
+  Json block = {{"type", "object"},
           {"properties",
            {{"type", {{"enum", Json::array({"random", "quasi_random"})}}},
             {"trials", {{"type", "integer"}, {"minimum", 1}, {"maximum", max_trials}}},
@@ -182,6 +181,9 @@ Json search_schema() {
                        {"additionalProperties", {{"oneOf", std::move(any)}}}}}}},
           {"required", Json::array({"type", "trials", "space"})},
           {"additionalProperties", false}};
+  // {} (the default) is no search.
+  return {{"description", "points drawn from a space of distributions (docs/search.md)"},
+          {"anyOf", Json::array({Json{{"type", "object"}, {"maxProperties", 0}}, std::move(block)})}};
 }
 
 }  // namespace

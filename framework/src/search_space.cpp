@@ -1,6 +1,7 @@
 #include "lrlab/search_space.hpp"
 
 #include <boost/math/distributions/normal.hpp>
+#include <algorithm>
 #include <cmath>
 
 #include "lrlab/errors.hpp"
@@ -104,7 +105,10 @@ void SearchSpace::parse(const Json& node, const std::string& at, const Resolver&
     d.a = real_at(r, "median"), d.b = real_at(r, "std");
   } else {
     d.a = real_at(r, "low"), d.b = real_at(r, "high");
-    if (d.a >= d.b)
+    // Integer bounds compared as integers: beyond 2^53 a double cannot tell them apart.
+    const bool integers = d.kind.ends_with("int_uniform");
+    if (integers) d.low = r["low"].get<std::int64_t>(), d.high = r["high"].get<std::int64_t>();
+    if (integers ? d.low >= d.high : d.a >= d.b)
       throw SpecError(pointer_join(at, "high"), "high (" + r["high"].dump() + ") must be above low (" + r["low"].dump() + ")");
   }
   dim_of_[at] = dims_.size();
@@ -134,25 +138,72 @@ Json SearchSpace::draw(const std::string& at, std::int64_t index) const {
   const std::size_t dim = dim_of_.at(at);
   const Distribution& d = dims_[dim];
   const double u = unit(index, dim);
-  if (d.kind == "uniform") return d.a + u * (d.b - d.a);
-  if (d.kind == "log_uniform") return std::exp(std::log(d.a) + u * (std::log(d.b) - std::log(d.a)));
-  if (d.kind == "int_uniform" || d.kind == "log_int_uniform") {
-    const auto low = static_cast<std::int64_t>(d.a), high = static_cast<std::int64_t>(d.b);
-    const double x = d.kind == "int_uniform"
-                         ? static_cast<double>(low) + u * (static_cast<double>(high) - static_cast<double>(low) + 1.0)
-                         : std::exp(std::log(d.a) + u * (std::log(d.b + 1.0) - std::log(d.a)));
-    return std::clamp(static_cast<std::int64_t>(std::floor(x)), low, high);
+  if (d.kind == "int_uniform") {
+    // low + floor(u * (high - low + 1)) in integers: exact over the whole range of int64.
+    const auto count = static_cast<unsigned __int128>(static_cast<std::uint64_t>(d.high) - static_cast<std::uint64_t>(d.low)) + 1;
+    const auto fraction = static_cast<std::uint64_t>(std::ldexp(u, 64));  // u < 1: below 2^64
+    const auto k = static_cast<std::uint64_t>((static_cast<unsigned __int128>(fraction) * count) >> 64);
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(d.low) + k);
+  }
+  if (d.kind == "log_int_uniform") {
+    const double x = std::floor(std::exp(std::log(d.a) + u * (std::log(d.b + 1.0) - std::log(d.a))));
+    // Clamped before the conversion, which past 2^63 would be undefined.
+    if (!(x < static_cast<double>(d.high))) return d.high;
+    return std::max(d.low, static_cast<std::int64_t>(x));
+  }
+  double x = 0;
+  if (d.kind == "choice") {
+    const std::size_t k = chosen(at, index);
+    return expand(d.values[k], pointer_join(pointer_join(at, "values"), k), index);
   }
   if (d.kind == "normal" || d.kind == "log_normal") {
     // u in (0, 1): 0 would be -infinity.
     const double p = std::clamp(u, 0x1.0p-53, 1.0 - 0x1.0p-53);
     const double z = boost::math::quantile(boost::math::normal_distribution<double>(), p);
-    return d.kind == "normal" ? d.a + d.b * z : d.a * std::exp(d.b * z);
+    x = d.kind == "normal" ? d.a + d.b * z : d.a * std::exp(d.b * z);
+  } else if (d.kind == "uniform") {
+    x = d.a + u * (d.b - d.a);
+  } else {
+    x = std::exp(std::log(d.a) + u * (std::log(d.b) - std::log(d.a)));
   }
-  // choice
-  const auto n = d.values.size();
-  const auto k = std::min(static_cast<std::size_t>(u * static_cast<double>(n)), n - 1);
-  return expand(d.values[k], pointer_join(pointer_join(at, "values"), k), index);
+  if (!std::isfinite(x))
+    throw SpecError(at, "the search's point " + std::to_string(index) + " draws " + std::to_string(x) +
+                            ", not a finite number: narrow the distribution");
+  return x;
+}
+
+std::size_t SearchSpace::chosen(const std::string& at, std::int64_t index) const {
+  const std::size_t dim = dim_of_.at(at);
+  const std::size_t n = dims_[dim].values.size();
+  return std::min(static_cast<std::size_t>(unit(index, dim) * static_cast<double>(n)), n - 1);
+}
+
+SearchSpace::Source SearchSpace::source(std::int64_t index, const std::string& path, const std::string& pointer) const {
+  std::string at = pointer_join(space_root, path);
+  const Json* node = &space_[path];
+  std::size_t pos = 0;  // how much of `pointer` has been followed
+  while (true) {
+    if (is_distribution(*node)) {
+      if ((*node)["distribution"] != "choice") return {at + pointer.substr(pos), true};
+      const std::size_t k = chosen(at, index);
+      at = pointer_join(pointer_join(at, "values"), k);
+      node = &(*node)["values"][k];
+      continue;
+    }
+    if (pos >= pointer.size()) return {at, false};
+    const std::size_t next = pointer.find('/', pos + 1);
+    const std::string token = pointer.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
+    if (node->is_object() && node->contains(token)) {
+      node = &(*node)[token];
+    } else if (node->is_array() && !token.empty() && token.find_first_not_of("0123456789") == std::string::npos &&
+               std::stoul(token) < node->size()) {
+      node = &(*node)[std::stoul(token)];
+    } else {
+      return {at + pointer.substr(pos), false};  // a key the value lacks (a misspelt parameter): as written
+    }
+    at += pointer.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+    pos = next == std::string::npos ? pointer.size() : next;
+  }
 }
 
 Json SearchSpace::expand(const Json& node, const std::string& at, std::int64_t index) const {

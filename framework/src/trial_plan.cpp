@@ -91,6 +91,12 @@ Setting setting(const std::string& key, const std::string& at) {
   return s;
 }
 
+// Whether two settings reach the same value: one path is the other's, or lies inside it.
+bool overlaps(const Setting& a, const Setting& b) {
+  const std::size_t n = std::min(a.path.size(), b.path.size());
+  return std::equal(a.path.begin(), a.path.begin() + static_cast<std::ptrdiff_t>(n), b.path.begin());
+}
+
 // The search (one axis, when there is one), the cases (one axis, when there are any), then one
 // axis per grid list, in the written order. The search is outermost so that raising its `trials`
 // appends trials: the trials planned before keep their indices.
@@ -104,11 +110,26 @@ std::vector<Axis> plan_axes(const Json& top, const Resolver& resolver) {
     a.search = std::make_shared<const SearchSpace>(search, top.at("seed").get<std::uint64_t>(), resolver);
     a.settings.emplace_back();
     for (const std::string& path : a.search->paths()) {
-      a.settings[0].push_back(setting(path, pointer_join("/search/space", path)));
-      a.sections.insert(a.settings[0].back().section);
+      const Setting s = setting(path, pointer_join("/search/space", path));
+      for (const Setting& earlier : a.settings[0])
+        if (overlaps(s, earlier))
+          throw SpecError(pointer_join("/search/space", path),
+                          "\"" + path + (s.path.size() > earlier.path.size() ? "\" lies inside \"" : "\" holds \"") +
+                              earlier.key + "\", which the space also draws: one draw would silently replace the other; "
+                              "put the inner range inside the outer one's values");
+      a.settings[0].push_back(s);
+      a.sections.insert(s.section);
     }
     axes.push_back(std::move(a));
   }
+  const auto searched_too = [&](const Setting& s, const std::string& at) {
+    if (axes.empty() || !axes[0].search) return;
+    for (const Setting& other : axes[0].settings[0])
+      if (overlaps(s, other))
+        throw SpecError(pointer_join("/search/space", other.key),
+                        "\"" + other.key + "\" is searched, and " + at + " sets \"" + s.key +
+                            "\" too: one of them would silently replace the other's values; search it or list it, not both");
+  };
   if (!cases.is_array()) throw SpecError("/cases", "expected a list of objects mapping dotted paths to values");
   if (!cases.empty()) {
     Axis a{"/cases", cases, true, {}, {}, {}};
@@ -119,6 +140,7 @@ std::vector<Axis> plan_axes(const Json& top, const Resolver& resolver) {
       std::vector<Setting> mine;
       for (const auto& [key, value] : cases[i].items()) {
         mine.push_back(setting(key, pointer_join(at, key)));
+        searched_too(mine.back(), pointer_join(at, key));
         a.sections.insert(mine.back().section);
       }
       a.settings.push_back(std::move(mine));
@@ -129,6 +151,7 @@ std::vector<Axis> plan_axes(const Json& top, const Resolver& resolver) {
   for (const auto& [key, values] : grid.items()) {
     const std::string at = pointer_join("/grid", key);
     Axis a{at, values, false, {}, {{setting(key, at)}}, {}};
+    searched_too(a.settings[0][0], at);
     a.sections.insert(a.settings[0][0].section);
     if (!values.is_array()) throw SpecError(at, "expected a list of values, received " + values.dump());
     if (values.empty()) throw SpecError(at, "the list of values is empty: the grid would have no trials");
@@ -167,20 +190,27 @@ void set_path(Json& doc, const Setting& s, const Json& value, const std::string&
 // the case it came from (the setting applied last, when several reach it).
 [[noreturn]] void rethrow_at_source(const SpecError& e, const std::vector<Axis>& axes, const std::vector<std::size_t>& choice) {
   const std::string& ptr = e.pointer();
-  std::string best, drawn;
+  std::string where, drawn;
   std::size_t best_len = 0;
   bool found = false;
   for (std::size_t k = 0; k < axes.size(); ++k)
     for (const Setting& s : axes[k].settings_of(choice[k]))
       if ((ptr == s.pointer || ptr.starts_with(s.pointer + "/")) && s.pointer.size() >= best_len) {
-        best = axes[k].source(choice[k], s);
         best_len = s.pointer.size();
         found = true;
-        // A drawn value is not in the spec: say which point drew it.
-        drawn = axes[k].search ? " (drawn for the search's point " + std::to_string(choice[k]) + ": narrow the distribution)" : "";
+        drawn.clear();
+        if (axes[k].search) {
+          // Through the values the point's choices chose; a drawn value is not in the spec: say
+          // which point drew it.
+          const auto src = axes[k].search->source(static_cast<std::int64_t>(choice[k]), s.key, ptr.substr(best_len));
+          where = src.pointer;
+          if (src.drawn) drawn = " (drawn for the search's point " + std::to_string(choice[k]) + ": narrow the distribution)";
+        } else {
+          where = axes[k].source(choice[k], s) + ptr.substr(best_len);
+        }
       }
   if (!found) throw e;
-  throw SpecError(best + ptr.substr(best_len), e.problem() + drawn);
+  throw SpecError(where, e.problem() + drawn);
 }
 
 // Exactly one of two keys.
@@ -289,7 +319,9 @@ struct TrialPlan::State {
   void check_axes_vary() {
     for (std::size_t k = 0; k < axes.size(); ++k) {
       const std::size_t n = axes[k].size();
-      if (n < 2) continue;
+      // A search may draw one configuration twice (a choice of two values, a few trials): its
+      // points are draws, not values written out, so nothing here was written in vain.
+      if (n < 2 || axes[k].search) continue;
       std::vector<std::size_t> choice(axes.size(), 0);
       Cache cache;
       const std::string first = make_point(cache, 0, nullptr)->config_text;

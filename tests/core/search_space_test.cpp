@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "lrlab/halton.hpp"
 #include "lrlab/random.hpp"
@@ -202,4 +203,67 @@ TEST_CASE("search: bad spaces are spec errors at their pointer", "[search][error
   CHECK_THAT(plan_error(spec_with_search(R"({"type": "random", "trials": 600000, "space": {"optimizer.learning_rate":
                  {"distribution": "uniform", "low": 0.1, "high": 0.2}}})")),
              Contains("/search/trials") && Contains("1200000 trials"));
+}
+
+TEST_CASE("search: integer ranges are exact to the ends of int64, and a draw past the doubles is an error", "[search]") {
+  // Beyond 2^53 a double holds only even integers: the draw must not go through one.
+  const SearchSpace big = space("random", {{"n", {{"distribution", "int_uniform"}, {"low", 9007199254740993LL}, {"high", 9007199254741001LL}}}}, 400);
+  std::set<std::int64_t> seen;
+  for (std::int64_t i = 0; i < 400; ++i) seen.insert(big.point(i)["n"].get<std::int64_t>());
+  CHECK(seen == std::set<std::int64_t>{9007199254740993LL, 9007199254740994LL, 9007199254740995LL, 9007199254740996LL,
+                                       9007199254740997LL, 9007199254740998LL, 9007199254740999LL, 9007199254741000LL,
+                                       9007199254741001LL});
+  const SearchSpace whole = space("random", {{"n", {{"distribution", "int_uniform"}, {"low", 0}, {"high", INT64_MAX}}},
+                                             {"m", {{"distribution", "log_int_uniform"}, {"low", 1}, {"high", INT64_MAX}}}}, 200);
+  for (std::int64_t i = 0; i < 200; ++i) {
+    CHECK(whole.point(i)["n"].get<std::int64_t>() >= 0);
+    CHECK(whole.point(i)["m"].get<std::int64_t>() >= 1);
+  }
+  // Bounds compared as integers: 2^60 and 2^60 + 4 are different.
+  CHECK_NOTHROW(space("random", {{"n", {{"distribution", "int_uniform"}, {"low", 1152921504606846976LL}, {"high", 1152921504606846980LL}}}}));
+  // A log-normal whose draws overflow.
+  const SearchSpace wild = space("random", {{"x", {{"distribution", "log_normal"}, {"median", 1e300}, {"std", 100}}}}, 50);
+  bool threw = false;
+  for (std::int64_t i = 0; i < 50 && !threw; ++i) {
+    try {
+      wild.point(i);
+    } catch (const SpecError& e) {
+      threw = true;
+      CHECK_THAT(std::string(e.what()), Catch::Matchers::Contains("/search/space/x") && Catch::Matchers::Contains("not a finite number"));
+    }
+  }
+  CHECK(threw);
+}
+
+TEST_CASE("search: a path searched and also listed, or inside another searched path, is an error", "[search][errors]") {
+  using Catch::Matchers::Contains;
+  const std::string lr = R"("optimizer.learning_rate": {"distribution": "log_uniform", "low": 0.001, "high": 0.1})";
+  CHECK_THAT(plan_error(spec_with_search(R"({"type": "random", "trials": 4, "space": {)" + lr + "}}",
+                                         R"("grid": {"optimizer.learning_rate": [0.5, 0.6]}, )")),
+             Contains("/search/space/optimizer.learning_rate") && Contains("/grid/optimizer.learning_rate sets"));
+  CHECK_THAT(plan_error(spec_with_search(R"({"type": "random", "trials": 4, "space": {)" + lr + "}}",
+                                         R"("cases": [{"optimizer": {"learning_rate": 0.5}}], )")),
+             Contains("/search/space/optimizer.learning_rate") && Contains("/cases/0/optimizer sets"));
+  CHECK_THAT(plan_error(spec_with_search(R"({"type": "random", "trials": 4, "space": {
+      "schedule.decay_rate": {"distribution": "uniform", "low": 0.5, "high": 0.9},
+      "schedule": {"distribution": "choice", "values": [{"type": "exponential_decay", "decay_steps": 5, "decay_rate": 0.5}]}}})")),
+             Contains("/search/space/schedule: \"schedule\" holds \"schedule.decay_rate\""));
+  // A search that draws one configuration twice is fine (a choice of two, several trials).
+  CHECK(plan_error(spec_with_search(R"({"type": "random", "trials": 6, "space": {
+      "optimizer.epsilon_mode": {"distribution": "choice", "values": ["pytorch", "keras"]}}})")) == "");
+}
+
+TEST_CASE("search: an error inside a chosen value points into that value", "[search][errors]") {
+  using Catch::Matchers::Contains;
+  const std::string e = plan_error(spec_with_search(R"({"type": "random", "trials": 8, "space": {
+      "schedule": {"distribution": "choice", "values": [
+        {"type": "exponential_decay", "decay_steps": 5, "decay_rate": {"distribution": "uniform", "low": -2, "high": -1}},
+        {"type": "exponential_decay", "decay_step": 5, "decay_rate": 0.5}]}}})"));
+  // Whichever value the first trials drew: the pointer goes through /values/N.
+  const bool drawn = e.find("/search/space/schedule/values/0/decay_rate") != std::string::npos;
+  const bool written = e.find("/search/space/schedule/values/1/decay_step") != std::string::npos;
+  INFO(e);
+  CHECK((drawn || written));
+  if (drawn) CHECK_THAT(e, Contains("drawn for the search's point"));
+  if (written) CHECK_THAT(e, !Contains("drawn for") && Contains("did you mean decay_steps"));
 }

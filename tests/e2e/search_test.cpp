@@ -4,9 +4,11 @@
 #include <catch2/catch.hpp>
 #include <signal.h>
 
+#include <cmath>
 #include <map>
 #include <sstream>
 
+#include "lrlab/json.hpp"
 #include "support/cli.hpp"
 #include "support/db_content.hpp"
 #include "support/process.hpp"
@@ -151,12 +153,12 @@ TEST_CASE("search: summary --regions bins each searched parameter, the same numb
   auto r = run_lrlab({"summary", "r.db", "--regions", "--bins", "4", "--metric", "best_val_loss", "--format", "csv"}, dir);
   INFO(r.err);
   REQUIRE(r.rc == 0);
-  // parameter,region,configurations,mean,best,best_region, one line per region.
+  // parameter,region,low,high,configurations,mean,best,best_region, one line per region.
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> got;
   std::istringstream lines(r.out);
   std::string line;
   std::getline(lines, line);
-  CHECK(line == "parameter,region,configurations,mean,best,best_region");
+  CHECK(line == "parameter,region,low,high,configurations,mean,best,best_region");
   while (std::getline(lines, line)) {
     std::vector<std::string> cells;
     std::string cell;
@@ -167,7 +169,12 @@ TEST_CASE("search: summary --regions bins each searched parameter, the same numb
       else cell += ch;
     }
     cells.push_back(cell);
-    REQUIRE(cells.size() == 6);
+    REQUIRE(cells.size() == 8);
+    if (cells[0] == "optimizer.learning_rate") {  // the exact bounds of a decade
+      CHECK(std::stod(cells[3]) == Approx(10 * std::stod(cells[2])).epsilon(1e-12));
+      CHECK(std::log10(std::stod(cells[2])) == Approx(std::round(std::log10(std::stod(cells[2])))).margin(1e-12));
+    }
+    cells.erase(cells.begin() + 2, cells.begin() + 4);
     got[{cells[0], cells[1]}] = cells;
   }
   // The rate, log-uniform over [1e-4, 1] in 4 bins: the four decades. Each configuration is the
@@ -204,7 +211,7 @@ TEST_CASE("search: summary --regions bins each searched parameter, the same numb
     for (const auto& [k, cells] : got) {
       if (k.first != p) continue;
       if (std::stoll(cells[2]) >= 2 && std::stod(cells[3]) < best) best = std::stod(cells[3]), best_region = k.second;
-      if (cells[5] == "<- best") marked += k.second;
+      if (cells[5] == "1") marked += k.second;
     }
     CHECK(marked == best_region);
   }
@@ -218,4 +225,25 @@ TEST_CASE("search: summary --regions bins each searched parameter, the same numb
   r = run_lrlab({"summary", "g.db", "--regions"}, dir);
   CHECK(r.rc == 2);
   CHECK_THAT(r.err, Contains("has no search"));
+}
+
+TEST_CASE("search: a configuration drawn twice runs twice, bit-identical, and summary counts it once", "[e2e][search][summary]") {
+  const fs::path dir = temp_dir("search_twice");
+  write_file(dir / "spec.json", R"({"name": "twice", "seed": 3, "repeats": 2,
+    "task": {"type": "quadratic", "dimension": 4, "condition_number": 10, "noise_std": 1, "steps_per_epoch": 5},
+    "budget": {"epochs": 2},
+    "search": {"type": "random", "trials": 6, "space": {"optimizer.learning_rate": {"distribution": "choice", "values": [0.01, 0.1]}}}})");
+  REQUIRE(run_lrlab({"run", "spec.json", "-q", "--db", "t.db"}, dir).rc == 0);
+  const fs::path db = dir / "t.db";
+  REQUIRE(sql1(db, "SELECT count(*) FROM trials") == "12");
+  REQUIRE(sql1(db, "SELECT count(DISTINCT trial_key) FROM trials") == "4");  // 2 rates x 2 repeats
+  // The copies are bit-identical: every trial's loss equals the other copies' of its key.
+  CHECK(sql1(db, "SELECT count(*) FROM (SELECT trial_key FROM trials GROUP BY trial_key "
+                 "HAVING count(DISTINCT quote(best_val_loss)) > 1)") == "0");
+  const auto r = run_lrlab({"summary", "t.db", "--format", "json", "--metric", "best_val_loss"}, dir);
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  const auto rows = lrlab::Json::parse(r.out);
+  REQUIRE(rows.size() == 2);
+  for (const auto& row : rows) CHECK(row["n"] == 2);
 }

@@ -44,8 +44,18 @@ class SearchSpace {
   const std::vector<std::string>& paths() const { return paths_; }
   std::size_t dimensions() const { return dims_.size(); }
 
-  // Point `index`: {PATH: value, ...} with every distribution drawn.
+  // Point `index`: {PATH: value, ...} with every distribution drawn. A draw that is not a finite
+  // number (a log_normal past the largest double) is a SpecError at its distribution.
   Json point(std::int64_t index) const;
+
+  // Where in the spec the value point `index` puts at `pointer` inside PATH's value was written:
+  // through the values its choices chose ("/search/space/schedule/values/1/decay_rate"). `drawn`
+  // tells whether it was drawn from a distribution (else it was written out in a choice's value).
+  struct Source {
+    std::string pointer;
+    bool drawn = false;
+  };
+  Source source(std::int64_t index, const std::string& path, const std::string& pointer) const;
 
   // The distribution names, for messages and the JSON Schema.
   static const std::vector<std::string>& distribution_names();
@@ -53,9 +63,11 @@ class SearchSpace {
  private:
   struct Distribution {
     std::string kind;
-    double a = 0, b = 0;  // low/high, mean/std, median/std
-    Json values;          // choice
+    double a = 0, b = 0;         // low/high, mean/std, median/std
+    std::int64_t low = 0, high = 0;  // the integer distributions' bounds, exactly
+    Json values;                 // choice
   };
+  std::size_t chosen(const std::string& at, std::int64_t index) const;  // a choice's value index
   // Parse the distribution at `node` (space pointer `at`), and those inside its values.
   void parse(const Json& node, const std::string& at, const Resolver& resolver);
   void parse_inside(const Json& node, const std::string& at, const Resolver& resolver);

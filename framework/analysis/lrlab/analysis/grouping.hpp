@@ -32,7 +32,9 @@ struct Grouping {
 };
 
 // Group an experiment's trials by configuration: by the resolved config (everything but the
-// repeat), labelled with the grid values; or, with `by` paths, by the values at those dotted paths
+// repeat), labelled with the grid values; a trial with the key of an earlier one (the same
+// configuration and seed: a search that drew a configuration twice) is left out, being the same
+// computation bit for bit; or, with `by` paths, by the values at those dotted paths
 // of the config ("schedule.type", "policies.0.factor"). An experiment without a grid is one group.
 //
 // Labels are for people: a string bare, a component {"type": "warmup", "steps": 46} as

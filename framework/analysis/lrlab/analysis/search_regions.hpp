@@ -12,7 +12,9 @@
 // configurations that chose that value: "schedule.decay_rate | schedule=exponential_decay".
 //
 // The best region is the one whose configurations' mean is best, among the regions with at least
-// two configurations (any region, when none has two). Regions are descriptive: a region's mean
+// two configurations (any region, when none has two). When a drawn value fits several of a
+// choice's values (0.7 fits both {"distribution": "uniform", ...} and 0.7), it is the value with
+// the fewest ranges. Regions are descriptive: a region's mean
 // mixes the other parameters' values, so it is no test of the parameter; the ranking is.
 #include <cstdint>
 #include <string>
@@ -61,9 +63,11 @@ struct Region {
 };
 
 // The regions of every searched parameter of experiment `ex`, by `metric` (a trials column or an
-// evals metric, as summary takes it). Empty when the experiment has no search.
+// evals metric, as summary takes it), over the trials `where` keeps (an SQL condition on the trials
+// table; "" for all). Empty when the experiment has no search; a SpecError when no trial has a
+// value of the metric.
 std::vector<Region> search_regions(const sqlite::Connection& c, const ExperimentChoice& ex, const std::string& metric,
-                                   bool maximize, int bins = 5);
+                                   bool maximize, int bins = 5, const std::string& where = "");
 
 // The scatter of a searched experiment: a panel per searched numeric parameter, each
 // configuration's mean `metric` against its value (a log x axis for log-drawn parameters), the best
@@ -71,7 +75,8 @@ std::vector<Region> search_regions(const sqlite::Connection& c, const Experiment
 std::vector<Panel> search_panels(const sqlite::Connection& c, const ExperimentChoice& ex, const std::string& metric,
                                  bool maximize, int bins = 5);
 
-// The regions as a table: parameter, region, configurations, mean, best, best_region ("<- best").
-Table regions_table(const std::vector<Region>& regions);
+// The regions as a table: parameter, region, configurations, mean, best, best_region ("<- best");
+// for machines (csv, json) also the exact low and high of each range, and best_region as 1 or 0.
+Table regions_table(const std::vector<Region>& regions, bool for_people);
 
 }  // namespace lrlab::analysis
