@@ -95,7 +95,10 @@ std::string script(const std::vector<Panel>& panels, const std::string& title, c
       << "set lmargin 12\nset rmargin 3\n"
       << "set title " << quoted(p.title) << "\nset xlabel " << quoted(p.x_label) << "\nset ylabel " << quoted(p.y_label) << "\n"
       << (p.log_y ? "set logscale y\nset format y '%.0e'\n" : "unset logscale y\nset format y '% g'\n")
+      << (p.log_x ? "set logscale x\nset format x '%.0e'\n" : "unset logscale x\nset format x '% h'\n")
       << (last ? "set key below left Left reverse vertical maxcols 1 samplen 2\n" : "unset key\n");
+    if (p.y_range) g << "set yrange [" << exact(p.y_range->first) << ":" << exact(p.y_range->second) << "]\n";
+    else g << "set autoscale yfix\n";
     const fs::path data = dir / ("panel" + std::to_string(i) + ".dat");
     std::ofstream d(data);
     for (const auto& c : p.curves) {
@@ -107,6 +110,11 @@ std::string script(const std::vector<Panel>& panels, const std::string& title, c
     for (std::size_t k = 0; k < p.curves.size(); ++k) {
       const std::string colour = quoted(palette[k % std::size(palette)]);
       const std::string src = (k ? "''" : quoted(data.string())) + " index " + std::to_string(k);
+      if (p.curves[k].points) {
+        g << (k ? ", \\\n     " : "") << src << " using 1:2 with points pt 7 ps 1.3 lc rgb " << colour << " title "
+          << quoted(p.curves[k].label);
+        continue;
+      }
       g << (k ? ", \\\n     " : "") << src << " using 1:3:4 with filledcurves lc rgb " << colour << " notitle, \\\n     "
         << "'' index " << k << " using 1:2 with lines lw 1.6 lc rgb " << colour << " title " << quoted(p.curves[k].label);
     }

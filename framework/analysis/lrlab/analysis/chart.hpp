@@ -1,7 +1,9 @@
 #pragma once
 // What a chart shows, before anything draws it: panels one under the other, each with lines that
 // carry a band (the spread over repeats; as wide as the line itself for a single trial).
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lrlab::analysis {
@@ -9,12 +11,15 @@ namespace lrlab::analysis {
 struct Curve {
   std::string label;
   std::vector<double> x, mean, low, high;  // low/high: the band over repeats (equal to mean for one trial)
+  bool points = false;                     // marks at (x, mean) instead of a line and its band
 };
 
 struct Panel {
   std::string title, y_label;
   std::string x_label = "step";
   bool log_y = false;
+  bool log_x = false;
+  std::optional<std::pair<double, double>> y_range;  // the visible values (default: all of them)
   std::vector<Curve> curves;
 };
 
