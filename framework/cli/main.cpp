@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add_schema(app, action);
   add_plot(app, action);
   add_report(app, action);
+  add_find_lr(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

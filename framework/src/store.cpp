@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS experiments(
   created_at    TEXT NOT NULL,
   lrlab_version TEXT NOT NULL,
   git_commit    TEXT NOT NULL,
-  host          TEXT NOT NULL);
+  host          TEXT NOT NULL,
+  kind          TEXT NOT NULL DEFAULT 'sweep');
 CREATE TABLE IF NOT EXISTS trials(
   trial_id           INTEGER PRIMARY KEY,
   experiment_id      INTEGER NOT NULL REFERENCES experiments(experiment_id),
@@ -133,6 +134,21 @@ CREATE TABLE IF NOT EXISTS checkpoints(
   state         BLOB NOT NULL,
   last_event_id INTEGER NOT NULL,
   saved_at      TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lr_find_curve(
+  trial_id      INTEGER NOT NULL,
+  step          INTEGER NOT NULL,
+  learning_rate REAL,
+  loss          REAL,
+  smoothed_loss REAL,
+  PRIMARY KEY (trial_id, step)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lr_find_suggestions(
+  experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+  trial_id      INTEGER,
+  rule          TEXT NOT NULL,
+  learning_rate REAL NOT NULL,
+  step          INTEGER,
+  chosen        INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS lr_find_suggestions_by_experiment ON lr_find_suggestions(experiment_id, rule);
 )SQL";
 
 
@@ -263,6 +279,9 @@ void write_schema(sqlite::Connection& c) {
   // Version 4: run_plugins.used (the rows of older files are all libraries their runs used), and
   // the evaluation protocol's columns of trials (NULL for trials run before).
   if (!c.has_column("run_plugins", "used")) c.exec("ALTER TABLE run_plugins ADD COLUMN used INTEGER NOT NULL DEFAULT 1");
+  // Version 5: experiments.kind (every experiment of an older file is a sweep); the lr_find_*
+  // tables come with schema_sql.
+  if (!c.has_column("experiments", "kind")) c.exec("ALTER TABLE experiments ADD COLUMN kind TEXT NOT NULL DEFAULT 'sweep'");
   for (const char* column : {"selected_step INTEGER", "test_loss REAL", "test_accuracy REAL", "final_test_loss REAL",
                              "final_test_accuracy REAL", "split_fingerprint TEXT"}) {
     const std::string name = std::string(column).substr(0, std::string(column).find(' '));
@@ -547,6 +566,28 @@ void Store::write(const std::vector<TrialChunk>& chunks) {
       }
     }
   }
+  tx.commit();
+}
+
+void Store::write_lr_find(std::int64_t experiment_id, const fs::path& spec_path, const std::vector<LrFindPoint>& curve,
+                          const std::vector<LrFindSuggestion>& suggestions) {
+  sqlite::Transaction tx(db_);
+  sqlite::Statement kind(db_, "UPDATE experiments SET kind='lr_find', spec_path=?2 WHERE experiment_id=?1");
+  kind.bind(1, experiment_id).bind(2, spec_path.string()).run();
+  sqlite::Statement drop_curve(db_, "DELETE FROM lr_find_curve WHERE trial_id IN "
+                                    "(SELECT trial_id FROM trials WHERE experiment_id=?1)");
+  drop_curve.bind(1, experiment_id).run();
+  sqlite::Statement drop_suggestions(db_, "DELETE FROM lr_find_suggestions WHERE experiment_id=?1");
+  drop_suggestions.bind(1, experiment_id).run();
+  sqlite::Statement point(db_, "INSERT INTO lr_find_curve(trial_id, step, learning_rate, loss, smoothed_loss) "
+                               "VALUES(?1,?2,?3,?4,?5)");
+  for (const auto& p : curve)
+    point.bind(1, p.trial_id).bind(2, p.step).bind(3, p.learning_rate).bind(4, p.loss).bind(5, p.smoothed_loss).run();
+  sqlite::Statement suggestion(db_, "INSERT INTO lr_find_suggestions(experiment_id, trial_id, rule, learning_rate, step, "
+                                    "chosen) VALUES(?1,?2,?3,?4,?5,?6)");
+  for (const auto& s : suggestions)
+    suggestion.bind(1, experiment_id).bind(2, s.trial_id).bind(3, s.rule).bind(4, s.learning_rate).bind(5, s.step)
+        .bind(6, std::int64_t{s.chosen}).run();
   tx.commit();
 }
 

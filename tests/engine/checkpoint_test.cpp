@@ -190,6 +190,14 @@ TEST_CASE("checkpoint: every stateful policy pauses and resumes bit for bit", "[
                          pauses_60);
     }
   }
+  SECTION("divergence_stop ending a range test (range_test to a rate that blows the loss up)") {
+    check_pause_resume(Json::parse(R"({
+        "task": {"type": "quadratic", "dimension": 6, "condition_number": 30, "noise_std": 0.3, "steps_per_epoch": 10},
+        "schedule": {"type": "range_test", "start": 1e-3, "end": 1000},
+        "policies": [{"type": "divergence_stop", "smooth": 0.9}],
+        "budget": {"steps": 60}, "evaluate": {"every_steps": 60}})"),
+                       pauses_60);
+  }
   SECTION("statistical_plateau on a noisy task, with reduce_on_plateau after it") {
     check_pause_resume(Json::parse(R"({
         "task": {"type": "noisy_quadratic", "dimension": 20, "batch_size": 1, "steps_per_epoch": 10},

@@ -15,6 +15,7 @@
 #include "schedule.hpp"
 #include "schedule_fn.hpp"
 #include "shared_data.hpp"
+#include "smoothed_loss.hpp"
 #include "state.hpp"
 #include "task.hpp"
 #include "version.hpp"

@@ -23,10 +23,11 @@
 
 namespace lrlab {
 
-// 2: the checkpoints table. 3: the experiment_inputs table. 4: run_plugins.used. An older file
-// gains what it lacks when a run opens it; its experiments have no recorded inputs until a resume
-// records them.
-inline constexpr int schema_version = 4;
+// 2: the checkpoints table. 3: the experiment_inputs table. 4: run_plugins.used. 5:
+// experiments.kind and the lr_find_curve and lr_find_suggestions tables (`lrlab find-lr`). An older
+// file gains what it lacks when a run opens it; its experiments have no recorded inputs until a
+// resume records them.
+inline constexpr int schema_version = 5;
 inline constexpr int application_id = 0x4C524C42;  // "LRLB"
 
 struct TrialRow {
@@ -51,6 +52,23 @@ struct RunInfo {
   // use one of its components: a loaded library runs its registration code in the process, used
   // or not, so the provenance names it.
   std::vector<std::pair<LibraryInfo, bool>> libraries;
+};
+
+// A point of a learning-rate range test's curve (`lrlab find-lr`): the rate and train loss of a
+// step, as the steps table has them, and the smoothed loss (smoothed_loss.hpp) through it.
+struct LrFindPoint {
+  std::int64_t trial_id = 0, step = 0;
+  double learning_rate = 0, loss = 0, smoothed_loss = 0;  // NaN is stored as NULL
+};
+
+// A rate a rule suggests: from one trial's curve, or (trial_id empty, step empty) the median over
+// the experiment's trials. `chosen` marks the one suggestion the command reports as its answer.
+struct LrFindSuggestion {
+  std::optional<std::int64_t> trial_id;
+  std::string rule;
+  double learning_rate = 0;
+  std::optional<std::int64_t> step;  // the step whose rate the rule picked (before any factor)
+  bool chosen = false;
 };
 
 class Store {
@@ -115,6 +133,12 @@ class Store {
 
   // Apply chunks from running trials in one transaction.
   void write(const std::vector<TrialChunk>& chunks);
+
+  // Mark the experiment as a learning-rate range test (experiments.kind = 'lr_find', spec_path the
+  // spec the test was made from) and replace its curve and suggestions with these, in one
+  // transaction: a rerun of `find-lr` that resumes the experiment rewrites them from the same steps.
+  void write_lr_find(std::int64_t experiment_id, const std::filesystem::path& spec_path,
+                     const std::vector<LrFindPoint>& curve, const std::vector<LrFindSuggestion>& suggestions);
 
   sqlite::Connection& connection() { return db_; }
 
