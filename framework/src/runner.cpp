@@ -131,10 +131,13 @@ void check_trials(const Experiment& ex, Opened& d) {
 
 // A search whose `trials` alone was raised: the stored experiment grows by the new points
 // (searches are the outermost axis, so the trials planned before keep their indices). Returns the
-// old and new counts; nothing when the specs differ otherwise. Lowering it is refused: the stored
+// old and new counts; `raised` false when the specs differ otherwise. Lowering it is refused: the stored
 // trials past the new count would be outside the plan.
-std::optional<std::pair<std::int64_t, std::int64_t>> search_trials_raised(const std::string& stored, const Experiment& ex,
-                                                                          const fs::path& db_path) {
+struct TrialsRaised {
+  bool raised = false;
+  std::int64_t from = 0, to = 0;
+};
+TrialsRaised search_trials_raised(const std::string& stored, const Experiment& ex, const fs::path& db_path) {
   const Json before = Json::parse(stored, nullptr, false);
   Json now = Json::parse(ex.spec_json);
   const auto trials_of = [](const Json& spec) -> std::optional<std::int64_t> {
@@ -144,14 +147,14 @@ std::optional<std::pair<std::int64_t, std::int64_t>> search_trials_raised(const 
     return t.get<std::int64_t>();
   };
   const auto old_n = trials_of(before), new_n = trials_of(now);
-  if (!old_n || !new_n || *old_n == *new_n) return std::nullopt;
+  if (!old_n || !new_n || *old_n == *new_n) return {};
   now["search"]["trials"] = *old_n;
-  if (now != before) return std::nullopt;
+  if (now != before) return {};
   if (*new_n < *old_n)
     throw SpecError("/search/trials", db_path.string() + " holds experiment \"" + ex.name + "\" with " + std::to_string(*old_n) +
                                           " search trials: lowering them to " + std::to_string(*new_n) +
                                           " would drop trials it holds; raise it, or rerun with --fresh");
-  return std::pair{*old_n, *new_n};
+  return {true, *old_n, *new_n};
 }
 
 void open_store(const RunRequest& r, const Planned& p, Opened& d) {
@@ -166,22 +169,21 @@ void open_store(const RunRequest& r, const Planned& p, Opened& d) {
 
   auto latest = store.latest_experiment(ex.name);
   if (latest && !r.fresh) {
-    const auto raised = latest->spec_sha256 == ex.spec_sha256 ? std::nullopt
-                                                              : search_trials_raised(latest->spec_json, ex, d.db_path);
-    if (latest->spec_sha256 != ex.spec_sha256 && !raised)
+    const TrialsRaised raised =
+        latest->spec_sha256 == ex.spec_sha256 ? TrialsRaised{} : search_trials_raised(latest->spec_json, ex, d.db_path);
+    if (latest->spec_sha256 != ex.spec_sha256 && !raised.raised)
       throw SpecError("", d.db_path.string() + " already holds experiment \"" + ex.name + "\" with a different spec (sha256 " +
                               latest->spec_sha256.substr(0, 12) + ", this spec " + ex.spec_sha256.substr(0, 12) +
                               "): rerun with --fresh to add a new experiment to it, or choose another --db");
     d.experiment_id = latest->id;
     d.resumed = true;
     check_inputs(ex, p.inputs, d);
-    if (raised) {
-      const std::int64_t per_point = ex.trials.size() / raised->second;  // the cases, grid and repeats of one search point
-      store.grow_experiment(latest->id, ex, raised->first * per_point);
+    if (raised.raised) {
+      const std::int64_t per_point = ex.trials.size() / raised.to;  // the cases, grid and repeats of one search point
+      store.grow_experiment(latest->id, ex, raised.from * per_point);
       std::fprintf(stderr, "lrlab: %s: search.trials raised from %lld to %lld: the %lld trials stored are kept, %lld added\n",
-                   ex.name.c_str(), static_cast<long long>(raised->first), static_cast<long long>(raised->second),
-                   static_cast<long long>(raised->first * per_point),
-                   static_cast<long long>((raised->second - raised->first) * per_point));
+                   ex.name.c_str(), static_cast<long long>(raised.from), static_cast<long long>(raised.to),
+                   static_cast<long long>(raised.from * per_point), static_cast<long long>((raised.to - raised.from) * per_point));
     }
     check_trials(ex, d);
     store.reset_unfinished(d.experiment_id);
