@@ -106,7 +106,8 @@ std::vector<Axis> plan_axes(const Json& top, const Resolver& resolver) {
   const Json& grid = top.at("grid");
   std::vector<Axis> axes;
   if (!(search.is_object() && search.empty())) {
-    Axis a{"/search/space", {}, false, {}, {}, {}};
+    Axis a;
+    a.at = "/search/space";
     a.search = std::make_shared<const SearchSpace>(search, top.at("seed").get<std::uint64_t>(), resolver);
     a.settings.emplace_back();
     for (const std::string& path : a.search->paths()) {
@@ -132,7 +133,10 @@ std::vector<Axis> plan_axes(const Json& top, const Resolver& resolver) {
   };
   if (!cases.is_array()) throw SpecError("/cases", "expected a list of objects mapping dotted paths to values");
   if (!cases.empty()) {
-    Axis a{"/cases", cases, true, {}, {}, {}};
+    Axis a;
+    a.at = "/cases";
+    a.values = cases;
+    a.cases = true;
     for (std::size_t i = 0; i < cases.size(); ++i) {
       const std::string at = pointer_join("/cases", i);
       if (!cases[i].is_object() || cases[i].empty())
@@ -150,7 +154,10 @@ std::vector<Axis> plan_axes(const Json& top, const Resolver& resolver) {
   if (!grid.is_object()) throw SpecError("/grid", "expected an object mapping dotted paths to lists of values");
   for (const auto& [key, values] : grid.items()) {
     const std::string at = pointer_join("/grid", key);
-    Axis a{at, values, false, {}, {{setting(key, at)}}, {}};
+    Axis a;
+    a.at = at;
+    a.values = values;
+    a.settings = {{setting(key, at)}};
     searched_too(a.settings[0][0], at);
     a.sections.insert(a.settings[0][0].section);
     if (!values.is_array()) throw SpecError(at, "expected a list of values, received " + values.dump());
