@@ -10,13 +10,13 @@ over random orders of its 30 trials (and its value at 30 is simply its best).
     scripts/search_vs_grid.py [--lrlab build/lrlab] [--seeds 10] [--workdir /tmp/lrlab-search]
 """
 import argparse
-import json
 import os
 import random
 import sqlite3
 import statistics
-import subprocess
 import sys
+
+from seeded_run import run_seeded
 
 STRATEGIES = [("grid (6 rates x 5 beta_1)", "digits_search_grid"),
               ("random search", "digits_search_random"),
@@ -25,16 +25,7 @@ CHECKPOINTS = [1, 3, 5, 10, 15, 20, 30]
 
 
 def run(lrlab, source, workdir, stem, seed):
-    with open(os.path.join(source, "experiments", stem + ".json")) as f:
-        spec = json.load(f)
-    spec["seed"] = seed
-    path = os.path.join(workdir, f"{stem}_{seed}.json")
-    with open(path, "w") as f:
-        json.dump(spec, f)
-    db = os.path.join(workdir, f"{stem}_{seed}.db")
-    if os.path.exists(db):
-        os.remove(db)
-    subprocess.run([lrlab, "run", path, "--db", db, "--quiet"], check=True, cwd=workdir)
+    db, _ = run_seeded(lrlab, source, workdir, stem, seed)
     with sqlite3.connect(db) as c:
         return c.execute("SELECT best_val_loss, test_loss FROM trials ORDER BY trial_index").fetchall()
 

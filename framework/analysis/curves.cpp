@@ -6,6 +6,7 @@
 #include <map>
 
 #include "lrlab/errors.hpp"
+#include "lrlab/trial_record.hpp"
 #include "lrlab/suggest.hpp"
 
 namespace lrlab::analysis {
@@ -76,22 +77,34 @@ Panel metric_panel(const sqlite::Connection& c, const Grouping& grouping, const 
   Panel p;
   p.title = r.metric == "lr" ? "learning rate" : r.metric;
   p.y_label = r.metric;
+  // A pruned line ends where the pruner stopped it: a cross there says so.
+  Curve pruned{"pruned (a pruner stopped it here)", {}, {}, {}, {}, true, true};
+  const auto mark_end = [&](const Curve& line) {
+    pruned.x.push_back(line.x.back());
+    for (auto* v : {&pruned.mean, &pruned.low, &pruned.high}) v->push_back(line.mean.back());
+  };
   for (const auto& g : grouping.groups) {
     const std::string name = grouping.name(g);
     if (r.per_trial) {
       for (const auto& t : g.trials) {
         Curve one = aggregate("trial " + std::to_string(t.trial_id) + " (" + name + ", repeat " + std::to_string(t.repeat) + ")",
                               {load_series(c, t.trial_id, r.metric)});
-        if (!one.x.empty()) p.curves.push_back(thin(std::move(one), r.max_points));
+        if (one.x.empty()) continue;
+        if (t.status == status::pruned) mark_end(one);
+        p.curves.push_back(thin(std::move(one), r.max_points));
       }
       continue;
     }
     std::vector<Series> series;
     for (const auto& t : g.trials) series.push_back(load_series(c, t.trial_id, r.metric));
     Curve mean = aggregate(name, series);
-    if (!mean.x.empty()) p.curves.push_back(thin(std::move(mean), r.max_points));
+    if (mean.x.empty()) continue;
+    if (std::all_of(g.trials.begin(), g.trials.end(), [](const GroupedTrial& t) { return t.status == status::pruned; }))
+      mark_end(mean);
+    p.curves.push_back(thin(std::move(mean), r.max_points));
   }
   if (p.curves.empty()) throw SpecError("", "no values of \"" + r.metric + "\" to draw in this experiment");
+  if (!pruned.x.empty()) p.curves.push_back(std::move(pruned));
   p.log_y = r.log_y == "on" || (r.log_y == "auto" && wants_log_y(p));
   return p;
 }

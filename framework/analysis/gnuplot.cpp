@@ -111,7 +111,8 @@ std::string script(const std::vector<Panel>& panels, const std::string& title, c
       const std::string colour = quoted(palette[k % std::size(palette)]);
       const std::string src = (k ? "''" : quoted(data.string())) + " index " + std::to_string(k);
       if (p.curves[k].points) {
-        g << (k ? ", \\\n     " : "") << src << " using 1:2 with points pt 7 ps 1.3 lc rgb " << colour << " title "
+        g << (k ? ", \\\n     " : "") << src << " using 1:2 with points "
+          << (p.curves[k].crosses ? "pt 2 ps 1.6 lw 2 lc rgb '#000000'" : "pt 7 ps 1.3 lc rgb " + colour) << " title "
           << quoted(p.curves[k].label);
         continue;
       }

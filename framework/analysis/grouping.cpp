@@ -76,7 +76,8 @@ Grouping group_selected_trials(const sqlite::Connection& c, std::int64_t experim
   if (!r.where.empty()) check_where(c, r.where);
   std::map<std::string, std::size_t> index;  // group key -> position in out.groups
   // The condition runs as a subquery on this read-only connection: it can filter, never write.
-  sqlite::Statement s(c, "SELECT trial_id, repeat, status, config_json, grid_json, trial_key FROM trials WHERE experiment_id = ?1" +
+  sqlite::Statement s(c, "SELECT trial_id, repeat, status, config_json, grid_json, trial_key, steps_done FROM trials "
+                         "WHERE experiment_id = ?1" +
                              (r.where.empty() ? std::string() : " AND trial_id IN (SELECT trial_id FROM trials WHERE (" + r.where + "))") +
                              " ORDER BY trial_index");
   s.bind(1, experiment);
@@ -102,7 +103,7 @@ Grouping group_selected_trials(const sqlite::Connection& c, std::int64_t experim
       out.groups.push_back(TrialGroup{labels, within, {}});
       if (by.empty()) grids.push_back(Json::parse(s.text(4)));
     }
-    out.groups[it->second].trials.push_back({s.int64(0), s.int64(1), s.text(2)});
+    out.groups[it->second].trials.push_back({s.int64(0), s.int64(1), s.text(2), s.int64(6)});
   }
   if (by.empty()) {
     // One column per path any grid point sets, in the order they first appear: cases may set

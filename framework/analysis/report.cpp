@@ -56,6 +56,7 @@ std::string report_html(const sqlite::Connection& c, const ExperimentChoice& ex,
   const std::string& metric = summary.metric;
   out << "<h2>Summary: " << html_escape(metric) << "</h2>\n";
   for (const auto& v : summary.verdicts) out << "<p class=\"verdict\">" << html_escape(v) << "</p>\n";
+  if (!summary.resources.empty()) out << "<p>" << html_escape(summary.resources) << "</p>\n";
   if (!summary.warnings.empty()) {
     out << "<ul class=\"warnings\">\n";
     for (const auto& w : summary.warnings) out << "<li>warning: " << html_escape(w) << "</li>\n";

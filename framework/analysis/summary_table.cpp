@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -186,7 +187,11 @@ std::vector<std::string> effective_within(const sqlite::Connection& c, std::int6
   while (s.step()) {
     const Json grid = Json::parse(s.text(0));
     for (const auto& [key, v] : grid.items())
-      if ((key == "task" || key.rfind("task.", 0) == 0) && std::find(task_keys.begin(), task_keys.end(), key) == task_keys.end())
+      // Different tasks are never compared; nor are different experiment seeds (each value of a
+      // grid over `seed` is a replicate set of its own: repeat r of one and of another share no
+      // seed and no split, so pairing them would be pairing strangers).
+      if ((key == "task" || key.rfind("task.", 0) == 0 || key == "seed") &&
+          std::find(task_keys.begin(), task_keys.end(), key) == task_keys.end())
         task_keys.push_back(key);
   }
   std::sort(task_keys.begin(), task_keys.end());
@@ -255,6 +260,11 @@ std::vector<Ranking> rank_all(const sqlite::Connection& c, const ExperimentChoic
     std::vector<double> best_at, best_epoch;
     bool without_rows = false;  // a finished trial recorded nothing: the configuration has no trajectory to compare
     for (const auto& t : g.trials) {
+      if (t.status == status::pruned) {
+        ++k.line.pruned;
+        k.line.pruned_at = std::max(k.line.pruned_at, t.steps_done);
+        continue;
+      }
       if (!is_finished(t.status)) {
         ++k.line.missing;
         continue;
@@ -320,7 +330,11 @@ Table summary_table(const std::vector<Ranking>& rankings) {
       t.columns.push_back(first.within_columns[k]);
     }
   t.columns.insert(t.columns.end(), first.label_columns.begin(), first.label_columns.end());
-  for (const char* col : {"n", "missing", "mean", "sd", "ci95_low", "ci95_high"}) t.columns.push_back(col);
+  bool pruned = false;
+  for (const Ranking& r : rankings)
+    for (const RankedConfiguration& g : r.configurations) pruned = pruned || g.pruned > 0;
+  for (const char* col : {"n", "missing", "pruned", "mean", "sd", "ci95_low", "ci95_high"})
+    if (pruned || std::string(col) != "pruned") t.columns.push_back(col);
   for (const auto& m : first.also) t.columns.push_back("mean_" + m);
   const bool best_step = !first.best_step_metric.empty();
   if (best_step) {
@@ -337,6 +351,7 @@ Table summary_table(const std::vector<Ranking>& rankings) {
       for (const auto& l : g.labels) row.emplace_back(l);
       row.emplace_back(static_cast<std::int64_t>(g.values.size()));
       row.emplace_back(g.missing);
+      if (pruned) row.emplace_back(g.pruned);
       for (double v : {g.mean, g.sd, g.ci95.low, g.ci95.high}) row.push_back(num(v));
       for (double v : g.also_means) row.push_back(num(v));
       if (best_step) {
@@ -350,9 +365,10 @@ Table summary_table(const std::vector<Ranking>& rankings) {
         row.push_back(cmp->note.empty() ? Cell{} : Cell{cmp->note});
       } else {
         for (int k = 0; k < 9; ++k) row.emplace_back(std::monostate{});
-        row.push_back(Cell{std::string(&g == &r.configurations.front() ? "best"
-                                       : g.values.empty()              ? "no finished trial with a value"
-                                                                       : "no repeat in common with the best")});
+        row.push_back(Cell{std::string(&g == &r.configurations.front() && !g.values.empty() ? "best"
+                                       : g.values.empty() && g.pruned > 0 ? "pruned at step " + std::to_string(g.pruned_at)
+                                       : g.values.empty()                 ? "no finished trial with a value"
+                                                                          : "no repeat in common with the best")});
       }
       t.rows.push_back(std::move(row));
     }
@@ -365,13 +381,32 @@ std::string metric_line(const Ranking& r) {
 
 Summary summarize(const sqlite::Connection& c, const ExperimentChoice& ex, const SummaryRequest& r) {
   const std::vector<Ranking> rankings = rank_all(c, ex, r);
-  Summary s{rankings.front().metric, metric_line(rankings.front()), summary_table(rankings), {}, "", {}};
+  Summary s{rankings.front().metric, metric_line(rankings.front()), summary_table(rankings), {}, "", {}, ""};
   for (const Ranking& k : rankings) {
     s.verdicts.push_back(verdict(k));
     for (const auto& w : summary_warnings(k)) s.warnings.push_back(rankings.size() > 1 ? k.group_name() + ": " + w : w);
   }
   for (const auto& v : s.verdicts) s.verdict += (s.verdict.empty() ? "" : "\n") + v;
+  s.resources = pruning_resources(c, ex.id);
   return s;
+}
+
+std::string pruning_resources(const sqlite::Connection& c, std::int64_t experiment_id) {
+  sqlite::Statement p(c, "SELECT json_extract(spec_json, '$.pruner.type') FROM experiments WHERE experiment_id = ?1");
+  p.bind(1, experiment_id);
+  if (!p.step() || p.is_null(0)) return "";
+  const std::string type = p.text(0);
+  if (!c.has_column("trials", "budget_steps")) return "";
+  sqlite::Statement s(c, "SELECT sum(steps_done), sum(budget_steps), sum(status = 'pruned'), count(*), "
+                         "sum(budget_steps IS NULL) FROM trials WHERE experiment_id = ?1");
+  s.bind(1, experiment_id);
+  if (!s.step() || s.int64(4) > 0 || s.int64(1) <= 0) return "";
+  const std::int64_t trained = s.int64(0), budget = s.int64(1);
+  char share[32];
+  std::snprintf(share, sizeof share, "%.1f%%", 100.0 * static_cast<double>(trained) / static_cast<double>(budget));
+  return "resources: " + std::to_string(trained) + " of " + std::to_string(budget) + " updates trained (" + share +
+         "): the " + type + " pruner stopped " + std::to_string(s.int64(2)) + " of " + std::to_string(s.int64(3)) +
+         " trials; the same search without pruning trains all " + std::to_string(budget);
 }
 
 }  // namespace lrlab::analysis

@@ -52,6 +52,7 @@ int summary(const SummaryOptions& o) {
   for (const auto& w : s.warnings) std::cerr << "lrlab: warning: " << w << "\n";
   std::ostream& words = format == Format::table ? std::cout : std::cerr;
   words << s.metric_line << "\n";
+  if (!s.resources.empty()) words << s.resources << "\n";
   if (format == Format::table) std::cout << "\n";
   print(std::cout, s.table, format);
   if (format == Format::table) std::cout << "\n";

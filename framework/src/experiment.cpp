@@ -32,6 +32,8 @@ const std::vector<Param>& spec_params() {
       Param::json("search", "{\"type\": \"random\" or \"quasi_random\", \"trials\": N, \"space\": {PATH: distribution, "
                             "...}}: N points drawn from the space, times the cases, the grid and the repeats")
           .def(Json::object()),
+      Param::json("pruner", "{\"type\": \"successive_halving\", \"hyperband\", \"median\" or \"paired_wilcoxon\", ...}: "
+                            "stop configurations that do badly at rungs (default: none)").def(Json::object()),
       Param::json("checkpoint", "{\"every_steps\": k}: save each running trial's state every k updates, so that an "
                                 "interrupted trial resumes from there (default: none)").def(Json::object()),
   };
@@ -101,6 +103,28 @@ std::uint64_t trial_seed(std::uint64_t seed, std::int64_t repeat) {
   return derive_seed(seed, static_cast<std::uint64_t>(repeat)) >> 1;
 }
 
+namespace {
+
+// A pruner compares trials at the same steps: every trial must have the same budget and evaluation
+// period (a grid over the budget, or over tasks of different epoch lengths with a budget in epochs,
+// would make rungs mean different things).
+Pruner make_pruner(const PrunerConfig& config, const TrialPlan& plan) {
+  const auto first = plan.point(0);
+  for (std::int64_t p = 1; p < plan.points(); ++p) {
+    const auto other = plan.point(p);
+    if (other->total_steps != first->total_steps || other->eval_every != first->eval_every)
+      throw SpecError("/pruner", "a pruner compares trials at the same steps, but configuration " + std::to_string(p) +
+                                     " trains " + std::to_string(other->total_steps) + " updates evaluating every " +
+                                     std::to_string(other->eval_every) + " and configuration 0 " +
+                                     std::to_string(first->total_steps) + " evaluating every " +
+                                     std::to_string(first->eval_every) + ": give every trial the same budget and "
+                                     "evaluation period");
+  }
+  return Pruner(config, plan.points(), plan.repeats(), first->total_steps, first->eval_every);
+}
+
+}  // namespace
+
 Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedData& shared) {
   const Json top = resolver.object(spec.json, spec_params(), "");
   Experiment ex;
@@ -118,8 +142,12 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
   const Json checkpoint = resolver.object(top["checkpoint"], checkpoint_params(), "/checkpoint");
   ex.checkpoint_every = checkpoint.value("every_steps", std::int64_t{0});
 
+  const PrunerConfig pruner = parse_pruner(top["pruner"], resolver);
   ex.trials = TrialPlan(top, ex.repeats, resolver);
-  ex.component_types = ex.trials.check(spec.dir, shared);
+  std::vector<MetricUse> metrics;
+  if (pruner.enabled()) metrics.push_back({pruner.metric, "/pruner/metric", "pruners"});
+  ex.component_types = ex.trials.check(spec.dir, shared, metrics);
+  if (pruner.enabled()) ex.pruner = make_pruner(pruner, ex.trials);
   return ex;
 }
 

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "lrlab/experiment.hpp"
+#include "lrlab/pruner.hpp"
 #include "lrlab/resolve.hpp"
 
 namespace lrlab {
@@ -186,6 +187,18 @@ Json search_schema() {
           {"anyOf", Json::array({Json{{"type", "object"}, {"maxProperties", 0}}, std::move(block)})}};
 }
 
+// The pruner: one object per type, each with its own settings (pruner.hpp); {} is no pruner.
+Json pruner_schema() {
+  Json any = Json::array({Json{{"type", "object"}, {"maxProperties", 0}}});
+  for (const auto& type : pruner_types()) {
+    Json props = Json::object();
+    for (const auto& p : pruner_params(type)) props[p.name] = param_schema(p);
+    props["type"] = {{"const", type}};
+    any.push_back({{"type", "object"}, {"properties", props}, {"required", Json::array({"type"})}, {"additionalProperties", false}});
+  }
+  return {{"description", "stop configurations that do badly at rungs (docs/pruning.md)"}, {"anyOf", std::move(any)}};
+}
+
 }  // namespace
 
 Json param_schema(const Param& p) {
@@ -232,6 +245,7 @@ Json spec_schema(const Catalog& catalog) {
     else if (p.name == "grid") s = grid_schema();
     else if (p.name == "cases") s = cases_schema();
     else if (p.name == "search") s = search_schema();
+    else if (p.name == "pruner") s = pruner_schema();
     else s = param_schema(p);
     if (s.contains("$ref")) s = {{"allOf", Json::array({s})}};
     s["description"] = p.doc;

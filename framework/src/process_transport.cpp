@@ -191,7 +191,7 @@ int run_process_worker(const Experiment& ex, const TrialEnv& env) {
     const SendChunk send = [](TrialChunk&& c) {
       if (!write_all(chunk_fd, frame(encode_chunk(c)))) _exit(0);  // the parent is gone
     };
-    run_trial(trial, a.trial_id, env, send, a.from ? &*a.from : nullptr);
+    run_trial(trial, a.trial_id, env, send, a.from ? &*a.from : nullptr, a.until);
   }
 }
 

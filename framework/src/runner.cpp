@@ -10,6 +10,7 @@
 #include "lrlab/catalog.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/provenance.hpp"
+#include "lrlab/pruned_sweep.hpp"
 #include "lrlab/exit_codes.hpp"
 #include "lrlab/experiment.hpp"
 #include "lrlab/inputs.hpp"
@@ -191,16 +192,9 @@ void open_store(const RunRequest& r, const Planned& p, Opened& d) {
     d.experiment_id = store.create_experiment(ex, p.inputs);
   }
 
-  auto checkpoints = store.checkpoints(d.experiment_id);
-  for (const auto& row : store.trials(d.experiment_id)) {
-    if (is_finished(row.status)) continue;
-    Pending w{row.trial_index, row.trial_id, nullptr};  // the index is checked above
-    // A checkpoint is used only when it belongs to this very trial (the row's key is the plan's).
-    if (auto it = checkpoints.find(row.trial_id); it != checkpoints.end() && it->second.trial_key == row.trial_key)
-      w.from = std::make_shared<const Checkpoint>(std::move(it->second));
-    d.todo.push_back(std::move(w));
-  }
+  d.todo = pending_trials(store, d.experiment_id);  // their indices are checked above
 }
+
 
 int threads_of(const RunRequest& r) { return r.jobs > 0 ? r.jobs : static_cast<int>(std::thread::hardware_concurrency()); }
 
@@ -211,6 +205,12 @@ SweepOptions sweep_options(const RunRequest& r) {
   return so;
 }
 
+// The one scheduler, rung by rung when the spec has a pruner.
+SweepReport sweep(Transport& transport, const Experiment& ex, Opened& d, const RunRequest& r) {
+  if (ex.pruner.enabled()) return run_pruned_sweep(transport, *d.store, d.experiment_id, ex, sweep_options(r));
+  return run_sweep(transport, *d.store, ex.trials, d.todo, sweep_options(r));
+}
+
 // The end of a sweep: the summary for the caller and the end of the `runs` row.
 int finish(const RunRequest& r, const Experiment& ex, Opened& d, const SweepReport& rep, int ranks,
            const std::function<void(const RunSummary&)>& report) {
@@ -219,10 +219,20 @@ int finish(const RunRequest& r, const Experiment& ex, Opened& d, const SweepRepo
   s.db_path = d.db_path;
   s.resumed = d.resumed;
   s.ranks = ranks;
-  s.ran = static_cast<std::int64_t>(d.todo.size()) - rep.interrupted;
+  s.ran = rep.completed + rep.diverged + rep.failed + rep.stopped_early + rep.pruned;
   s.report = rep;
   // Across ranks a sweep can also be cut short by another rank's signal or a lost rank.
   const bool interrupted = (r.stop && r.stop->load()) || (ranks > 1 && rep.interrupted > 0);
+  if (!rep.write_failure.empty()) {
+    try {
+      sqlite::Statement q(d.store->connection(), "SELECT count(*) FROM trials WHERE experiment_id = ?1 AND status IN "
+                                                 "('completed', 'diverged', 'stopped_early', 'pruned')");
+      q.bind(1, d.experiment_id);
+      if (q.step()) s.stored_finished = q.int64(0);
+    } catch (const StoreError&) {
+      // the file cannot even be read now: the message says less
+    }
+  }
   s.exit_code = !rep.write_failure.empty() ? exit_write_failed
                 : interrupted                  ? exit_interrupted
                 : rep.failed > 0               ? exit_trial_failed
@@ -256,8 +266,7 @@ int run_local(const RunRequest& r, const std::function<void(const RunSummary&)>&
     transport = std::make_unique<ProcessTransport>(worker_command(r), resolved_jobs(r.jobs));
   else
     transport = std::make_unique<ThreadTransport>(p.env(0), resolved_jobs(r.jobs));
-  const SweepReport rep =
-      run_sweep(*transport, *d.store, p.ex.trials, d.todo, sweep_options(r));
+  const SweepReport rep = sweep(*transport, p.ex, d, r);
   return finish(r, p.ex, d, rep, 1, report);
 }
 
@@ -332,8 +341,7 @@ int run_mpi(const RunRequest& r, const std::function<void(const RunSummary&)>& r
     int rc = exit_ok;
     {
       mpi::MpiTransport transport(session, env, r.jobs);
-      const SweepReport rep =
-          run_sweep(transport, *d.store, p->ex.trials, d.todo, sweep_options(r));
+      const SweepReport rep = sweep(transport, p->ex, d, r);
       rc = finish(r, p->ex, d, rep, session.size(), report);
       d.store.reset();  // closed before the workers go (and before any MPI_Abort)
     }

@@ -10,6 +10,20 @@
 
 namespace lrlab {
 
+std::vector<Pending> pending_trials(Store& store, std::int64_t experiment_id) {
+  std::vector<Pending> todo;
+  auto checkpoints = store.checkpoints(experiment_id);
+  for (const auto& row : store.trials(experiment_id)) {
+    if (is_finished(row.status)) continue;
+    Pending w{row.trial_index, row.trial_id, nullptr};
+    // A checkpoint is used only when it belongs to this very trial (the row's key is the plan's).
+    if (auto it = checkpoints.find(row.trial_id); it != checkpoints.end() && it->second.trial_key == row.trial_key)
+      w.from = std::make_shared<const Checkpoint>(std::move(it->second));
+    todo.push_back(std::move(w));
+  }
+  return todo;
+}
+
 SweepReport run_sweep(Transport& transport, Store& store, const TrialPlan& plan, const std::vector<Pending>& todo,
                       const SweepOptions& options) {
   using Clock = std::chrono::steady_clock;
@@ -32,6 +46,7 @@ SweepReport run_sweep(Transport& transport, Store& store, const TrialPlan& plan,
       else if (out.status == status::diverged) ++report.diverged;
       else if (out.status == status::stopped_early) ++report.stopped_early;
       else if (out.status == status::interrupted) ++report.interrupted;
+      else if (out.status == status::paused) ++report.paused;
       else {
         ++report.failed;
         report.failures.emplace_back(index_of.at(c.trial_id), out.error);
@@ -65,7 +80,7 @@ SweepReport run_sweep(Transport& transport, Store& store, const TrialPlan& plan,
     for (;;) {
       if (!ready && next < todo.size()) {
         const Pending& p = todo[next++];
-        ready = Work{plan[p.index], p.trial_id, p.from};
+        ready = Work{plan[p.index], p.trial_id, p.from, p.until};
       }
       if (!ready || !transport.start(*ready)) break;
       index_of.emplace(ready->trial_id, ready->trial.index);

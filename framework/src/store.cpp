@@ -22,21 +22,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* const schema_sql = R"SQL(
-CREATE TABLE IF NOT EXISTS experiments(
-  experiment_id INTEGER PRIMARY KEY,
-  name          TEXT NOT NULL,
-  description   TEXT NOT NULL DEFAULT '',
-  spec_json     TEXT NOT NULL,
-  spec_sha256   TEXT NOT NULL,
-  spec_path     TEXT NOT NULL DEFAULT '',
-  seed          INTEGER NOT NULL DEFAULT 0,
-  created_at    TEXT NOT NULL,
-  lrlab_version TEXT NOT NULL,
-  git_commit    TEXT NOT NULL,
-  host          TEXT NOT NULL,
-  kind          TEXT NOT NULL DEFAULT 'sweep');
-CREATE TABLE IF NOT EXISTS trials(
+// The trials table, by name: the schema's, or the new table an older file's is rebuilt into.
+std::string trials_sql(const std::string& name) {
+  return "CREATE TABLE IF NOT EXISTS " + name + R"SQL((
   trial_id           INTEGER PRIMARY KEY,
   experiment_id      INTEGER NOT NULL REFERENCES experiments(experiment_id),
   trial_index        INTEGER NOT NULL,
@@ -46,7 +34,7 @@ CREATE TABLE IF NOT EXISTS trials(
   config_json        TEXT NOT NULL,
   grid_json          TEXT NOT NULL,
   status             TEXT NOT NULL CHECK (status IN
-                       ('pending','running','completed','diverged','failed','stopped_early')),
+                       ('pending','running','completed','diverged','failed','stopped_early','pruned')),
   error              TEXT,
   steps_done         INTEGER NOT NULL DEFAULT 0,
   wall_seconds       REAL,
@@ -63,7 +51,25 @@ CREATE TABLE IF NOT EXISTS trials(
   final_test_loss    REAL,
   final_test_accuracy REAL,
   split_fingerprint  TEXT,
+  budget_steps       INTEGER,
   UNIQUE (experiment_id, trial_index));
+)SQL";
+}
+
+const char* const schema_sql = R"SQL(
+CREATE TABLE IF NOT EXISTS experiments(
+  experiment_id INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL,
+  description   TEXT NOT NULL DEFAULT '',
+  spec_json     TEXT NOT NULL,
+  spec_sha256   TEXT NOT NULL,
+  spec_path     TEXT NOT NULL DEFAULT '',
+  seed          INTEGER NOT NULL DEFAULT 0,
+  created_at    TEXT NOT NULL,
+  lrlab_version TEXT NOT NULL,
+  git_commit    TEXT NOT NULL,
+  host          TEXT NOT NULL,
+  kind          TEXT NOT NULL DEFAULT 'sweep');
 CREATE TABLE IF NOT EXISTS steps(
   trial_id   INTEGER NOT NULL,
   step       INTEGER NOT NULL,
@@ -173,7 +179,7 @@ int pragma_int(sqlite::Connection& c, const char* name) {
 }  // namespace
 
 bool is_finished(const std::string& s) {
-  return s == status::completed || s == status::diverged || s == status::stopped_early;
+  return s == status::completed || s == status::diverged || s == status::stopped_early || s == status::pruned;
 }
 
 void Store::check_usable(const fs::path& path) {
@@ -273,8 +279,31 @@ struct Store::Prepared {
 namespace {
 
 // The tables, the marks that make the file lrlab's, and the views, in one transaction.
+// Version 6: trials.status may be 'pruned', and trials.budget_steps holds each trial's planned
+// updates (NULL for trials planned before). SQLite cannot change a CHECK constraint, so an older
+// trials table is rebuilt, as SQLite's documentation describes: a new table, the rows copied, the
+// old one dropped, the new one renamed; the views that read it are dropped first and made again.
+void rebuild_trials(sqlite::Connection& c) {
+  std::vector<std::string> views;
+  {
+    sqlite::Statement v(c, "SELECT name FROM sqlite_master WHERE type='view'");
+    while (v.step()) views.push_back(v.text(0));
+  }
+  for (const auto& v : views) c.exec("DROP VIEW \"" + v + "\"");
+  std::string columns;
+  {
+    sqlite::Statement col(c, "SELECT name FROM pragma_table_info('trials')");
+    while (col.step()) columns += (columns.empty() ? "" : ", ") + col.text(0);
+  }
+  c.exec(trials_sql("trials_v6"));
+  c.exec("INSERT INTO trials_v6(" + columns + ") SELECT " + columns + " FROM trials");
+  c.exec("DROP TABLE trials");
+  c.exec("ALTER TABLE trials_v6 RENAME TO trials");
+}
+
 void write_schema(sqlite::Connection& c) {
   sqlite::Transaction tx(c);
+  c.exec(trials_sql("trials"));
   c.exec(schema_sql);
   // Version 4: run_plugins.used (the rows of older files are all libraries their runs used), and
   // the evaluation protocol's columns of trials (NULL for trials run before).
@@ -286,6 +315,10 @@ void write_schema(sqlite::Connection& c) {
                              "final_test_accuracy REAL", "split_fingerprint TEXT"}) {
     const std::string name = std::string(column).substr(0, std::string(column).find(' '));
     if (!c.has_column("trials", name)) c.exec(std::string("ALTER TABLE trials ADD COLUMN ") + column);
+  }
+  if (!c.has_column("trials", "budget_steps")) {
+    rebuild_trials(c);
+    c.exec(schema_sql);  // the index on trials, dropped with the old table
   }
   create_analysis_views(c);
   c.exec("PRAGMA application_id=" + std::to_string(application_id));
@@ -388,12 +421,12 @@ std::optional<Store::ExperimentRef> Store::latest_experiment(const std::string& 
 namespace {
 
 const char* const insert_trial_sql =
-    "INSERT INTO trials(experiment_id, trial_index, repeat, seed, trial_key, config_json, grid_json, status) "
-    "VALUES(?1,?2,?3,?4,?5,?6,?7,'pending')";
+    "INSERT INTO trials(experiment_id, trial_index, repeat, seed, trial_key, config_json, grid_json, status, budget_steps) "
+    "VALUES(?1,?2,?3,?4,?5,?6,?7,'pending',?8)";
 
 void insert_trial(sqlite::Statement& t, std::int64_t experiment_id, const TrialConfig& tr) {
   t.bind(1, experiment_id).bind(2, tr.index).bind(3, tr.repeat).bind(4, static_cast<std::int64_t>(tr.seed)).bind(5, tr.key);
-  t.bind(6, tr->config_text).bind(7, tr->grid_point.dump()).run();
+  t.bind(6, tr->config_text).bind(7, tr->grid_point.dump()).bind(8, tr->total_steps).run();
 }
 
 void insert_inputs(sqlite::Connection& c, std::int64_t experiment_id, const std::vector<Input>& inputs) {
@@ -554,8 +587,11 @@ void Store::write(const std::vector<TrialChunk>& chunks) {
       if (o.status == status::interrupted) {
         p.unwind(c.trial_id);
       } else {
-        p.drop_checkpoint.bind(1, c.trial_id).run();
-        p.finish.bind(1, c.trial_id).bind(2, o.status);
+        // A paused trial keeps the checkpoint its last chunk carried and is pending again, with
+        // its outcome so far (steps done, metrics) for what reads the table meanwhile.
+        const bool paused = o.status == status::paused;
+        if (!paused) p.drop_checkpoint.bind(1, c.trial_id).run();
+        p.finish.bind(1, c.trial_id).bind(2, paused ? std::string(status::pending) : o.status);
         if (o.error.empty()) p.finish.bind(3, std::nullopt); else p.finish.bind(3, o.error);
         p.finish.bind(4, o.steps_done).bind(5, o.wall_seconds).bind(6, o.final_train_loss).bind(7, o.final_val_loss)
             .bind(8, o.best_val_loss).bind(9, o.final_val_accuracy).bind(10, run_id_).bind(11, o.host)
@@ -567,6 +603,49 @@ void Store::write(const std::vector<TrialChunk>& chunks) {
     }
   }
   tx.commit();
+}
+
+std::vector<Store::RungRow> Store::rung_rows(std::int64_t experiment_id, const std::string& metric, std::int64_t step,
+                                             bool maximize) {
+  sqlite::Statement s(db_, std::string("SELECT t.trial_id, t.trial_index, t.status, t.steps_done, "
+                           "(SELECT e.value FROM evals e WHERE e.trial_id = t.trial_id AND e.metric = ?2 AND e.step <= ?3 "
+                           " ORDER BY e.step DESC LIMIT 1), "
+                           "(SELECT ") + (maximize ? "max" : "min") + "(e.value) FROM evals e WHERE e.trial_id = t.trial_id "
+                           "AND e.metric = ?2 AND e.step <= ?3) "
+                           "FROM trials t WHERE t.experiment_id = ?1 ORDER BY t.trial_index");
+  s.bind(1, experiment_id).bind(2, metric).bind(3, step);
+  std::vector<RungRow> out;
+  while (s.step()) {
+    RungRow r;
+    r.trial_id = s.int64(0);
+    r.trial_index = s.int64(1);
+    r.status = s.text(2);
+    r.steps_done = s.int64(3);
+    if (!s.is_null(4)) r.last = s.real(4);
+    if (!s.is_null(5)) r.best = s.real(5);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::int64_t Store::prune(const std::vector<PruneMark>& marks, std::int64_t step) {
+  sqlite::Transaction tx(db_);
+  sqlite::Statement mark(db_, "UPDATE trials SET status='pruned', error=NULL WHERE trial_id=?1 "
+                              "AND status IN ('pending','running')");
+  sqlite::Statement event(db_, "INSERT INTO events(trial_id, step, epoch, source, kind, old_lr, new_lr, message) "
+                               "SELECT ?1, ?2, ?3, 'pruner', 'prune', lr, lr, ?4 FROM "
+                               "(SELECT (SELECT s.lr FROM steps s WHERE s.trial_id = ?1 AND s.step < ?2 "
+                               "ORDER BY s.step DESC LIMIT 1) AS lr)");
+  std::int64_t marked = 0;
+  for (const auto& m : marks) {
+    mark.bind(1, m.trial_id).run();
+    if (db_.changes() == 0) continue;
+    ++marked;
+    event.bind(1, m.trial_id).bind(2, step).bind(3, m.epoch).bind(4, m.reason).run();
+    prepared_->drop_checkpoint.bind(1, m.trial_id).run();
+  }
+  tx.commit();
+  return marked;
 }
 
 void Store::write_lr_find(std::int64_t experiment_id, const fs::path& spec_path, const std::vector<LrFindPoint>& curve,

@@ -37,7 +37,7 @@ bool ThreadTransport::start(const Work& work) {
       return;
     }
     try {
-      run_trial(work.trial, work.trial_id, env_, send, work.from.get());
+      run_trial(work.trial, work.trial_id, env_, send, work.from.get(), work.until);
     } catch (const std::exception& e) {
       // Only an error outside any trial's code gets here (run_trial reports those as outcomes);
       // the scheduler still waits for this trial's outcome, so it gets one.

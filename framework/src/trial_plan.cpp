@@ -246,21 +246,24 @@ void collect_types(const Json& j, std::set<std::string>& types) {
   }
 }
 
-// A policy that monitors a metric must name one the task reports, and never a test metric: the
-// test share is kept out of every decision (docs/statistics.md). Caught here, before any trial,
-// instead of failing trials at their first evaluation.
-void check_monitor(const Json& policy, const TaskShape& shape, const std::string& pointer) {
-  const auto it = policy.find("monitor");
-  if (it == policy.end() || !it->is_string()) return;
-  const std::string metric = it->get<std::string>();
+// A metric a policy monitors (or the pruner compares) must be one the task reports, and never a
+// test metric: the test share is kept out of every decision (docs/statistics.md). Caught here,
+// before any trial, instead of failing trials at their first evaluation.
+void check_metric(const std::string& metric, const TaskShape& shape, const std::string& pointer, const char* who) {
   if (metric.starts_with("test_"))
-    throw SpecError(pointer_join(pointer, "monitor"), "\"" + metric + "\" is a test metric: policies see validation "
-                    "metrics only, so that nothing is tuned on the test share");
+    throw SpecError(pointer, "\"" + metric + "\" is a test metric: " + who + " see validation metrics only, so that "
+                    "nothing is tuned on the test share");
   if (shape.metrics.empty() || std::find(shape.metrics.begin(), shape.metrics.end(), metric) != shape.metrics.end()) return;
   std::string have;
   for (const auto& m : shape.metrics) have += (have.empty() ? "" : ", ") + m;
-  throw SpecError(pointer_join(pointer, "monitor"), "the task reports no metric \"" + metric + "\" (it reports " + have +
-                                                        ")" + did_you_mean(metric, shape.metrics));
+  throw SpecError(pointer, "the task reports no metric \"" + metric + "\" (it reports " + have + ")" +
+                               did_you_mean(metric, shape.metrics));
+}
+
+void check_monitor(const Json& policy, const TaskShape& shape, const std::string& pointer) {
+  const auto it = policy.find("monitor");
+  if (it == policy.end() || !it->is_string()) return;
+  check_metric(it->get<std::string>(), shape, pointer_join(pointer, "monitor"), "policies");
 }
 
 // The context a point's components are built in, as text: a build is checked once per distinct one.
@@ -299,6 +302,7 @@ struct TrialPlan::State {
   struct Checking {
     std::filesystem::path spec_dir;
     SharedData* shared = nullptr;
+    const std::vector<MetricUse>* metrics = nullptr;
     std::set<std::string> types;
     std::string schedule_built, policies_built;  // the last checked builds, by section text and context
   };
@@ -476,6 +480,7 @@ struct TrialPlan::State {
           }
           checking->policies_built = std::move(key);
         }
+        for (const MetricUse& use : *checking->metrics) check_metric(use.metric, shape, use.pointer, use.who);
       }
       const Json& ev = sec[evaluate].value;
       point->eval_every = ev.contains("every_steps") ? ev["every_steps"].get<std::int64_t>()
@@ -541,9 +546,10 @@ TrialConfig TrialPlan::at(std::int64_t index) const {
   return (*this)[index];
 }
 
-std::set<std::string> TrialPlan::check(const std::filesystem::path& spec_dir, SharedData& shared) const {
+std::set<std::string> TrialPlan::check(const std::filesystem::path& spec_dir, SharedData& shared,
+                                       const std::vector<MetricUse>& metrics) const {
   State& s = *state_;
-  State::Checking checking{spec_dir, &shared, {}, {}, {}};
+  State::Checking checking{spec_dir, &shared, &metrics, {}, {}, {}};
   State::Cache cache;  // its own: the shared one stays as it was
   const std::lock_guard lock(s.mutex);  // `shapes` grows
   s.check_replaced_sections();

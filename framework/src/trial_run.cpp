@@ -1,5 +1,6 @@
 #include "lrlab/trial_run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -37,6 +38,7 @@ class TrialRun::State {
   void start(const Checkpoint* from);
   bool run_to(std::int64_t until);
   TrialOutcome finish();
+  TrialOutcome pause();
   Checkpoint checkpoint() const;
   void flush(bool force, std::optional<Checkpoint> checkpoint = std::nullopt);
   void fail(const std::exception& e) {
@@ -214,6 +216,7 @@ void TrialRun::State::persist(StateArchive& a, const Checkpoint* from) {
   }
   std::uint64_t count = policies_.size();
   a(count);
+  bool carried = count == policies_.size();  // every policy's state came with the checkpoint
   for (std::size_t i = 0; i < count; ++i) {
     std::string declaration = i < policies_.size() ? point_.policies[i].dump() : std::string();
     double factor = i < factor_.size() ? factor_[i] : 1.0;
@@ -223,6 +226,7 @@ void TrialRun::State::persist(StateArchive& a, const Checkpoint* from) {
     const bool same = i < policies_.size() && declaration == point_.policies[i].dump();
     if (!same) {
       if (!fork) throw std::runtime_error("the checkpoint's policies differ from the trial's");
+      carried = false;
       continue;
     }
     factor_[i] = factor;
@@ -230,7 +234,8 @@ void TrialRun::State::persist(StateArchive& a, const Checkpoint* from) {
     p(*policies_[i]);
     if (!p.at_end()) throw std::runtime_error("policy " + policy_names_[i] + " loads less state than it saved");
   }
-  if (fork) best_.reset(), restored_since_eval_ = false;  // a saved best belongs to the other trial's policies
+  // A saved best belongs to the policies that saved it: kept when they all came along.
+  if (fork && !carried) best_.reset(), restored_since_eval_ = false;
 }
 
 Checkpoint TrialRun::State::checkpoint() const {
@@ -351,6 +356,17 @@ TrialOutcome TrialRun::State::finish() {
   return out_;
 }
 
+TrialOutcome TrialRun::State::pause() {
+  TrialOutcome now = out_;
+  now.status = status::paused;
+  now.wall_seconds = elapsed();
+  now.host = env_.host;
+  now.rank = env_.rank;
+  chunk_.outcome = now;
+  flush(true, checkpoint());
+  return now;
+}
+
 TrialRun::TrialRun(const TrialConfig& config, std::int64_t trial_id, const TrialEnv& env, SendChunk send, const Checkpoint* from)
     : s_(std::make_unique<State>(config, trial_id, env, std::move(send))) {
   try {
@@ -391,11 +407,26 @@ TrialOutcome TrialRun::finish() {
   }
 }
 
+TrialOutcome TrialRun::pause() {
+  try {
+    return s_->pause();
+  } catch (const std::exception& e) {
+    s_->fail(e);  // a component that cannot save its state fails its trial
+    return s_->finish();
+  }
+}
+
 TrialOutcome run_trial(const TrialConfig& config, std::int64_t trial_id, const TrialEnv& env, const SendChunk& send,
-                       const Checkpoint* from) {
+                       const Checkpoint* from, std::int64_t until) {
   TrialRun run(config, trial_id, env, send, from);
   const std::int64_t every = env.checkpoint_every;
-  while (run.run_to(every > 0 ? (run.steps_done() / every + 1) * every : config->total_steps)) run.send_checkpoint();
+  const std::int64_t end = until > 0 ? std::min(until, config->total_steps) : config->total_steps;
+  for (;;) {
+    const std::int64_t next = every > 0 ? std::min(end, (run.steps_done() / every + 1) * every) : end;
+    if (!run.run_to(next)) break;  // ended, or the budget is spent
+    if (run.steps_done() >= end) return run.pause();
+    run.send_checkpoint();
+  }
   return run.finish();
 }
 

@@ -79,11 +79,23 @@ Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const 
   std::vector<StepRow> steps;
   std::vector<EvalRow> evals;
   std::vector<EventRow> events;
-  const TrialOutcome out = run_trial(trial, trial_id, env, [&](TrialChunk&& c) {
-    steps.insert(steps.end(), c.steps.begin(), c.steps.end());
-    evals.insert(evals.end(), c.evals.begin(), c.evals.end());
-    events.insert(events.end(), c.events.begin(), c.events.end());
-  });
+  // A pruned trial is rerun to the rung it stopped at: the pruner's decision is the sweep's (made
+  // from every trial of the rung), so its events row is left out of the comparison below.
+  std::int64_t until = 0;
+  {
+    sqlite::Statement q(db, "SELECT steps_done FROM trials WHERE trial_id = ?1 AND status = 'pruned'");
+    q.bind(1, trial_id);
+    if (q.step()) until = std::max<std::int64_t>(1, q.int64(0));
+  }
+  TrialOutcome out = run_trial(
+      trial, trial_id, env,
+      [&](TrialChunk&& c) {
+        steps.insert(steps.end(), c.steps.begin(), c.steps.end());
+        evals.insert(evals.end(), c.evals.begin(), c.evals.end());
+        events.insert(events.end(), c.events.begin(), c.events.end());
+      },
+      nullptr, until);
+  if (until > 0 && out.status == status::paused) out.status = status::pruned;
   std::stable_sort(evals.begin(), evals.end(),
                    [](const EvalRow& a, const EvalRow& b) { return std::tie(a.step, a.metric) < std::tie(b.step, b.metric); });
   Comparison cmp;
@@ -144,7 +156,7 @@ Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const 
   cmp.count("evals", i, evals.size());
 
   sqlite::Statement v(db, "SELECT step, epoch, source, kind, old_lr, new_lr, message FROM events WHERE trial_id = ?1 "
-                          "ORDER BY event_id");
+                          "AND source <> 'pruner' ORDER BY event_id");
   v.bind(1, trial_id);
   i = 0;
   for (; v.step(); ++i) {

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "lrlab/analysis/curves.hpp"
+#include "lrlab/analysis/results_db.hpp"
 #include "support/cli.hpp"
 
 using Catch::Matchers::Contains;
@@ -145,4 +147,36 @@ TEST_CASE("plot --searched: a panel per searched number, log x for a log-drawn o
   CHECK(r.rc == 2);
   CHECK_THAT(r.err, Contains("has no searched numeric parameter"));
   CHECK_FALSE(fs::exists(dir / "g.svg"));
+}
+
+TEST_CASE("plot: a pruned configuration's line ends in a cross where the pruner stopped it", "[analysis][plot][pruning]") {
+  const fs::path dir = temp_dir("plot_pruned");
+  write_file(dir / "spec.json", R"({"name": "pruned", "seed": 5, "repeats": 2,
+    "task": {"type": "quadratic", "dimension": 8, "condition_number": 30, "noise_std": 0.3, "steps_per_epoch": 10},
+    "budget": {"steps": 90}, "evaluate": {"every_steps": 10},
+    "grid": {"optimizer.learning_rate": [0.0003, 0.003, 0.03, 0.3]},
+    "pruner": {"type": "successive_halving", "eta": 2, "min_steps": 20}})");
+  REQUIRE(run_lrlab({"run", "spec.json", "--db", "p.db", "-q"}, dir).rc == 0);
+  // eta 2 from 20: rungs 20 and 40 (80 < 90 too): 4 -> 2 -> 1 -> 1; three configurations pruned.
+  const fs::path db = dir / "p.db";
+  REQUIRE(sql1(db, "SELECT count(*) FROM trials WHERE status = 'pruned'") == "6");
+  lrlab::sqlite::Connection c = lrlab::analysis::open_results_read_only(db.string());
+  const auto panel = lrlab::analysis::metric_panel(c, lrlab::analysis::group_trials(c, 1, {}), {"val_loss"});
+  REQUIRE(panel.curves.size() == 5);  // 4 configurations and the crosses
+  const auto& crosses = panel.curves.back();
+  CHECK(crosses.points);
+  CHECK(crosses.crosses);
+  // One cross per pruned configuration, at its rung, on its mean val_loss there (SQL's numbers).
+  const auto rows = sql(db, "SELECT t.steps_done, avg(e.value) FROM trials t JOIN evals e ON e.trial_id = t.trial_id "
+                            "AND e.metric = 'val_loss' AND e.step = t.steps_done WHERE t.status = 'pruned' "
+                            "GROUP BY t.trial_index / 2 ORDER BY t.trial_index");
+  REQUIRE(crosses.x.size() == rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    CHECK(crosses.x[i] == std::stod(rows[i][0]));
+    CHECK(crosses.mean[i] == Approx(std::stod(rows[i][1])).epsilon(1e-12));
+  }
+  // Through the command: the legend names the crosses.
+  const auto r = run_lrlab({"plot", "p.db", "-o", "p.svg", "--metrics", "val_loss"}, dir);
+  REQUIRE(r.rc == 0);
+  CHECK_THAT(parse_svg(dir / "p.svg").out, Contains("pruned (a pruner stopped it here)"));
 }

@@ -2,9 +2,10 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "lrlab/analysis/statistics.hpp"
+#include "lrlab/statistics.hpp"
+#include "wilcoxon_oracle.hpp"
 
-using namespace lrlab::analysis::stats;
+using namespace lrlab::stats;
 
 TEST_CASE("incomplete beta matches its closed forms", "[analysis][statistics]") {
   for (double x : {0.01, 0.2, 0.5, 0.77, 0.99}) {
@@ -105,4 +106,24 @@ TEST_CASE("Wilcoxon signed-rank test: exact p-values by enumeration", "[analysis
   r = wilcoxon_signed_rank(many);
   CHECK_FALSE(r.exact);
   CHECK(r.p < 1e-9);
+}
+
+TEST_CASE("Wilcoxon signed-rank test, one-sided: P(W+ >= w) by hand and by enumeration", "[analysis][statistics]") {
+  // All 5 positive: W+ = 15, only the all-positive pattern reaches it: 1/32.
+  CHECK(wilcoxon_signed_rank({1, 2, 3, 4, 5}, Alternative::greater).p == Approx(1.0 / 32));
+  // Rank 2 negative: W+ = 13, reached when the negative ranks sum to <= 2 ({}, {1}, {2}): 3/32.
+  CHECK(wilcoxon_signed_rank({1, -2, 3, 4, 5}, Alternative::greater).p == Approx(3.0 / 32));
+  // All negative: W+ = 0, every pattern reaches it: p = 1.
+  CHECK(wilcoxon_signed_rank({-1, -2, -3}, Alternative::greater).p == Approx(1.0));
+  // A diverged repeat (an infinite difference) takes the largest rank.
+  CHECK(wilcoxon_signed_rank({0.1, 0.2, 0.3, 0.4, INFINITY}, Alternative::greater).p == Approx(1.0 / 32));
+  for (const std::vector<double>& d : std::vector<std::vector<double>>{{0.3, -0.1, 0.2, 0.5, -0.4, 0.6},
+                                                                       {1, 1, -1, 2, 0, 3, -2},
+                                                                       {-0.2, 0.7, 0.7, 0.1, 0.9}})
+    CHECK(wilcoxon_signed_rank(d, Alternative::greater).p == Approx(lrlab::test::wilcoxon_by_enumeration(d, true)));
+  // Above 50 pairs, the normal approximation: 60 positive differences give a tiny p, 60 negative ~1.
+  std::vector<double> up, down;
+  for (int i = 1; i <= 60; ++i) up.push_back(i), down.push_back(-i);
+  CHECK(wilcoxon_signed_rank(up, Alternative::greater).p < 1e-9);
+  CHECK(wilcoxon_signed_rank(down, Alternative::greater).p > 0.999);
 }

@@ -103,7 +103,7 @@ TEST_CASE("summary corrected: intervals, d_z, t and Wilcoxon p, Holm and BH adju
 
   // Benjamini-Hochberg: 3p/1, 3p/2, 3p/3 in the same order, then the running minimum from the top.
   SummaryRequest bh;
-  bh.correction = stats::Correction::bh;
+  bh.correction = analysis::stats::Correction::bh;
   const Ranking rb = rank_configurations(c, {1, "six"}, bh);
   CHECK(rb.configurations[1].vs_best->t_p_adjusted == Approx(cc.p).epsilon(1e-9));
   CHECK(rb.configurations[2].vs_best->t_p_adjusted == Approx(std::min(3 * b.p / 2, cc.p)).epsilon(1e-9));
@@ -111,7 +111,7 @@ TEST_CASE("summary corrected: intervals, d_z, t and Wilcoxon p, Holm and BH adju
   CHECK(verdict(rb).find("beats 3 of 3 others at p<0.05 (BH-adjusted paired t-test)") != std::string::npos);
 
   SummaryRequest none;
-  none.correction = stats::Correction::none;
+  none.correction = analysis::stats::Correction::none;
   const Ranking rn = rank_configurations(c, {1, "six"}, none);
   CHECK(rn.configurations[1].vs_best->t_p_adjusted == rn.configurations[1].vs_best->t_test.p);
   CHECK(verdict(rn).find("beats 3 of 3 others at p<0.05 (unadjusted paired t-test)") != std::string::npos);

@@ -1,7 +1,7 @@
 #pragma once
 // The exact two-sided Wilcoxon signed-rank p-value, computed the slow obvious way for tests: list
 // all 2^n sign patterns of the ranks (zeros dropped, tied |d| sharing their average rank) and
-// return 2·min(P(W+ >= w), P(W+ <= w)), at most 1. A second implementation to check
+// return 2·min(P(W+ >= w), P(W+ <= w)), at most 1; with `greater`, the one-sided P(W+ >= w). A second implementation to check
 // stats::wilcoxon_signed_rank against, not a copy of it.
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 
 namespace lrlab::test {
 
-inline double wilcoxon_by_enumeration(std::vector<double> d) {
+inline double wilcoxon_by_enumeration(std::vector<double> d, bool greater = false) {
   d.erase(std::remove(d.begin(), d.end(), 0.0), d.end());
   const std::size_t n = d.size();
   std::vector<double> rank(n);
@@ -34,6 +34,7 @@ inline double wilcoxon_by_enumeration(std::vector<double> d) {
     at_most += s <= w;
   }
   const double patterns = static_cast<double>(std::size_t{1} << n);
+  if (greater) return at_least / patterns;
   return std::min(1.0, 2 * std::min(at_least, at_most) / patterns);
 }
 

@@ -413,3 +413,21 @@ TEST_CASE("a quasi-random search under mpirun -np 3 stores the same trials as --
   CHECK_THAT(r.err, Contains("raised from 9 to 12") && Contains("6 trials in"));
   CHECK(db_content(dir / "mpi.db") == db_content(dir / "ref12.db"));
 }
+
+TEST_CASE("successive halving under mpirun -np 3 prunes the same trials as --jobs 2, bit for bit", "[e2e][mpi][pruning]") {
+  if (skipped()) return;
+  const fs::path dir = temp_dir("mpi_pruning");
+  write_file(dir / "spec.json", R"({"name": "mpi_pruned", "seed": 5, "repeats": 2,
+    "task": {"type": "quadratic", "dimension": 40, "condition_number": 30, "noise_std": 0.3, "steps_per_epoch": 10},
+    "budget": {"steps": 270}, "evaluate": {"every_steps": 10},
+    "grid": {"optimizer.learning_rate": [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3]},
+    "pruner": {"type": "successive_halving", "eta": 3, "min_steps": 10}})");
+  REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "-q", "--db", "ref.db"}, dir).rc == 0);
+  const auto r = run_in(dir, mpirun(3, {"run", "spec.json", "--jobs", "1", "--db", "mpi.db"}));
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  CHECK_THAT(r.err, Contains("16 pruned"));
+  CHECK(db_content(dir / "mpi.db") == db_content(dir / "ref.db"));
+  CHECK(sql1(dir / "mpi.db", "SELECT count(*) FROM trials WHERE status = 'pruned'") == "16");
+  CHECK(sql1(dir / "mpi.db", "SELECT group_concat(rank) FROM (SELECT DISTINCT rank FROM trials ORDER BY rank)") == "1,2");
+}

@@ -88,6 +88,12 @@ TEST_CASE("protocol: a grid over seed is stored in the configuration, each value
   CHECK(sql1(db, "SELECT count(DISTINCT split_fingerprint) FROM trials") == "2");  // the split follows the seed
   CHECK(sql1(db, "SELECT count(DISTINCT seed) FROM trials") == "4");
   CHECK(sql1(db, "SELECT count(DISTINCT trial_key) FROM trials") == "4");
+  // Repeat r of seed 11 and of seed 12 share nothing: summary ranks within each seed, never pairs them.
+  const auto s = run_lrlab({"summary", "s.db", "--by", "optimizer.learning_rate"}, dir);
+  INFO(s.out << s.err);
+  REQUIRE(s.rc == 0);
+  CHECK_THAT(s.out, Contains("seed=11") && Contains("seed=12"));
+  CHECK(s.out.find("beats") == std::string::npos);
 }
 
 TEST_CASE("protocol: a grid key whose values change nothing is refused at the key", "[e2e][protocol]") {

@@ -281,7 +281,11 @@ TEST_CASE("a full disk stops the sweep at the first failed write: exit 3, what w
   INFO(err);
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 3);
-  CHECK_THAT(err, Contains("could not write full.db") && Contains("full") && Contains("rerun the same command"));
+  CHECK_THAT(err, Contains("could not write full.db: ") && Contains("The sweep stopped at the first failure") &&
+                      Contains("rerun the same command"));
+  // What the database holds, as the message says it (the tally counts trials whose rows were lost).
+  CHECK_THAT(err, Contains("the database holds " + sql1(dir / "full.db", "SELECT count(*) FROM trials WHERE status = "
+                                                                          "'completed'") + " of the 24 trials finished"));
   // It stopped at once: trials were left unrun (on today's main every trial ran and was thrown away).
   const auto at = err.find(" were not run");
   REQUIRE(at != std::string::npos);

@@ -91,6 +91,25 @@ TEST_CASE("summary verdicts: one configuration written twice is identical and sh
   }
 }
 
+TEST_CASE("summary verdicts: different trajectories with the same value in every repeat tie, never ranked apart",
+          "[e2e][summary]") {
+  // The three rates give three trajectories, but every trial trains its whole budget: steps_done
+  // is the same value in every repeat (as article_comparison.json's six schedules share their best
+  // validation loss, reached before their first decay).
+  const fs::path db = verdicts_run("equal", verdicts_twice_spec);
+  const auto r = run_lrlab({"summary", db.string(), "--metric", "steps_done", "--format", "csv"});
+  INFO(r.out << r.err);
+  REQUIRE(r.rc == 0);
+  const VerdictsCsv t = verdicts_csv(r.out);
+  REQUIRE(t.rows.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(t.at(i, "rank") == "1");
+    CHECK(t.at(i, "paired_t_p").empty());
+  }
+  CHECK_THAT(r.err, Contains("tied: these") && Contains("have the same steps_done in every repeat"));
+  CHECK(r.err.find("beats") == std::string::npos);
+}
+
 TEST_CASE("summary verdicts: a discrete metric gets a warning and never p = 0", "[e2e][summary]") {
   const fs::path db = verdicts_run("discrete", R"({"name": "acc", "seed": 4, "repeats": 3,
     "task": {"type": "logistic_regression", "data": "data.csv", "batch_size": 8},

@@ -2,8 +2,9 @@
 // every stateful policy: a trial paused at step k, its checkpoint taken through the bytes that the
 // database and MPI carry (encode_chunk / decode_chunk), and continued by a new TrialRun gives the
 // same rows and outcome as the same trial run without stopping. The reference is that
-// uninterrupted run; the fork test's reference is a second schedule (sequential) that switches at
-// the fork step, which the trial runs without any checkpoint.
+// uninterrupted run; the fork tests' reference is a second schedule (sequential) that switches at
+// the fork step, which the trial runs without any checkpoint; forks are checked for every task and
+// every stateful policy too.
 #include <catch2/catch.hpp>
 
 #include <bit>
@@ -140,21 +141,40 @@ void check_pause_resume(const Json& spec, const std::vector<std::vector<std::int
 
 const std::vector<std::vector<std::int64_t>> pauses_60{{1}, {7}, {30}, {59}, {0, 13, 14, 42}};
 
+// Every built-in task, small.
+const std::vector<std::pair<const char*, const char*>> builtin_tasks{
+    {"quadratic, random problem with gradient noise",
+     R"({"type": "quadratic", "dimension": 6, "condition_number": 30, "noise_std": 0.3, "steps_per_epoch": 10})"},
+    {"noisy_quadratic", R"({"type": "noisy_quadratic", "dimension": 40, "batch_size": 4, "steps_per_epoch": 10})"},
+    {"rosenbrock", R"({"type": "rosenbrock", "steps_per_epoch": 10})"},
+    {"softmax_regression on digits",
+     R"({"type": "softmax_regression", "data": "data/digits.csv.gz", "batch_size": 128, "val_fraction": 0.2})"},
+    {"logistic_regression on breast_cancer",
+     R"({"type": "logistic_regression", "data": "data/breast_cancer.csv", "skip_rows": 1, "batch_size": 64})"},
+    {"mlp on digits", R"({"type": "mlp", "data": "data/digits.csv.gz", "hidden": [16], "batch_size": 64})"},
+};
+
+// Scripted val_loss sequences that make each policy act several times within 60 steps (an
+// evaluation every 3 steps: 20 evaluations).
+const char* const scripted_task = R"({"type": "scripted", "steps_per_epoch": 4,
+    "val_loss": [1.0, 0.9, 0.95, 0.97, 0.96, 0.8, 0.85, 0.86, 0.9, 0.7, 0.75, 0.8, 0.82, 0.81, 0.6, 0.65, 0.7, 0.72, 0.71, 0.74],
+    "train_loss": [3, 2.9, 2.95, 2.8, 2.85, 2.9, 2.7, 2.75, 2.8, 2.82]})";
+
+// Every built-in policy that keeps state, set to act often on scripted_task.
+const std::vector<std::pair<const char*, const char*>> stateful_policies{
+    {"reduce_on_plateau", R"({"type": "reduce_on_plateau", "factor": 0.5, "patience": 1, "cooldown": 1})"},
+    {"early_stopping with restore_best", R"({"type": "early_stopping", "patience": 4, "restore_best": true})"},
+    {"backtracking", R"({"type": "backtracking", "factor": 0.5, "max_backtracks": 3})"},
+    {"bold_driver", R"({"type": "bold_driver", "increase": 1.1, "decrease": 0.5})"},
+    {"epoch_rule", R"({"type": "epoch_rule", "rules": [{"until_epoch": 3, "multiply": 1.0}, {"until_epoch": 9, "multiply": 0.8}, {"set": 0.001}]})"},
+    {"periodic_decay", R"({"type": "periodic_decay", "every": 9, "factor": 0.7})"},
+    {"statistical_plateau", R"({"type": "statistical_plateau", "window": 8, "checks_per_window": 4, "factor": 0.5})"},
+};
+
 }  // namespace
 
 TEST_CASE("checkpoint: every built-in task pauses and resumes bit for bit", "[engine][checkpoint]") {
-  const std::vector<std::pair<const char*, const char*>> tasks{
-      {"quadratic, random problem with gradient noise",
-       R"({"type": "quadratic", "dimension": 6, "condition_number": 30, "noise_std": 0.3, "steps_per_epoch": 10})"},
-      {"noisy_quadratic", R"({"type": "noisy_quadratic", "dimension": 40, "batch_size": 4, "steps_per_epoch": 10})"},
-      {"rosenbrock", R"({"type": "rosenbrock", "steps_per_epoch": 10})"},
-      {"softmax_regression on digits",
-       R"({"type": "softmax_regression", "data": "data/digits.csv.gz", "batch_size": 128, "val_fraction": 0.2})"},
-      {"logistic_regression on breast_cancer",
-       R"({"type": "logistic_regression", "data": "data/breast_cancer.csv", "skip_rows": 1, "batch_size": 64})"},
-      {"mlp on digits", R"({"type": "mlp", "data": "data/digits.csv.gz", "hidden": [16], "batch_size": 64})"},
-  };
-  for (const auto& [name, task] : tasks) {
+  for (const auto& [name, task] : builtin_tasks) {
     SECTION(name) {
       check_pause_resume(Json{{"task", Json::parse(task)},
                               {"optimizer", {{"learning_rate", 0.01}}},
@@ -166,23 +186,9 @@ TEST_CASE("checkpoint: every built-in task pauses and resumes bit for bit", "[en
 }
 
 TEST_CASE("checkpoint: every stateful policy pauses and resumes bit for bit", "[engine][checkpoint]") {
-  // Scripted val_loss sequences that make each policy act several times within 60 steps (an
-  // evaluation every 3 steps: 20 evaluations).
-  const char* const scripted = R"({"type": "scripted", "steps_per_epoch": 4,
-      "val_loss": [1.0, 0.9, 0.95, 0.97, 0.96, 0.8, 0.85, 0.86, 0.9, 0.7, 0.75, 0.8, 0.82, 0.81, 0.6, 0.65, 0.7, 0.72, 0.71, 0.74],
-      "train_loss": [3, 2.9, 2.95, 2.8, 2.85, 2.9, 2.7, 2.75, 2.8, 2.82]})";
-  const std::vector<std::pair<const char*, const char*>> policies{
-      {"reduce_on_plateau", R"({"type": "reduce_on_plateau", "factor": 0.5, "patience": 1, "cooldown": 1})"},
-      {"early_stopping", R"({"type": "early_stopping", "patience": 4, "restore_best": true})"},
-      {"backtracking", R"({"type": "backtracking", "factor": 0.5, "max_backtracks": 3})"},
-      {"bold_driver", R"({"type": "bold_driver", "increase": 1.1, "decrease": 0.5})"},
-      {"epoch_rule", R"({"type": "epoch_rule", "rules": [{"until_epoch": 3, "multiply": 1.0}, {"until_epoch": 9, "multiply": 0.8}, {"set": 0.001}]})"},
-      {"periodic_decay", R"({"type": "periodic_decay", "every": 9, "factor": 0.7})"},
-      {"statistical_plateau", R"({"type": "statistical_plateau", "window": 8, "checks_per_window": 4, "factor": 0.5})"},
-  };
-  for (const auto& [name, policy] : policies) {
+  for (const auto& [name, policy] : stateful_policies) {
     SECTION(name) {
-      check_pause_resume(Json{{"task", Json::parse(scripted)},
+      check_pause_resume(Json{{"task", Json::parse(scripted_task)},
                               {"optimizer", {{"learning_rate", 0.01}}},
                               {"policies", Json::array({Json::parse(policy)})},
                               {"budget", {{"steps", 60}}},
@@ -209,42 +215,69 @@ TEST_CASE("checkpoint: every stateful policy pauses and resumes bit for bit", "[
   }
 }
 
-TEST_CASE("checkpoint: a fork continues another trial's state under a new schedule", "[engine][checkpoint]") {
-  // Reference: one trial whose schedule switches from the base rate to a constant 0.002 at step
-  // 25 (sequential). Fork: a trial with the base schedule paused at 25, and a second trial with
-  // the constant schedule started from its checkpoint. From step 25 on both must agree bit for bit.
-  const char* const task = R"({"type": "softmax_regression", "data": "data/digits.csv.gz", "batch_size": 128})";
-  const Planned switched(Json::parse(std::string(R"({"task": )") + task + R"(, "optimizer": {"learning_rate": 0.01},
-      "schedule": {"type": "sequential", "milestones": [25], "schedules": [{"type": "constant"},
-                   {"type": "constant", "learning_rate": 0.002}]},
-      "budget": {"steps": 50}, "evaluate": {"every_steps": 5}})"));
-  const Planned base(Json::parse(std::string(R"({"task": )") + task + R"(, "optimizer": {"learning_rate": 0.01},
-      "budget": {"steps": 50}, "evaluate": {"every_steps": 5}})"));
-  const Planned branch(Json::parse(std::string(R"({"task": )") + task + R"(, "optimizer": {"learning_rate": 0.01},
-      "schedule": {"type": "constant", "learning_rate": 0.002}, "budget": {"steps": 50}, "evaluate": {"every_steps": 5}})"));
-  REQUIRE(base.trial().key != branch.trial().key);
+namespace {
 
-  const Rows reference = uninterrupted(switched, switched.trial());
+// A fork at step 25 of `spec` (whose schedule is the base rate's constant) into the same spec with
+// a constant 0.002: the second trial starts from the first's checkpoint. Reference: one trial
+// whose schedule switches from the one to the other at step 25 (sequential), run without any
+// checkpoint. The fork's rows must be the reference's after what the first trial sent before it
+// paused (the two agree up to there), bit for bit: the task's state (its batches), Adam's moments,
+// the policies' states and factors and a saved best all carried across.
+void check_fork(Json spec) {
+  spec.erase("schedule");
+  Json switched = spec, branch = spec;
+  switched["schedule"] = Json::parse(R"({"type": "sequential", "milestones": [25], "schedules": [{"type": "constant"},
+                                        {"type": "constant", "learning_rate": 0.002}]})");
+  branch["schedule"] = Json::parse(R"({"type": "constant", "learning_rate": 0.002})");
+  const Planned reference_plan(switched), base(spec), other(branch);
+  REQUIRE(base.trial().key != other.trial().key);
+  const Rows reference = uninterrupted(reference_plan, reference_plan.trial());
+  REQUIRE(reference.outcome);
+  CHECK(reference.outcome->status != status::failed);
+
   Rows first;
   TrialRun parent(base.trial(), 1, base.env, first.sink());
-  REQUIRE(parent.run_to(25));
-  const Checkpoint at25 = parent.checkpoint();
+  if (!parent.run_to(25)) return;  // ended before the fork (a policy stopped it): nothing to fork
+  parent.send_checkpoint();
+  REQUIRE(first.last_checkpoint);
   Rows forked;
-  TrialRun child(branch.trial(), 2, branch.env, forked.sink(), &at25);
+  TrialRun child(other.trial(), 2, other.env, forked.sink(), &*first.last_checkpoint);
   REQUIRE(child.steps_done() == 25);
-  child.run_to(50);
+  child.run_to(other.trial()->total_steps);
   child.finish();
-  REQUIRE(forked.outcome);
-  CHECK(forked.outcome->status == status::completed);
 
-  // The reference's rows from step 25 on.
   Rows tail;
-  for (const auto& s : reference.steps)
-    if (s.step >= 25) tail.steps.push_back(s);
-  for (const auto& e : reference.evals)
-    if (e.step > 25) tail.evals.push_back(e);
+  tail.steps.assign(reference.steps.begin() + static_cast<std::ptrdiff_t>(first.steps.size()), reference.steps.end());
+  tail.evals.assign(reference.evals.begin() + static_cast<std::ptrdiff_t>(first.evals.size()), reference.evals.end());
+  tail.events.assign(reference.events.begin() + static_cast<std::ptrdiff_t>(first.events.size()), reference.events.end());
   tail.outcome = reference.outcome;
   require_same(tail, forked);
+}
+
+}  // namespace
+
+TEST_CASE("checkpoint: a fork continues every built-in task's state under a new schedule, bit for bit",
+          "[engine][checkpoint]") {
+  for (const auto& [name, task] : builtin_tasks) {
+    SECTION(name) {
+      check_fork(Json{{"task", Json::parse(task)},
+                      {"optimizer", {{"learning_rate", 0.01}}},
+                      {"budget", {{"steps", 50}}},
+                      {"evaluate", {{"every_steps", 5}}}});
+    }
+  }
+}
+
+TEST_CASE("checkpoint: a fork carries every stateful policy's state and factor, bit for bit", "[engine][checkpoint]") {
+  for (const auto& [name, policy] : stateful_policies) {
+    SECTION(name) {
+      check_fork(Json{{"task", Json::parse(scripted_task)},
+                      {"optimizer", {{"learning_rate", 0.01}}},
+                      {"policies", Json::array({Json::parse(policy)})},
+                      {"budget", {{"steps", 60}}},
+                      {"evaluate", {{"every_steps", 3}}}});
+    }
+  }
 }
 
 TEST_CASE("checkpoint: a checkpoint of another task or of damaged bytes fails the trial, clearly", "[engine][checkpoint]") {

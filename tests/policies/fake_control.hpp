@@ -1,7 +1,7 @@
 #pragma once
 // FakeControl: the core's side of a policy call, reduced to what a unit test needs to watch. It
 // keeps one policy's factor over a constant schedule value, so lr() = schedule x factor as in the
-// core (framework/src/trial.cpp), and records every action. Policies are built from JSON through
+// core (framework/src/trial_run.cpp), and records every action. Policies are built from JSON through
 // the real resolver, so their parameter declarations and defaults are exercised too.
 #include <string>
 #include <vector>

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "lrlab/json.hpp"
+#include "lrlab/pruner.hpp"
 #include "lrlab/resolve.hpp"
 #include "lrlab/shared_data.hpp"
 #include "lrlab/spec.hpp"
@@ -42,6 +43,7 @@ struct Experiment {
   std::string spec_sha256;
   std::int64_t checkpoint_every = 0;  // "checkpoint": {"every_steps": k}; 0: no checkpoints
   TrialPlan trials;
+  Pruner pruner;  // "pruner": stops bad configurations at rungs (pruner.hpp); disabled when absent
   std::set<std::string> component_types;  // the type names of every component the trials build
 };
 

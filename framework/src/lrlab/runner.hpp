@@ -34,6 +34,9 @@ struct RunSummary {
   bool resumed = false;
   int ranks = 1;         // MPI ranks (1 without MPI)
   std::int64_t ran = 0;  // trials that ran to an outcome in this invocation
+  // After a failed write (a full disk): the trials the database holds finished, as it says (the
+  // tally above also counts trials whose rows could not be committed); -1 otherwise.
+  std::int64_t stored_finished = -1;
   SweepReport report;
   int exit_code = 0;
 };

@@ -29,28 +29,32 @@ struct Pending {
   std::int64_t index = 0;
   std::int64_t trial_id = 0;
   std::shared_ptr<const Checkpoint> from;  // resume from it when set
+  std::int64_t until = 0;                  // pause at this step (a pruner's rung); 0: run to the end
 };
 
-// One trial to run: from the start, or from its checkpoint.
+// One trial to run: from the start, or from its checkpoint; to its end, or paused at `until`.
 struct Work {
   TrialConfig trial;
   std::int64_t trial_id = 0;
   std::shared_ptr<const Checkpoint> from;  // resume from it when set
+  std::int64_t until = 0;
 };
 
 // Work as it crosses to another process (an MPI rank, a worker process), which planned the same
-// experiment: the trial's index in the plan, its trial_id, the checkpoint to continue from.
+// experiment: the trial's index in the plan, its trial_id, the checkpoint to continue from, where
+// to pause.
 struct RemoteWork {
   std::int64_t index = 0;
   std::int64_t trial_id = 0;
   std::optional<Checkpoint> from;
+  std::int64_t until = 0;
 
   static RemoteWork of(const Work& w) {
-    RemoteWork r{w.trial.index, w.trial_id, {}};
+    RemoteWork r{w.trial.index, w.trial_id, {}, w.until};
     if (w.from) r.from = *w.from;
     return r;
   }
-  void persist(StateArchive& a) { a(index, trial_id, from); }
+  void persist(StateArchive& a) { a(index, trial_id, from, until); }
 };
 
 class Transport {
@@ -84,12 +88,18 @@ struct SweepReport {
   std::int64_t total = 0;    // trials in the experiment
   std::int64_t skipped = 0;  // already finished (resumed)
   std::int64_t completed = 0, diverged = 0, failed = 0, stopped_early = 0, interrupted = 0;
+  std::int64_t pruned = 0;  // stopped by the pruner (pruned_sweep.hpp)
+  std::int64_t paused = 0;  // reached the rung they were run to (counted again when they go on)
   std::int64_t from_checkpoints = 0;                           // trials continued from a checkpoint instead of step 0
   std::vector<std::pair<std::int64_t, std::string>> failures;  // trial_index, error
   double seconds = 0.0;
   std::string stopped_by;  // set when a part of the transport stopped the sweep
   std::string write_failure;  // set when a commit failed (disk full): the sweep stopped there
 };
+
+// The trials of the experiment left to run, as the database says: every trial not finished, with
+// its checkpoint when it has one of its own (its key is the trial's), in trial_index order.
+std::vector<Pending> pending_trials(Store& store, std::int64_t experiment_id);
 
 // Run `todo` (trials of `plan`) on `transport`, storing every chunk in `store`. Returns when every trial handed out has reported; on a stop, the trials not yet
 // started are counted interrupted and left pending. A failed commit stops the sweep the same way

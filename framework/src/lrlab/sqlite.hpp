@@ -24,6 +24,8 @@ class Connection {
   // Whether `table` has a column `column` (a file of an older schema may lack it).
   bool has_column(const std::string& table, const std::string& column) const;
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  // Rows the last INSERT, UPDATE or DELETE changed.
+  std::int64_t changes() const { return sqlite3_changes(db_); }
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }
   [[noreturn]] void fail(const std::string& what) const;

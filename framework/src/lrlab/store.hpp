@@ -24,10 +24,10 @@
 namespace lrlab {
 
 // 2: the checkpoints table. 3: the experiment_inputs table. 4: run_plugins.used. 5:
-// experiments.kind and the lr_find_curve and lr_find_suggestions tables (`lrlab find-lr`). An older
-// file gains what it lacks when a run opens it; its experiments have no recorded inputs until a
-// resume records them.
-inline constexpr int schema_version = 5;
+// experiments.kind and the lr_find_curve and lr_find_suggestions tables (`lrlab find-lr`). 6: the
+// status 'pruned' and trials.budget_steps (pruners). An older file gains what it lacks when a run
+// opens it; its experiments have no recorded inputs until a resume records them.
+inline constexpr int schema_version = 6;
 inline constexpr int application_id = 0x4C524C42;  // "LRLB"
 
 struct TrialRow {
@@ -133,6 +133,27 @@ class Store {
 
   // Apply chunks from running trials in one transaction.
   void write(const std::vector<TrialChunk>& chunks);
+
+  // The experiment's trials as a pruner's rung at `step` sees them (pruned_sweep.hpp): each one's
+  // status, steps done, and the metric's last evaluation at or before `step` and its best there
+  // (the largest with `maximize`), in trial_index order.
+  struct RungRow {
+    std::int64_t trial_id = 0, trial_index = 0;
+    std::string status;
+    std::int64_t steps_done = 0;
+    std::optional<double> last, best;
+  };
+  std::vector<RungRow> rung_rows(std::int64_t experiment_id, const std::string& metric, std::int64_t step, bool maximize);
+
+  // Mark trials pruned at `step`, each with an events row (source "pruner", kind "prune", its
+  // reason; the rate of the last update before the step), their checkpoints dropped; a trial
+  // already finished is left as it is. One transaction; returns how many were marked.
+  struct PruneMark {
+    std::int64_t trial_id = 0;
+    std::int64_t epoch = 0;  // of the step
+    std::string reason;
+  };
+  std::int64_t prune(const std::vector<PruneMark>& marks, std::int64_t step);
 
   // Mark the experiment as a learning-rate range test (experiments.kind = 'lr_find', spec_path the
   // spec the test was made from) and replace its curve and suggestions with these, in one

@@ -24,6 +24,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "lrlab/json.hpp"
 #include "lrlab/resolve.hpp"
@@ -31,6 +32,13 @@
 #include "lrlab/trial_config.hpp"
 
 namespace lrlab {
+
+// A metric something besides a policy decides on (the pruner): checked against every task.
+struct MetricUse {
+  std::string metric;
+  std::string pointer;  // where it was written ("/pruner/metric")
+  const char* who;      // "pruners": for the message
+};
 
 class TrialPlan {
  public:
@@ -49,9 +57,10 @@ class TrialPlan {
   std::shared_ptr<const PointConfig> point(std::int64_t p) const;
 
   // The checking pass of planning: every point resolved and its components built (see above);
-  // every distinct task probed, its data read into `shared`. Returns the component type names the
-  // plan uses (for the libraries it needs).
-  std::set<std::string> check(const std::filesystem::path& spec_dir, SharedData& shared) const;
+  // every distinct task probed, its data read into `shared`; `metrics` checked against every task's.
+  // Returns the component type names the plan uses (for the libraries it needs).
+  std::set<std::string> check(const std::filesystem::path& spec_dir, SharedData& shared,
+                              const std::vector<MetricUse>& metrics = {}) const;
 
   // Trials in index order, made as the iteration reaches them.
   class iterator {

@@ -43,7 +43,9 @@ struct EventRow {
 
 // Trial statuses, as stored. "interrupted" is never stored: the writer puts such a trial back to
 // pending (its rows after its last checkpoint removed, all of them without one), so that a rerun
-// continues it from the checkpoint or runs it again from the start.
+// continues it from the checkpoint or runs it again from the start. Nor is "paused": a trial that
+// reached the step it was run to (a pruner's rung) is stored as pending, with its checkpoint there
+// and its outcome so far. "pruned": a pruner stopped it at a rung (pruner.hpp).
 namespace status {
 inline constexpr const char* pending = "pending";
 inline constexpr const char* running = "running";
@@ -51,7 +53,9 @@ inline constexpr const char* completed = "completed";
 inline constexpr const char* diverged = "diverged";
 inline constexpr const char* failed = "failed";
 inline constexpr const char* stopped_early = "stopped_early";
+inline constexpr const char* pruned = "pruned";
 inline constexpr const char* interrupted = "interrupted";
+inline constexpr const char* paused = "paused";
 }  // namespace status
 
 struct TrialOutcome {

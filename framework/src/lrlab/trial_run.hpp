@@ -22,7 +22,8 @@
 // A fork (a checkpoint whose trial_key is not this trial's) takes the parameters, Adam's state and
 // what the outcome gathered; the task's state only when the task and seed are the same, and each
 // policy's factor and state only when that policy's declaration is the same at the same place
-// (else the policy starts fresh, with factor 1). The task's declaration must be the same.
+// (else the policy starts fresh, with factor 1); a best snapshot a policy saved only when every
+// policy came along. The task's declaration must be the same.
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -75,14 +76,19 @@ class TrialRun {
   // the last chunk, with the outcome, which is also returned.
   TrialOutcome finish();
 
+  // Stop here for now (a pruner's rung): the last chunk carries a checkpoint of this point and the
+  // outcome so far with status "paused". A later TrialRun continues from that checkpoint.
+  TrialOutcome pause();
+
  private:
   class State;
   std::unique_ptr<State> s_;
 };
 
-// A whole trial: from the start or from `from`, to its end, with a checkpoint every
-// env.checkpoint_every updates (and one when interrupted, when checkpoints are on).
+// A trial from the start or from `from`, to its end, with a checkpoint every
+// env.checkpoint_every updates (and one when interrupted, when checkpoints are on). With `until`
+// (> 0) it stops there instead, paused, when it is still training at that step.
 TrialOutcome run_trial(const TrialConfig& config, std::int64_t trial_id, const TrialEnv& env, const SendChunk& send,
-                       const Checkpoint* from = nullptr);
+                       const Checkpoint* from = nullptr, std::int64_t until = 0);
 
 }  // namespace lrlab

@@ -12,6 +12,7 @@ struct Curve {
   std::string label;
   std::vector<double> x, mean, low, high;  // low/high: the band over repeats (equal to mean for one trial)
   bool points = false;                     // marks at (x, mean) instead of a line and its band
+  bool crosses = false;                    // with points: black crosses, for events on other curves (prunings)
 };
 
 struct Panel {

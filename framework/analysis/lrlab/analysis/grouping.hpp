@@ -14,6 +14,7 @@ struct GroupedTrial {
   std::int64_t trial_id;
   std::int64_t repeat;
   std::string status;
+  std::int64_t steps_done = 0;
 };
 
 // One configuration: the trials that differ only in their repeat (or share the `by` values).

@@ -5,7 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "lrlab/statistics.hpp"
+
 namespace lrlab::analysis::stats {
+
+// The tests themselves live in the core (statistics.hpp: a pruner uses them while a sweep runs);
+// the analysis code names them all as analysis::stats.
+using namespace lrlab::stats;
 
 enum class Correction {
   holm,  // Holm (1979), step-down Bonferroni: controls the family-wise error rate, always valid

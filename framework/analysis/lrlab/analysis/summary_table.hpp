@@ -16,7 +16,7 @@
 #include "lrlab/analysis/grouping.hpp"
 #include "lrlab/analysis/multiple_comparisons.hpp"
 #include "lrlab/analysis/results_db.hpp"
-#include "lrlab/analysis/statistics.hpp"
+#include "lrlab/statistics.hpp"
 #include "lrlab/analysis/table.hpp"
 
 namespace lrlab::analysis {
@@ -44,13 +44,16 @@ struct Comparison {
 };
 
 // One configuration's line: the trials that finished with a finite value count, the others are
-// `missing` (unfinished, failed, or no value).
+// `missing` (unfinished, failed, or no value) or `pruned` (a pruner stopped them: they trained less
+// than the budget, so their values are not compared with the others').
 struct RankedConfiguration {
   std::int64_t rank = 0;            // ties share one rank (1, 1, 3)
   std::vector<std::string> labels;  // one per Ranking::label_columns
   std::string name;                 // Grouping::name: "schedule.type=constant"
   std::vector<double> values;       // every usable trial's value, in trial order
   std::int64_t missing = 0;
+  std::int64_t pruned = 0;
+  std::int64_t pruned_at = 0;       // the step a pruner stopped them at (the latest, over its trials)
   double mean = NAN, sd = NAN;      // NaN when there is no value (sd: fewer than 2)
   stats::Interval ci95{NAN, NAN};   // NaN bounds for fewer than 2 values
   std::vector<double> also_means;   // one per Ranking::also: the mean over the same usable trials
@@ -86,7 +89,8 @@ std::vector<Ranking> rank_all(const sqlite::Connection& c, const ExperimentChoic
 // The one ranking of a request that makes one (throws SpecError when it makes several).
 Ranking rank_configurations(const sqlite::Connection& c, const ExperimentChoice& ex, const SummaryRequest& r);
 
-// rank, the within and label columns, n, missing, mean, sd, ci95_low, ci95_high, mean_<also>...,
+// rank, the within and label columns, n, missing, pruned (when a trial was pruned), mean, sd,
+// ci95_low, ci95_high, mean_<also>...,
 // best_step, best_epoch (for a metric with a best step), diff_vs_best, diff_ci95_low, diff_ci95_high, d_z, pairs,
 // paired_t_p, paired_t_p_adj, wilcoxon_p, wilcoxon_p_adj, note; NULL where a number does not exist.
 Table summary_table(const Ranking& r);
@@ -111,7 +115,12 @@ struct Summary {
   std::vector<std::string> verdicts;  // one per ranking
   std::string verdict;                // the verdicts, one per line
   std::vector<std::string> warnings;  // prefixed with their group when there are several
+  std::string resources;              // for an experiment with a pruner: updates trained against none pruned
 };
+
+// An experiment with a pruner: "resources: 1863 of 16767 updates trained (11.1%) ..."; empty
+// without one.
+std::string pruning_resources(const sqlite::Connection& c, std::int64_t experiment_id);
 Summary summarize(const sqlite::Connection& c, const ExperimentChoice& ex, const SummaryRequest& r);
 
 }  // namespace lrlab::analysis

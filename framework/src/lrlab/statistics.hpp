@@ -1,5 +1,6 @@
 #pragma once
-// Small-sample statistics for comparing configurations over repeats (lrlab summary).
+// Small-sample statistics for comparing configurations over repeats: lrlab summary ranks with them,
+// and the paired_wilcoxon pruner (pruner.hpp) decides with them while a sweep runs.
 //
 // Repeat r of every configuration shares its seed (docs/contracts.md, "Step and seed conventions"), so two
 // configurations are compared on paired samples: the paired t-test and the Wilcoxon signed-rank
@@ -8,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace lrlab::analysis::stats {
+namespace lrlab::stats {
 
 double mean(const std::vector<double>& x);
 // Sample standard deviation (divisor n - 1); NaN for fewer than 2 values.
@@ -49,9 +50,15 @@ struct PairedEffect {
 };
 PairedEffect paired_effect(const std::vector<double>& d);
 
-// Wilcoxon signed-rank test on differences d (two-sided): zeros dropped (Wilcoxon's method), ties
-// get average ranks. All differences 0 (or none): p is NaN with a note. Exact null distribution of W+ by enumeration for n <= 50 (it stays exact with
-// tied ranks, computed on doubled ranks); the normal approximation with tie correction above that.
-TestResult wilcoxon_signed_rank(const std::vector<double>& d);
+// Which differences a test counts as evidence: either sign (two-sided), or only d > 0 (`greater`:
+// the alternative that the differences are positive).
+enum class Alternative { two_sided, greater };
 
-}  // namespace lrlab::analysis::stats
+// Wilcoxon signed-rank test on differences d: zeros dropped (Wilcoxon's method), ties get average
+// ranks. All differences 0 (or none): p is NaN with a note. Exact null distribution of W+ by
+// enumeration for n <= 50 (it stays exact with tied ranks, computed on doubled ranks); the normal
+// approximation with tie correction above that. An infinite difference (a repeat that diverged)
+// takes the largest rank.
+TestResult wilcoxon_signed_rank(const std::vector<double>& d, Alternative alternative = Alternative::two_sided);
+
+}  // namespace lrlab::stats

@@ -1,11 +1,11 @@
-#include "lrlab/analysis/statistics.hpp"
+#include "lrlab/statistics.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
 
-namespace lrlab::analysis::stats {
+namespace lrlab::stats {
 namespace {
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
@@ -140,7 +140,7 @@ PairedEffect paired_effect(const std::vector<double>& d) {
   return {mean(d), mean_ci(d), d.size() < 2 || zero_variance(d) ? nan : mean(d) / sd(d)};
 }
 
-TestResult wilcoxon_signed_rank(const std::vector<double>& d) {
+TestResult wilcoxon_signed_rank(const std::vector<double>& d, Alternative alternative) {
   std::vector<double> nz;
   for (double v : d)
     if (v != 0 && !std::isnan(v)) nz.push_back(v);
@@ -193,15 +193,20 @@ TestResult wilcoxon_signed_rank(const std::vector<double>& d) {
       if (s <= w2) lower += prob[static_cast<std::size_t>(s)];
       if (s >= w2) upper += prob[static_cast<std::size_t>(s)];
     }
-    r.p = std::min(1.0, 2 * std::min(lower, upper));
+    r.p = alternative == Alternative::greater ? std::min(1.0, upper) : std::min(1.0, 2 * std::min(lower, upper));
     r.exact = true;
     return r;
   }
   const double mu = nn * (nn + 1) / 4;
   const double var = nn * (nn + 1) * (2 * nn + 1) / 24 - tie_term / 48;
+  if (alternative == Alternative::greater) {
+    const double z = (r.statistic - mu - 0.5) / std::sqrt(var);  // with continuity correction
+    r.p = std::min(1.0, 0.5 * std::erfc(z / std::sqrt(2.0)));
+    return r;
+  }
   const double z = (std::fabs(r.statistic - mu) - 0.5) / std::sqrt(var);  // with continuity correction
   r.p = std::min(1.0, std::erfc(std::max(z, 0.0) / std::sqrt(2.0)));
   return r;
 }
 
-}  // namespace lrlab::analysis::stats
+}  // namespace lrlab::stats
