@@ -137,7 +137,8 @@ TEST_CASE("pruning: SIGKILL during a rung, twice, then a rerun: the same trials 
   const std::vector<std::pair<std::string, std::string>> moments{
       {"SELECT count(*) FROM checkpoints WHERE steps_done = 30", "SELECT count(*) FROM trials WHERE status = 'pruned'"},
       {"SELECT count(*) FROM checkpoints WHERE steps_done = 90", "SELECT count(*) FROM trials WHERE status = 'pruned' AND steps_done = 90"}};
-  for (const auto& [reached, decided] : moments) {
+  for (const auto& moment : moments) {
+    const std::string reached = moment.first, decided = moment.second;  // (clang 14 cannot capture a structured binding)
     const pid_t pid = spawn_lrlab(dir, {"run", "spec.json", "--jobs", "2", "-q", "--db", "killed.db"}, "/dev/null", "run.err");
     const auto ended = wait_lrlab(pid, [&] { return count(reached) >= 1; }, SIGKILL);
     INFO(reached << ": exit " << ended.rc);
