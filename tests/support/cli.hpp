@@ -71,7 +71,10 @@ inline CliResult run_lrlab(const std::vector<std::string>& args, const std::file
 // Run statements that change a database (tests set up values by hand with it).
 inline void sql_exec(const std::filesystem::path& db, const std::string& statements) {
   sqlite3* h = nullptr;
-  if (sqlite3_open(db.c_str(), &h) != SQLITE_OK) throw std::runtime_error("cannot open " + db.string());
+  if (sqlite3_open(db.c_str(), &h) != SQLITE_OK) {
+    sqlite3_close(h);
+    throw std::runtime_error("cannot open " + db.string());
+  }
   char* err = nullptr;
   const int rc = sqlite3_exec(h, statements.c_str(), nullptr, nullptr, &err);
   const std::string message = err ? err : "";
@@ -83,8 +86,10 @@ inline void sql_exec(const std::filesystem::path& db, const std::string& stateme
 // Rows of a query, each a vector of column texts ("" for NULL); doubles with 17 digits.
 inline std::vector<std::vector<std::string>> sql(const std::filesystem::path& db, const std::string& query) {
   sqlite3* h = nullptr;
-  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(h);  // a failed open still allocates a handle (LeakSanitizer finds it otherwise)
     throw std::runtime_error("cannot open " + db.string());
+  }
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(h, query.c_str(), -1, &st, nullptr) != SQLITE_OK) {
     std::string e = sqlite3_errmsg(h);
