@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   add_plot(app, action);
   add_report(app, action);
   add_find_lr(app, action);
+  add_replay(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -31,7 +31,8 @@ void print_run_summary(const RunSummary& s) {
                "%lld failed%s%s -> %s\n",
                s.name.c_str(), static_cast<long long>(s.ran), r.seconds, r.seconds > 0 ? s.ran / r.seconds : 0.0,
                s.ranks > 1 ? (" on " + std::to_string(s.ranks) + " MPI ranks").c_str() : "", static_cast<long long>(r.completed),
-               r.pruned ? (std::to_string(r.pruned) + " pruned, ").c_str() : "",
+               (r.pruned ? std::to_string(r.pruned) + " pruned, " : "").append(
+                   r.exploited ? std::to_string(r.exploited) + " replaced by PBT copies, " : "").c_str(),
                static_cast<long long>(r.stopped_early), static_cast<long long>(r.diverged), static_cast<long long>(r.failed),
                resumed.c_str(),
                r.interrupted ? (", interrupted: " + std::to_string(r.interrupted) + " left for a rerun").c_str() : "",

@@ -12,6 +12,8 @@
 #include "lrlab/errors.hpp"
 #include "lrlab/experiment.hpp"
 #include "lrlab/inputs.hpp"
+#include "lrlab/replay.hpp"
+#include "lrlab/spec.hpp"
 #include "lrlab/store.hpp"
 #include "lrlab/verify.hpp"
 
@@ -90,8 +92,8 @@ void verify_experiment(const sqlite::Connection& c, std::int64_t experiment_id, 
   Store::each_trial(c, experiment_id, [&](const StoredTrial& row) {
     if (trial_id >= 0 && row.trial_id != trial_id) return;
     const std::string which = "trial " + std::to_string(row.trial_id) + " (index " + std::to_string(row.trial_index) + "): ";
-    const std::optional<TrialConfig> plan = planned_trial(ex, row.trial_index);
-    if (plan) stored[static_cast<std::size_t>(row.trial_index)] = true;
+    std::optional<TrialConfig> plan = planned_trial(ex, row);
+    if (plan && row.trial_index < ex.trials.size()) stored[static_cast<std::size_t>(row.trial_index)] = true;
     const std::string why = plan ? row_difference(row, *plan)
                                  : "its trial_index is outside the plan's 0 .. " + std::to_string(ex.trials.size() - 1) +
                                        " (the row was edited)";
@@ -106,7 +108,21 @@ void verify_experiment(const sqlite::Connection& c, std::int64_t experiment_id, 
       return;
     }
     ++tally.checked;
-    const Verdict v = verify_trial(c, row.trial_id, *plan, env);
+    // A PBT copy began from another trial's state: its lineage replayed as one trial (replay.hpp)
+    // gives its rows from the step it began at.
+    std::int64_t from_step = 0;
+    std::optional<Experiment> replay;
+    if (ex.pbt) {
+      const std::vector<Segment> segments = lineage_of(c, row.trial_id);
+      if (segments.size() > 1) {
+        from_step = segments.back().from_step;
+        const Spec rs = parse_spec(replay_spec(c, row.trial_id).dump(), db + " (replay of trial " +
+                                   std::to_string(row.trial_id) + ")", ex.spec_dir);
+        replay.emplace(plan_experiment(rs, resolver, shared));
+        plan = replay->trials.at(0);
+      }
+    }
+    const Verdict v = verify_trial(c, row.trial_id, *plan, env, from_step);
     if (v.identical) {
       std::cout << which << "identical (" << v.steps << " steps, " << v.evals << " evals, " << v.events << " events)\n";
     } else {

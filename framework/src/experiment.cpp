@@ -36,6 +36,9 @@ const std::vector<Param>& spec_params() {
                             "stop configurations that do badly at rungs (default: none)").def(Json::object()),
       Param::json("checkpoint", "{\"every_steps\": k}: save each running trial's state every k updates, so that an "
                                 "interrupted trial resumes from there (default: none)").def(Json::object()),
+      Param::integer("first_repeat", "the number of the first repeat: repeat r gets the seed of repeat first_repeat + r "
+                                     "(`lrlab replay` reruns member m of a population with first_repeat m)")
+          .def(0).at_least(0).at_most(static_cast<double>(max_trials)),
   };
   return p;
 }
@@ -105,22 +108,46 @@ std::uint64_t trial_seed(std::uint64_t seed, std::int64_t repeat) {
 
 namespace {
 
-// A pruner compares trials at the same steps: every trial must have the same budget and evaluation
-// period (a grid over the budget, or over tasks of different epoch lengths with a budget in epochs,
-// would make rungs mean different things).
-Pruner make_pruner(const PrunerConfig& config, const TrialPlan& plan) {
+// A pruner (or PBT) compares trials at the same steps: every trial must have the same budget and
+// evaluation period (a grid over the budget, or over tasks of different epoch lengths with a budget
+// in epochs, would make rungs mean different things).
+void check_same_steps(const TrialPlan& plan, const std::string& pointer, const char* who) {
   const auto first = plan.point(0);
   for (std::int64_t p = 1; p < plan.points(); ++p) {
     const auto other = plan.point(p);
     if (other->total_steps != first->total_steps || other->eval_every != first->eval_every)
-      throw SpecError("/pruner", "a pruner compares trials at the same steps, but configuration " + std::to_string(p) +
-                                     " trains " + std::to_string(other->total_steps) + " updates evaluating every " +
-                                     std::to_string(other->eval_every) + " and configuration 0 " +
-                                     std::to_string(first->total_steps) + " evaluating every " +
-                                     std::to_string(first->eval_every) + ": give every trial the same budget and "
-                                     "evaluation period");
+      throw SpecError(pointer, std::string(who) + " compares trials at the same steps, but configuration " + std::to_string(p) +
+                                   " trains " + std::to_string(other->total_steps) + " updates evaluating every " +
+                                   std::to_string(other->eval_every) + " and configuration 0 " +
+                                   std::to_string(first->total_steps) + " evaluating every " +
+                                   std::to_string(first->eval_every) + ": give every trial the same budget and "
+                                   "evaluation period");
   }
+}
+
+Pruner make_pruner(const PrunerConfig& config, const TrialPlan& plan) {
+  check_same_steps(plan, "/pruner", "a pruner");
+  const auto first = plan.point(0);
   return Pruner(config, plan.points(), plan.repeats(), first->total_steps, first->eval_every);
+}
+
+// What PBT needs of the plan: generations at evaluation steps before the budget, and mutated paths
+// that hold numbers in every member's configuration.
+void check_pbt(const PbtConfig& pbt, const TrialPlan& plan) {
+  check_same_steps(plan, "/search", "PBT");
+  const auto first = plan.point(0);
+  if (pbt.interval % first->eval_every != 0)
+    throw SpecError("/search/interval", std::to_string(pbt.interval) + " is not a multiple of the evaluation period (" +
+                                            std::to_string(first->eval_every) + " updates): members are ranked by an "
+                                            "evaluation at the end of each generation");
+  if (pbt.interval >= first->total_steps)
+    throw SpecError("/search/interval", std::to_string(pbt.interval) + " is not below the budget (" +
+                                            std::to_string(first->total_steps) + " updates): no generation would end "
+                                            "before the trials do");
+  for (std::int64_t m = 0; m < plan.points(); ++m) {
+    const auto point = plan.point(m);
+    current_values(pbt, point->grid_point, Json::parse(point->config_text));
+  }
 }
 
 }  // namespace
@@ -143,11 +170,21 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
   ex.checkpoint_every = checkpoint.value("every_steps", std::int64_t{0});
 
   const PrunerConfig pruner = parse_pruner(top["pruner"], resolver);
+  if (is_pbt(top["search"])) {
+    ex.pbt = parse_pbt(top["search"], ex.seed, resolver);
+    if (ex.repeats != 1)
+      throw SpecError("/repeats", "a \"pbt\" search runs one population, whose members are its repeats (member m has "
+                                  "the seed of repeat m): remove \"repeats\", and set the population's size");
+    if (pruner.enabled())
+      throw SpecError("/pruner", "a \"pbt\" search replaces the bad members itself at every generation: remove the pruner");
+  }
   ex.trials = TrialPlan(top, ex.repeats, resolver);
   std::vector<MetricUse> metrics;
   if (pruner.enabled()) metrics.push_back({pruner.metric, "/pruner/metric", "pruners"});
+  if (ex.pbt) metrics.push_back({ex.pbt->metric, "/search/metric", "PBT searches"});
   ex.component_types = ex.trials.check(spec.dir, shared, metrics);
   if (pruner.enabled()) ex.pruner = make_pruner(pruner, ex.trials);
+  if (ex.pbt) check_pbt(*ex.pbt, ex.trials);
   return ex;
 }
 

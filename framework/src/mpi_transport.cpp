@@ -343,7 +343,7 @@ int run_worker(Session& session, const Experiment& ex, const TrialEnv& env_in, i
         StateArchive in = StateArchive::loading(std::move(buf));
         RemoteWork a;
         in(a);
-        Work w{ex.trials.at(a.index), a.trial_id, nullptr, a.until};
+        Work w{a.made ? ex.trials.trial(a.index, a.made) : ex.trials.at(a.index), a.trial_id, nullptr, a.until, a.made};
         if (a.from) from.push_back(w.from = std::make_shared<const Checkpoint>(std::move(*a.from)));
         trials.start(w);
       } else if (st->tag() == tag_stop) {

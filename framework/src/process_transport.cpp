@@ -187,7 +187,7 @@ int run_process_worker(const Experiment& ex, const TrialEnv& env) {
     StateArchive in = StateArchive::loading(std::move(bytes));
     RemoteWork a;
     in(a);
-    const TrialConfig trial = ex.trials.at(a.index);
+    const TrialConfig trial = a.made ? ex.trials.trial(a.index, a.made) : ex.trials.at(a.index);
     const SendChunk send = [](TrialChunk&& c) {
       if (!write_all(chunk_fd, frame(encode_chunk(c)))) _exit(0);  // the parent is gone
     };

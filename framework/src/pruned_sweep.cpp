@@ -11,20 +11,6 @@ namespace {
 bool ended_badly(const std::string& s) { return s == status::diverged || s == status::failed; }
 bool training(const std::string& s) { return s == status::pending || s == status::running; }
 
-// Add a stage's outcomes to the sweep's.
-void add(SweepReport& total, const SweepReport& stage) {
-  total.completed += stage.completed;
-  total.diverged += stage.diverged;
-  total.failed += stage.failed;
-  total.stopped_early += stage.stopped_early;
-  total.interrupted += stage.interrupted;
-  total.paused += stage.paused;
-  total.failures.insert(total.failures.end(), stage.failures.begin(), stage.failures.end());
-  total.seconds += stage.seconds;
-  if (total.stopped_by.empty()) total.stopped_by = stage.stopped_by;
-  if (total.write_failure.empty()) total.write_failure = stage.write_failure;
-}
-
 }  // namespace
 
 std::int64_t decide_rung(Store& store, std::int64_t experiment_id, const Experiment& ex, std::int64_t step) {
@@ -74,18 +60,8 @@ SweepReport run_pruned_sweep(Transport& transport, Store& store, std::int64_t ex
     for (const auto& p : left)
       if (p.from) ++total.from_checkpoints;
   }
-  // Run every trial still training to `until` (0: to its end); false when the sweep was stopped.
   const auto stage = [&](std::int64_t until) {
-    std::vector<Pending> todo;
-    for (auto& p : pending_trials(store, experiment_id)) {
-      if (until > 0 && p.from && p.from->steps_done >= until) continue;  // already there (a resumed rung)
-      p.until = until;
-      todo.push_back(std::move(p));
-    }
-    if (todo.empty()) return true;
-    const SweepReport r = run_sweep(transport, store, ex.trials, todo, options);
-    add(total, r);
-    return r.interrupted == 0 && r.stopped_by.empty() && r.write_failure.empty() && !(options.stop && options.stop->load());
+    return run_stage(transport, store, ex.trials, pending_trials(store, experiment_id), until, options, total);
   };
   for (const std::int64_t step : ex.pruner.rung_steps()) {
     if (!stage(step)) return total;

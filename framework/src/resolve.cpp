@@ -260,10 +260,18 @@ SchedulePtr build_schedule(const Resolver& resolver, const Json& resolved, const
     own.steps_per_epoch = 1;
   }
   ScheduleContext child_ctx = own;
-  child_ctx.build = [&resolver, &ci, own, pointer, declared](const Json& spec, const std::string& relative) {
+  child_ctx.build_at_rate = [&resolver, &ci, own, pointer, declared](const Json& spec, const std::string& relative,
+                                                                      double base_lr) {
     const std::string at = pointer + "/" + relative;
-    return build_schedule(resolver, resolver.component(Kind::schedule, spec, at), at, own,
+    ScheduleContext theirs = own;
+    theirs.base_lr = base_lr;
+    theirs.build = nullptr;
+    theirs.build_at_rate = nullptr;
+    return build_schedule(resolver, resolver.component(Kind::schedule, spec, at), at, theirs,
                           declared_child(ci, declared, relative));
+  };
+  child_ctx.build = [build = child_ctx.build_at_rate, base = own.base_lr](const Json& spec, const std::string& relative) {
+    return build(spec, relative, base);
   };
   SchedulePtr s;
   try {

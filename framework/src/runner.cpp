@@ -10,6 +10,7 @@
 #include "lrlab/catalog.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/provenance.hpp"
+#include "lrlab/pbt_sweep.hpp"
 #include "lrlab/pruned_sweep.hpp"
 #include "lrlab/exit_codes.hpp"
 #include "lrlab/experiment.hpp"
@@ -103,7 +104,7 @@ void check_trials(const Experiment& ex, Opened& d) {
   const std::string fresh = ": rerun with --fresh to start a new experiment";
   std::vector<bool> stored(ex.trials.size(), false);
   Store::each_trial(d.store->connection(), d.experiment_id, [&](const StoredTrial& row) {
-    const std::optional<TrialConfig> plan = planned_trial(ex, row.trial_index);
+    const std::optional<TrialConfig> plan = planned_trial(ex, row);
     if (!plan)
       throw SpecError("", "trial " + std::to_string(row.trial_id) + " of " + where + " has trial_index " +
                               std::to_string(row.trial_index) + ", outside the plan's 0 .. " +
@@ -111,7 +112,7 @@ void check_trials(const Experiment& ex, Opened& d) {
     if (const std::string why = row_difference(row, *plan); !why.empty())
       throw SpecError("", "trial " + std::to_string(row.trial_id) + " (index " + std::to_string(row.trial_index) + ") of " +
                               where + ": " + why + fresh);
-    stored[static_cast<std::size_t>(row.trial_index)] = true;
+    if (row.trial_index < ex.trials.size()) stored[static_cast<std::size_t>(row.trial_index)] = true;
   });
   std::vector<std::int64_t> missing;
   std::string indices;
@@ -208,6 +209,7 @@ SweepOptions sweep_options(const RunRequest& r) {
 // The one scheduler, rung by rung when the spec has a pruner.
 SweepReport sweep(Transport& transport, const Experiment& ex, Opened& d, const RunRequest& r) {
   if (ex.pruner.enabled()) return run_pruned_sweep(transport, *d.store, d.experiment_id, ex, sweep_options(r));
+  if (ex.pbt) return run_pbt_sweep(transport, *d.store, d.experiment_id, ex, sweep_options(r));
   return run_sweep(transport, *d.store, ex.trials, d.todo, sweep_options(r));
 }
 
@@ -219,7 +221,7 @@ int finish(const RunRequest& r, const Experiment& ex, Opened& d, const SweepRepo
   s.db_path = d.db_path;
   s.resumed = d.resumed;
   s.ranks = ranks;
-  s.ran = rep.completed + rep.diverged + rep.failed + rep.stopped_early + rep.pruned;
+  s.ran = rep.completed + rep.diverged + rep.failed + rep.stopped_early + rep.pruned + rep.exploited;
   s.report = rep;
   // Across ranks a sweep can also be cut short by another rank's signal or a lost rank.
   const bool interrupted = (r.stop && r.stop->load()) || (ranks > 1 && rep.interrupted > 0);

@@ -15,7 +15,9 @@ std::vector<Pending> pending_trials(Store& store, std::int64_t experiment_id) {
   auto checkpoints = store.checkpoints(experiment_id);
   for (const auto& row : store.trials(experiment_id)) {
     if (is_finished(row.status)) continue;
-    Pending w{row.trial_index, row.trial_id, nullptr};
+    Pending w;
+    w.index = row.trial_index;
+    w.trial_id = row.trial_id;
     // A checkpoint is used only when it belongs to this very trial (the row's key is the plan's).
     if (auto it = checkpoints.find(row.trial_id); it != checkpoints.end() && it->second.trial_key == row.trial_key)
       w.from = std::make_shared<const Checkpoint>(std::move(it->second));
@@ -80,7 +82,7 @@ SweepReport run_sweep(Transport& transport, Store& store, const TrialPlan& plan,
     for (;;) {
       if (!ready && next < todo.size()) {
         const Pending& p = todo[next++];
-        ready = Work{plan[p.index], p.trial_id, p.from, p.until};
+        ready = Work{plan.trial(p.index, p.made), p.trial_id, p.from, p.until, p.made};
       }
       if (!ready || !transport.start(*ready)) break;
       index_of.emplace(ready->trial_id, ready->trial.index);
@@ -100,6 +102,38 @@ SweepReport run_sweep(Transport& transport, Store& store, const TrialPlan& plan,
   std::sort(report.failures.begin(), report.failures.end());
   report.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return report;
+}
+
+namespace {
+
+// Add a stage's outcomes to the sweep's.
+void add(SweepReport& total, const SweepReport& stage) {
+  total.completed += stage.completed;
+  total.diverged += stage.diverged;
+  total.failed += stage.failed;
+  total.stopped_early += stage.stopped_early;
+  total.interrupted += stage.interrupted;
+  total.paused += stage.paused;
+  total.failures.insert(total.failures.end(), stage.failures.begin(), stage.failures.end());
+  total.seconds += stage.seconds;
+  if (total.stopped_by.empty()) total.stopped_by = stage.stopped_by;
+  if (total.write_failure.empty()) total.write_failure = stage.write_failure;
+}
+
+}  // namespace
+
+bool run_stage(Transport& transport, Store& store, const TrialPlan& plan, std::vector<Pending> todo, std::int64_t until,
+               const SweepOptions& options, SweepReport& total) {
+  std::vector<Pending> left;
+  for (auto& p : todo) {
+    if (until > 0 && p.from && p.from->steps_done >= until) continue;  // already there (a resumed stage)
+    p.until = until;
+    left.push_back(std::move(p));
+  }
+  if (left.empty()) return true;
+  const SweepReport r = run_sweep(transport, store, plan, left, options);
+  add(total, r);
+  return r.interrupted == 0 && r.stopped_by.empty() && r.write_failure.empty() && !(options.stop && options.stop->load());
 }
 
 }  // namespace lrlab

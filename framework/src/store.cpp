@@ -140,6 +140,17 @@ CREATE TABLE IF NOT EXISTS checkpoints(
   state         BLOB NOT NULL,
   last_event_id INTEGER NOT NULL,
   saved_at      TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lineage(
+  experiment_id     INTEGER NOT NULL REFERENCES experiments(experiment_id),
+  generation        INTEGER NOT NULL,
+  member            INTEGER NOT NULL,
+  step              INTEGER NOT NULL,
+  trial_id          INTEGER NOT NULL,
+  parent_trial_id   INTEGER,
+  replaced_trial_id INTEGER,
+  value             REAL,
+  values_json       TEXT NOT NULL,
+  PRIMARY KEY (experiment_id, generation, member));
 CREATE TABLE IF NOT EXISTS lr_find_curve(
   trial_id      INTEGER NOT NULL,
   step          INTEGER NOT NULL,
@@ -630,10 +641,16 @@ std::vector<Store::RungRow> Store::rung_rows(std::int64_t experiment_id, const s
 
 std::int64_t Store::prune(const std::vector<PruneMark>& marks, std::int64_t step) {
   sqlite::Transaction tx(db_);
+  const std::int64_t marked = mark_pruned(marks, step);
+  tx.commit();
+  return marked;
+}
+
+std::int64_t Store::mark_pruned(const std::vector<PruneMark>& marks, std::int64_t step) {
   sqlite::Statement mark(db_, "UPDATE trials SET status='pruned', error=NULL WHERE trial_id=?1 "
                               "AND status IN ('pending','running')");
   sqlite::Statement event(db_, "INSERT INTO events(trial_id, step, epoch, source, kind, old_lr, new_lr, message) "
-                               "SELECT ?1, ?2, ?3, 'pruner', 'prune', lr, lr, ?4 FROM "
+                               "SELECT ?1, ?2, ?3, ?5, ?6, lr, lr, ?4 FROM "
                                "(SELECT (SELECT s.lr FROM steps s WHERE s.trial_id = ?1 AND s.step < ?2 "
                                "ORDER BY s.step DESC LIMIT 1) AS lr)");
   std::int64_t marked = 0;
@@ -641,11 +658,59 @@ std::int64_t Store::prune(const std::vector<PruneMark>& marks, std::int64_t step
     mark.bind(1, m.trial_id).run();
     if (db_.changes() == 0) continue;
     ++marked;
-    event.bind(1, m.trial_id).bind(2, step).bind(3, m.epoch).bind(4, m.reason).run();
+    event.bind(1, m.trial_id).bind(2, step).bind(3, m.epoch).bind(4, m.reason).bind(5, m.source).bind(6, m.kind).run();
     prepared_->drop_checkpoint.bind(1, m.trial_id).run();
   }
-  tx.commit();
   return marked;
+}
+
+std::vector<Store::LineageRow> Store::lineage(std::int64_t experiment_id) { return lineage(db_, experiment_id); }
+
+std::vector<Store::LineageRow> Store::lineage(const sqlite::Connection& c, std::int64_t experiment_id) {
+  std::vector<LineageRow> out;
+  sqlite::Statement has(c, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='lineage'");
+  if (!has.step() || has.int64(0) == 0) return out;  // a file older than schema 7
+  sqlite::Statement s(c, "SELECT generation, member, step, trial_id, parent_trial_id, replaced_trial_id, value, values_json "
+                         "FROM lineage WHERE experiment_id=?1 ORDER BY generation, member");
+  s.bind(1, experiment_id);
+  while (s.step()) {
+    LineageRow r;
+    r.generation = s.int64(0);
+    r.member = s.int64(1);
+    r.step = s.int64(2);
+    r.trial_id = s.int64(3);
+    if (!s.is_null(4)) r.parent_trial_id = s.int64(4);
+    if (!s.is_null(5)) r.replaced_trial_id = s.int64(5);
+    if (!s.is_null(6)) r.value = s.real(6);
+    r.values_json = s.text(7);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void Store::write_generation(std::int64_t experiment_id, std::int64_t step, std::vector<LineageRow> rows,
+                             const std::vector<Exploited>& exploits) {
+  sqlite::Transaction tx(db_);
+  sqlite::Statement t(db_, insert_trial_sql);
+  // The copy starts from the copied trial's state: its checkpoint, under the copy's trial_id (a
+  // fork, since its key is the copied trial's). No events of the copy precede it.
+  sqlite::Statement fork(db_, "INSERT OR REPLACE INTO checkpoints(trial_id, steps_done, trial_key, state, last_event_id, "
+                              "saved_at) SELECT ?1, steps_done, trial_key, state, 0, saved_at FROM checkpoints WHERE trial_id=?2");
+  std::vector<PruneMark> replaced;
+  for (const auto& e : exploits) {
+    insert_trial(t, experiment_id, e.copy);
+    LineageRow& row = rows.at(e.row);
+    row.trial_id = db_.last_insert_id();
+    fork.bind(1, row.trial_id).bind(2, row.parent_trial_id.value()).run();
+    replaced.push_back(e.replaced);
+  }
+  mark_pruned(replaced, step);
+  sqlite::Statement l(db_, "INSERT INTO lineage(experiment_id, generation, member, step, trial_id, parent_trial_id, "
+                           "replaced_trial_id, value, values_json) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+  for (const auto& r : rows)
+    l.bind(1, experiment_id).bind(2, r.generation).bind(3, r.member).bind(4, r.step).bind(5, r.trial_id)
+        .bind(6, r.parent_trial_id).bind(7, r.replaced_trial_id).bind(8, r.value).bind(9, r.values_json).run();
+  tx.commit();
 }
 
 void Store::write_lr_find(std::int64_t experiment_id, const fs::path& spec_path, const std::vector<LrFindPoint>& curve,

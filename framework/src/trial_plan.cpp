@@ -9,6 +9,7 @@
 
 #include "lrlab/errors.hpp"
 #include "lrlab/experiment.hpp"
+#include "lrlab/pbt.hpp"
 #include "lrlab/search_space.hpp"
 #include "lrlab/sha256.hpp"
 #include "lrlab/suggest.hpp"
@@ -40,6 +41,7 @@ struct Axis {
   std::string at;  // where the user wrote it: "/search/space", "/cases" or "/grid/optimizer.learning_rate"
   Json values;     // the list as written (cases, grid)
   bool cases = false;
+  bool population = false;  // a PBT population without a space: P members, no values of their own
   std::shared_ptr<const SearchSpace> search;   // the search's points, drawn when asked for
   std::vector<std::vector<Setting>> settings;  // a grid list: one, for every value; cases: one list per case; search: one
   std::set<std::size_t> sections;              // the sections it may change
@@ -105,10 +107,30 @@ std::vector<Axis> plan_axes(const Json& top, const Resolver& resolver) {
   const Json& cases = top.at("cases");
   const Json& grid = top.at("grid");
   std::vector<Axis> axes;
+  Json drawn = search;  // the block the search's points are drawn from
+  if (is_pbt(search)) {
+    // The first generation: the space's draws, or P members that differ by their seed alone.
+    const PbtConfig pbt = parse_pbt(search, top.at("seed").get<std::uint64_t>(), resolver);
+    for (const char* key : {"grid", "cases"})
+      if (!top.at(key).empty())
+        throw SpecError(std::string("/") + key, "a \"pbt\" search evolves one population: give the first generation's "
+                                               "values in /search/space, and run another spec for another setting");
+    drawn = Json{{"type", "random"}, {"trials", pbt.population}, {"seed", pbt.seed}, {"space", pbt.space}};
+    if (pbt.space.empty()) {
+      Axis a;
+      a.at = "/search/population";
+      a.values = Json::array();
+      for (std::int64_t m = 0; m < pbt.population; ++m) a.values.push_back(Json::object());
+      a.cases = a.population = true;
+      a.settings.resize(a.values.size());
+      axes.push_back(std::move(a));
+      return axes;
+    }
+  }
   if (!(search.is_object() && search.empty())) {
     Axis a;
     a.at = "/search/space";
-    a.search = std::make_shared<const SearchSpace>(search, top.at("seed").get<std::uint64_t>(), resolver);
+    a.search = std::make_shared<const SearchSpace>(drawn, top.at("seed").get<std::uint64_t>(), resolver);
     a.settings.emplace_back();
     for (const std::string& path : a.search->paths()) {
       const Setting s = setting(path, pointer_join("/search/space", path));
@@ -332,7 +354,7 @@ struct TrialPlan::State {
       const std::size_t n = axes[k].size();
       // A search may draw one configuration twice (a choice of two values, a few trials): its
       // points are draws, not values written out, so nothing here was written in vain.
-      if (n < 2 || axes[k].search) continue;
+      if (n < 2 || axes[k].search || axes[k].population) continue;
       std::vector<std::size_t> choice(axes.size(), 0);
       Cache cache;
       const std::string first = make_point(cache, 0, nullptr)->config_text;
@@ -353,7 +375,12 @@ struct TrialPlan::State {
   Cache cache;
   std::map<std::string, TaskShape> shapes;  // per distinct task (section text # seed): probed by check()
 
+  bool members = false;         // a PBT population: trial i is member i, with the seed of repeat i
+  std::int64_t first_repeat = 0;  // the spec's "first_repeat": repeat r is numbered (and seeded) first_repeat + r
+
   State(const Json& top, std::int64_t reps, const Resolver& r) : repeats(reps), resolver(r) {
+    members = is_pbt(top.at("search"));
+    first_repeat = top.at("first_repeat").get<std::int64_t>();
     axes = plan_axes(top, resolver);
     spec = top;
     for (const char* k : {"grid", "cases", "search"}) spec.erase(k);
@@ -432,11 +459,32 @@ struct TrialPlan::State {
     if (checking && s != seed) collect_types(r.value, checking->types);
   }
 
+  // Section `s` of `c` with `values` ({PATH: value}, a trial outside the plan) set over the spec.
+  void explicit_section(Cache& c, std::size_t s, const Json& values) const {
+    Resolved& r = c.sections[s];
+    Json doc = Json::object();
+    if (auto it = spec.find(section_names[s]); it != spec.end()) doc[section_names[s]] = *it;
+    else doc[section_names[s]] = nullptr;
+    for (const auto& [key, value] : values.items()) {
+      const std::string at = pointer_join("/search/mutations", key);
+      const Setting st = setting(key, at);
+      if (st.section == s) set_path(doc, st, value, at);
+    }
+    r.declared = std::move(doc[section_names[s]]);
+    r.value = resolve_section(s, r.declared);
+    r.text = r.value.dump();
+    r.valid = false;  // never reused: the next explicit trial has values of its own
+  }
+
   // Grid point `p`, resolved through `c`; with `checking`, its components built and its task probed.
-  std::shared_ptr<const PointConfig> make_point(Cache& c, std::int64_t p, Checking* checking) {
-    const std::vector<std::size_t> choice = choice_of(p);
+  // With `values`, the point is no grid point but those values set over the spec (ExplicitTrial).
+  std::shared_ptr<const PointConfig> make_point(Cache& c, std::int64_t p, Checking* checking, const Json* values = nullptr) {
+    const std::vector<std::size_t> choice = values ? std::vector<std::size_t>(axes.size(), 0) : choice_of(p);
     try {
-      for (std::size_t s = 0; s < section_count; ++s) update_section(c, s, choice, checking);
+      for (std::size_t s = 0; s < section_count; ++s) {
+        if (values) explicit_section(c, s, *values);
+        else update_section(c, s, choice, checking);
+      }
       const auto& sec = c.sections;
       const std::uint64_t exp_seed = sec[seed].value.get<std::uint64_t>();
       const std::string task_key = sec[task].text + "#" + std::to_string(exp_seed);
@@ -488,9 +536,11 @@ struct TrialPlan::State {
                                                                          shape.steps_per_epoch, "/evaluate/every_epochs");
       point->record_every = sec[record].value["every_steps"].get<std::int64_t>();
       point->grid_point = Json::object();
-      for (std::size_t k = 0; k < axes.size(); ++k)
-        for (const Setting& setting : axes[k].settings_of(choice[k]))
-          point->grid_point[setting.key] = axes[k].value(choice[k], setting);
+      if (values) point->grid_point = *values;
+      else
+        for (std::size_t k = 0; k < axes.size(); ++k)
+          for (const Setting& setting : axes[k].settings_of(choice[k]))
+            point->grid_point[setting.key] = axes[k].value(choice[k], setting);
       // What Json{{"task", ...}, {"optimizer", ...}, ...}.dump() gives, from the sections' texts.
       // The experiment seed is part of it only where the grid varies it: then each value is a
       // replicate set of its own, told apart in the trials table (and in the trial keys).
@@ -507,6 +557,7 @@ struct TrialPlan::State {
       text += '}';
       return point;
     } catch (const SpecError& e) {
+      if (values) throw;  // already at the mutation
       rethrow_at_source(e, axes, choice);
     }
   }
@@ -533,9 +584,26 @@ std::shared_ptr<const PointConfig> TrialPlan::point(std::int64_t p) const {
 TrialConfig TrialPlan::operator[](std::int64_t index) const {
   TrialConfig t;
   t.index = index;
-  t.repeat = index % state_->repeats;
+  t.repeat = state_->first_repeat + (state_->members ? index : index % state_->repeats);
   t.point = point(index / state_->repeats);
   t.seed = trial_seed(t.point->experiment_seed, t.repeat);
+  t.key = sha256_hex(t.point->config_text + "#" + std::to_string(t.seed));
+  return t;
+}
+
+TrialConfig TrialPlan::trial(std::int64_t index, const std::optional<ExplicitTrial>& made) const {
+  if (!made) return (*this)[index];
+  State& s = *state_;
+  const Json values = Json::parse(made->values);
+  State::Cache cache;  // its own: an explicit trial shares nothing with the grid's points
+  TrialConfig t;
+  {
+    const std::lock_guard lock(s.mutex);  // `shapes` is read
+    t.point = s.make_point(cache, 0, nullptr, &values);
+  }
+  t.index = index;
+  t.repeat = made->repeat;
+  t.seed = made->seed;
   t.key = sha256_hex(t.point->config_text + "#" + std::to_string(t.seed));
   return t;
 }

@@ -1,5 +1,8 @@
 #include "lrlab/verify.hpp"
 
+#include "lrlab/trial_run.hpp"
+
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -61,6 +64,17 @@ std::optional<TrialConfig> planned_trial(const Experiment& ex, std::int64_t tria
   return ex.trials[trial_index];
 }
 
+std::optional<TrialConfig> planned_trial(const Experiment& ex, const StoredTrial& row) {
+  if (ex.pbt && row.trial_index >= ex.trials.size()) {
+    try {
+      return ex.trials.trial(row.trial_index, ExplicitTrial{row.grid_json, row.repeat, static_cast<std::uint64_t>(row.seed)});
+    } catch (const std::exception&) {
+      return std::nullopt;  // values that no longer make a trial: outside the plan
+    }
+  }
+  return planned_trial(ex, row.trial_index);
+}
+
 std::string row_difference(const StoredTrial& row, const TrialConfig& plan) {
   if (row.trial_key != plan.key)
     return "its trial_key is not the planned one: its configuration resolves differently now (a plugin's defaults "
@@ -75,27 +89,42 @@ std::string row_difference(const StoredTrial& row, const TrialConfig& plan) {
   return "";
 }
 
-Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const TrialConfig& trial, const TrialEnv& env) {
+Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const TrialConfig& trial, const TrialEnv& env,
+                     std::int64_t from_step) {
   std::vector<StepRow> steps;
   std::vector<EvalRow> evals;
   std::vector<EventRow> events;
-  // A pruned trial is rerun to the rung it stopped at: the pruner's decision is the sweep's (made
-  // from every trial of the rung), so its events row is left out of the comparison below.
+  // A pruned trial (or a PBT member's trial replaced by a copy) is rerun to the step it stopped at:
+  // the decision is the sweep's (made from every trial there), so its events row (source pruner or
+  // pbt) is left out of the comparison below.
   std::int64_t until = 0;
   {
     sqlite::Statement q(db, "SELECT steps_done FROM trials WHERE trial_id = ?1 AND status = 'pruned'");
     q.bind(1, trial_id);
     if (q.step()) until = std::max<std::int64_t>(1, q.int64(0));
   }
-  TrialOutcome out = run_trial(
-      trial, trial_id, env,
-      [&](TrialChunk&& c) {
-        steps.insert(steps.end(), c.steps.begin(), c.steps.end());
-        evals.insert(evals.end(), c.evals.begin(), c.evals.end());
-        events.insert(events.end(), c.events.begin(), c.events.end());
-      },
-      nullptr, until);
-  if (until > 0 && out.status == status::paused) out.status = status::pruned;
+  TrialOutcome out;
+  {
+    TrialRun run(trial, trial_id, env, [&](TrialChunk&& c) {
+      steps.insert(steps.end(), c.steps.begin(), c.steps.end());
+      evals.insert(evals.end(), c.evals.begin(), c.evals.end());
+      events.insert(events.end(), c.events.begin(), c.events.end());
+    });
+    if (from_step > 0) {
+      // What the trial it began from produced: theirs, not this trial's rows.
+      if (run.run_to(from_step)) run.send_checkpoint();
+      steps.clear();
+      evals.clear();
+      events.clear();
+    }
+    const std::int64_t end = until > 0 ? std::min(until, trial->total_steps) : trial->total_steps;
+    if (run.run_to(end) && run.steps_done() >= end) {
+      out = run.pause();
+      out.status = status::pruned;
+    } else {
+      out = run.finish();
+    }
+  }
   std::stable_sort(evals.begin(), evals.end(),
                    [](const EvalRow& a, const EvalRow& b) { return std::tie(a.step, a.metric) < std::tie(b.step, b.metric); });
   Comparison cmp;
@@ -156,7 +185,7 @@ Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const 
   cmp.count("evals", i, evals.size());
 
   sqlite::Statement v(db, "SELECT step, epoch, source, kind, old_lr, new_lr, message FROM events WHERE trial_id = ?1 "
-                          "AND source <> 'pruner' ORDER BY event_id");
+                          "AND source NOT IN ('pruner', 'pbt') ORDER BY event_id");
   v.bind(1, trial_id);
   i = 0;
   for (; v.step(); ++i) {

@@ -40,11 +40,12 @@ inline std::string list_text(const std::vector<std::int64_t>& v) {
   return s + "]";
 }
 
-// sequential: child i runs from milestone i-1 to milestone i, its own step restarting at 0 there.
+// sequential: child i runs from milestone i-1 to milestone i, its own step restarting at 0 there
+// (or, without restart, going on with the global step).
 class Sequential final : public Schedule {
  public:
-  Sequential(std::vector<SchedulePtr> children, std::vector<std::int64_t> milestones)
-      : children_(std::move(children)), milestones_(std::move(milestones)) {}
+  Sequential(std::vector<SchedulePtr> children, std::vector<std::int64_t> milestones, bool restart)
+      : children_(std::move(children)), milestones_(std::move(milestones)), restart_(restart) {}
 
   double value(std::int64_t t) const override {
     const auto [i, local] = locate(t);
@@ -59,10 +60,11 @@ class Sequential final : public Schedule {
   // The child active at step t (the one whose milestone t has reached) and its local step.
   std::pair<std::size_t, std::int64_t> locate(std::int64_t t) const {
     const auto i = static_cast<std::size_t>(std::upper_bound(milestones_.begin(), milestones_.end(), t) - milestones_.begin());
-    return {i, i == 0 ? t : t - milestones_[i - 1]};
+    return {i, i == 0 || !restart_ ? t : t - milestones_[i - 1]};
   }
   std::vector<SchedulePtr> children_;
   std::vector<std::int64_t> milestones_;
+  bool restart_ = true;
 };
 
 // warmup: a linear ramp from start_factor x inner(0) to inner(0) over `steps`, then inner(t - steps).
@@ -129,10 +131,12 @@ inline void check_sequential(std::size_t count, const std::vector<std::int64_t>&
 // Schedule i from milestones[i-1] (0 for the first) up to milestones[i], at its own step
 // t - milestones[i-1]; the last one from the last milestone on. milestones: one fewer than
 // schedules, > 0, strictly increasing (optax.join_schedules; torch.optim.lr_scheduler.SequentialLR).
-inline SchedulePtr sequential(std::vector<SchedulePtr> schedules, std::vector<std::int64_t> milestones) {
+// With restart false every schedule sees the global step t instead: segments cut from schedules
+// that ran side by side (a PBT lineage, `lrlab replay`).
+inline SchedulePtr sequential(std::vector<SchedulePtr> schedules, std::vector<std::int64_t> milestones, bool restart = true) {
   combinators_detail::require_schedules(schedules);
   check_sequential(schedules.size(), milestones);
-  return std::make_unique<combinators_detail::Sequential>(std::move(schedules), std::move(milestones));
+  return std::make_unique<combinators_detail::Sequential>(std::move(schedules), std::move(milestones), restart);
 }
 
 // A linear warm-up of `steps` (>= 1) updates in front of `schedule`: from start_factor x schedule(0)

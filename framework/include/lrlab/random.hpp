@@ -36,6 +36,7 @@ inline constexpr std::uint64_t noise = 3;    // gradient noise of synthetic task
 inline constexpr std::uint64_t split = 4;    // train/validation split (from the experiment seed)
 inline constexpr std::uint64_t problem = 5;  // a random problem instance (curvatures, targets)
 inline constexpr std::uint64_t search = 6;   // the points of a random search (from the search's seed)
+inline constexpr std::uint64_t pbt = 7;      // who copies whom and how they explore (from the PBT search's seed)
 }  // namespace streams
 
 class Rng {

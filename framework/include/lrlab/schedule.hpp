@@ -41,6 +41,8 @@ struct ScheduleContext {
   // object, `where` its place relative to the combinator ("schedules/0"), for messages. The core
   // validates it as it does any top-level schedule, "unit" included.
   std::function<SchedulePtr(const Json& spec, const std::string& where)> build;
+  // The same, built as if the optimizer's learning_rate were `base_lr` (the `rebase` combinator).
+  std::function<SchedulePtr(const Json& spec, const std::string& where, double base_lr)> build_at_rate;
 };
 
 }  // namespace lrlab

@@ -18,11 +18,13 @@
 // memory of one.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "lrlab/json.hpp"
+#include "lrlab/pbt.hpp"
 #include "lrlab/pruner.hpp"
 #include "lrlab/resolve.hpp"
 #include "lrlab/shared_data.hpp"
@@ -44,6 +46,7 @@ struct Experiment {
   std::int64_t checkpoint_every = 0;  // "checkpoint": {"every_steps": k}; 0: no checkpoints
   TrialPlan trials;
   Pruner pruner;  // "pruner": stops bad configurations at rungs (pruner.hpp); disabled when absent
+  std::optional<PbtConfig> pbt;  // a "pbt" search: the plan is its first generation (pbt.hpp)
   std::set<std::string> component_types;  // the type names of every component the trials build
 };
 

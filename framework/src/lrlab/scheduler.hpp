@@ -30,6 +30,7 @@ struct Pending {
   std::int64_t trial_id = 0;
   std::shared_ptr<const Checkpoint> from;  // resume from it when set
   std::int64_t until = 0;                  // pause at this step (a pruner's rung); 0: run to the end
+  std::optional<ExplicitTrial> made;       // a trial outside the plan (a PBT copy): what its row says
 };
 
 // One trial to run: from the start, or from its checkpoint; to its end, or paused at `until`.
@@ -38,23 +39,25 @@ struct Work {
   std::int64_t trial_id = 0;
   std::shared_ptr<const Checkpoint> from;  // resume from it when set
   std::int64_t until = 0;
+  std::optional<ExplicitTrial> made;  // how a process that planned the experiment makes `trial` (TrialPlan::trial)
 };
 
 // Work as it crosses to another process (an MPI rank, a worker process), which planned the same
-// experiment: the trial's index in the plan, its trial_id, the checkpoint to continue from, where
-// to pause.
+// experiment: the trial's index in the plan (or what makes a trial outside it), its trial_id, the
+// checkpoint to continue from, where to pause.
 struct RemoteWork {
   std::int64_t index = 0;
   std::int64_t trial_id = 0;
   std::optional<Checkpoint> from;
   std::int64_t until = 0;
+  std::optional<ExplicitTrial> made;
 
   static RemoteWork of(const Work& w) {
-    RemoteWork r{w.trial.index, w.trial_id, {}, w.until};
+    RemoteWork r{w.trial.index, w.trial_id, {}, w.until, w.made};
     if (w.from) r.from = *w.from;
     return r;
   }
-  void persist(StateArchive& a) { a(index, trial_id, from, until); }
+  void persist(StateArchive& a) { a(index, trial_id, from, until, made); }
 };
 
 class Transport {
@@ -90,6 +93,7 @@ struct SweepReport {
   std::int64_t completed = 0, diverged = 0, failed = 0, stopped_early = 0, interrupted = 0;
   std::int64_t pruned = 0;  // stopped by the pruner (pruned_sweep.hpp)
   std::int64_t paused = 0;  // reached the rung they were run to (counted again when they go on)
+  std::int64_t exploited = 0;  // members of a PBT population replaced by a copy of a better one (pbt_sweep.hpp)
   std::int64_t from_checkpoints = 0;                           // trials continued from a checkpoint instead of step 0
   std::vector<std::pair<std::int64_t, std::string>> failures;  // trial_index, error
   double seconds = 0.0;
@@ -106,5 +110,12 @@ std::vector<Pending> pending_trials(Store& store, std::int64_t experiment_id);
 // at once (nothing more could be stored), with `write_failure` saying why.
 SweepReport run_sweep(Transport& transport, Store& store, const TrialPlan& plan, const std::vector<Pending>& todo,
                       const SweepOptions& options);
+
+// One stage of a sweep that pauses its trials at a step (a pruner's rung, a PBT generation): run
+// every trial of `todo` to `until` (0: to its end), leaving out those whose checkpoint is already
+// there (a resumed stage), and add the outcomes to `total` (a paused trial is counted when it
+// ends). Returns false when the sweep was stopped (a signal, a lost rank, a failed commit).
+bool run_stage(Transport& transport, Store& store, const TrialPlan& plan, std::vector<Pending> todo, std::int64_t until,
+               const SweepOptions& options, SweepReport& total);
 
 }  // namespace lrlab

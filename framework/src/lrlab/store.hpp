@@ -25,9 +25,10 @@ namespace lrlab {
 
 // 2: the checkpoints table. 3: the experiment_inputs table. 4: run_plugins.used. 5:
 // experiments.kind and the lr_find_curve and lr_find_suggestions tables (`lrlab find-lr`). 6: the
-// status 'pruned' and trials.budget_steps (pruners). An older file gains what it lacks when a run
+// status 'pruned' and trials.budget_steps (pruners). 7: the lineage table (population-based
+// training). An older file gains what it lacks when a run
 // opens it; its experiments have no recorded inputs until a resume records them.
-inline constexpr int schema_version = 6;
+inline constexpr int schema_version = 7;
 inline constexpr int application_id = 0x4C524C42;  // "LRLB"
 
 struct TrialRow {
@@ -152,8 +153,33 @@ class Store {
     std::int64_t trial_id = 0;
     std::int64_t epoch = 0;  // of the step
     std::string reason;
+    std::string source = "pruner", kind = "prune";  // PBT's copies: "pbt", "exploit"
   };
   std::int64_t prune(const std::vector<PruneMark>& marks, std::int64_t step);
+
+  // A generation of population-based training (pbt.hpp) as the lineage table holds it: for each
+  // member, the trial that carries it from `step` on, and for a copy the trial it copied.
+  struct LineageRow {
+    std::int64_t generation = 0, member = 0, step = 0, trial_id = 0;
+    std::optional<std::int64_t> parent_trial_id;    // an exploit: the trial copied
+    std::optional<std::int64_t> replaced_trial_id;  // an exploit: the member's trial until `step`
+    std::optional<double> value;                    // the metric of the member's trial at `step`
+    std::string values_json;                        // the member's values from `step` on
+  };
+  std::vector<LineageRow> lineage(std::int64_t experiment_id);
+  static std::vector<LineageRow> lineage(const sqlite::Connection& c, std::int64_t experiment_id);
+
+  // Write generation `generation` (at `step`), in one transaction: every member's lineage row and,
+  // for each exploit, its copy as a new pending trial with the copied trial's checkpoint (a fork:
+  // the copy continues from it) and the replaced trial marked pruned with a "pbt" events row.
+  // `rows` carry the copies' trial_id as 0: it is given here.
+  struct Exploited {
+    std::size_t row = 0;  // the lineage row of the copy
+    TrialConfig copy;
+    Store::PruneMark replaced;
+  };
+  void write_generation(std::int64_t experiment_id, std::int64_t step, std::vector<LineageRow> rows,
+                        const std::vector<Exploited>& exploits);
 
   // Mark the experiment as a learning-rate range test (experiments.kind = 'lr_find', spec_path the
   // spec the test was made from) and replace its curve and suggestions with these, in one
@@ -165,6 +191,7 @@ class Store {
 
  private:
   void create_schema();
+  std::int64_t mark_pruned(const std::vector<PruneMark>& marks, std::int64_t step);  // inside a transaction
   sqlite::Connection db_;
   std::int64_t run_id_ = 0;
   struct Prepared;

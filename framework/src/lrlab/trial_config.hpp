@@ -48,6 +48,20 @@ struct TrialConfig {
   const PointConfig* operator->() const { return point.get(); }
 };
 
+// A trial that is not in the plan: a copy population-based training made (pbt.hpp). Its trials
+// row says all that makes it: its values ({PATH: value}, the row's grid_json, set over the spec
+// like a grid point's), its repeat and its seed (the member's it copied).
+struct ExplicitTrial {
+  std::string values;
+  std::int64_t repeat = 0;
+  std::uint64_t seed = 0;
+
+  template <class Archive>
+  void persist(Archive& a) {
+    a(values, repeat, seed);
+  }
+};
+
 // The contexts components are built in, made in this one place (planning, trials, preview): the
 // base rate, the budget in updates and the task's steps per epoch.
 ScheduleContext schedule_context(double base_lr, std::int64_t total_steps, std::int64_t steps_per_epoch);

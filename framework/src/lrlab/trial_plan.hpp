@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -54,6 +55,9 @@ class TrialPlan {
   // Trial `index`, 0 <= index < size(): its configuration shared with the other repeats of its point.
   TrialConfig operator[](std::int64_t index) const;
   TrialConfig at(std::int64_t index) const;  // throws std::out_of_range outside 0 .. size()-1
+  // Trial `index` of the plan, or, with `made`, the trial outside it that its row describes (a PBT
+  // copy: index >= size()). A value that does not fit its parameter is a SpecError at the mutation.
+  TrialConfig trial(std::int64_t index, const std::optional<ExplicitTrial>& made) const;
   std::shared_ptr<const PointConfig> point(std::int64_t p) const;
 
   // The checking pass of planning: every point resolved and its components built (see above);

@@ -20,12 +20,18 @@ struct Verdict {
 
 // The planned trial a stored row stands for; none when its trial_index is outside the plan.
 std::optional<TrialConfig> planned_trial(const Experiment& ex, std::int64_t trial_index);
+// The trial a stored row stands for: the plan's, or in a PBT experiment a copy its row describes.
+std::optional<TrialConfig> planned_trial(const Experiment& ex, const StoredTrial& row);
 
 // Why a stored trials row is not the planned trial of its index, naming the column (trial_key,
 // config_json, seed, repeat, grid_json); empty when it is. Neither verify nor a resume takes a
 // stored row on trust: a row edited by hand is caught here, not silently kept.
 std::string row_difference(const StoredTrial& row, const TrialConfig& plan);
 
-Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const TrialConfig& trial, const TrialEnv& env);
+// Rerun `trial` and compare it with the stored rows of `trial_id`. With `from_step`, the stored trial
+// began there from another trial's state (a PBT copy; `trial` is its replay): the rerun's rows
+// before that point are left out.
+Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const TrialConfig& trial, const TrialEnv& env,
+                     std::int64_t from_step = 0);
 
 }  // namespace lrlab
