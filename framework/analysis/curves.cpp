@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 
 #include "lrlab/errors.hpp"
 #include "lrlab/trial_record.hpp"
@@ -77,12 +78,21 @@ Panel metric_panel(const sqlite::Connection& c, const Grouping& grouping, const 
   Panel p;
   p.title = r.metric == "lr" ? "learning rate" : r.metric;
   p.y_label = r.metric;
-  // A pruned line ends where the pruner stopped it: a cross there says so.
-  Curve pruned{"pruned (a pruner stopped it here)", {}, {}, {}, {}, true, true};
-  const auto mark_end = [&](const Curve& line) {
-    pruned.x.push_back(line.x.back());
-    for (auto* v : {&pruned.mean, &pruned.low, &pruned.high}) v->push_back(line.mean.back());
+  // A PBT copy's line begins where it took its parent's state (an exploit): a mark there.
+  std::set<std::int64_t> copies;
+  if (c.has_column("lineage", "parent_trial_id")) {
+    sqlite::Statement q(c, "SELECT trial_id FROM lineage WHERE parent_trial_id IS NOT NULL");
+    while (q.step()) copies.insert(q.int64(0));
+  }
+  Curve copied{"PBT exploit (a copy starts from its parent's state here)", {}, {}, {}, {}, true, false};
+  // A pruned line ends where the pruner stopped it (or, with PBT, where a copy replaced it): a cross there says so.
+  Curve pruned{copies.empty() ? "pruned (a pruner stopped it here)" : "replaced here by a PBT copy", {}, {}, {}, {}, true, true};
+  const auto mark = [](Curve& marks, const Curve& line, bool end) {
+    const std::size_t i = end ? line.x.size() - 1 : 0;
+    marks.x.push_back(line.x[i]);
+    for (auto* v : {&marks.mean, &marks.low, &marks.high}) v->push_back(line.mean[i]);
   };
+  const auto mark_end = [&](const Curve& line) { mark(pruned, line, true); };
   for (const auto& g : grouping.groups) {
     const std::string name = grouping.name(g);
     if (r.per_trial) {
@@ -91,6 +101,7 @@ Panel metric_panel(const sqlite::Connection& c, const Grouping& grouping, const 
                               {load_series(c, t.trial_id, r.metric)});
         if (one.x.empty()) continue;
         if (t.status == status::pruned) mark_end(one);
+        if (copies.count(t.trial_id)) mark(copied, one, false);
         p.curves.push_back(thin(std::move(one), r.max_points));
       }
       continue;
@@ -101,10 +112,13 @@ Panel metric_panel(const sqlite::Connection& c, const Grouping& grouping, const 
     if (mean.x.empty()) continue;
     if (std::all_of(g.trials.begin(), g.trials.end(), [](const GroupedTrial& t) { return t.status == status::pruned; }))
       mark_end(mean);
+    if (std::all_of(g.trials.begin(), g.trials.end(), [&](const GroupedTrial& t) { return copies.count(t.trial_id) > 0; }))
+      mark(copied, mean, false);
     p.curves.push_back(thin(std::move(mean), r.max_points));
   }
   if (p.curves.empty()) throw SpecError("", "no values of \"" + r.metric + "\" to draw in this experiment");
   if (!pruned.x.empty()) p.curves.push_back(std::move(pruned));
+  if (!copied.x.empty()) p.curves.push_back(std::move(copied));
   p.log_y = r.log_y == "on" || (r.log_y == "auto" && wants_log_y(p));
   return p;
 }

@@ -5,6 +5,7 @@
 #include "lrlab/analysis/curves.hpp"
 #include "lrlab/analysis/gnuplot.hpp"
 #include "lrlab/analysis/html.hpp"
+#include "lrlab/analysis/lineage_svg.hpp"
 #include "lrlab/analysis/query.hpp"
 #include "lrlab/json.hpp"
 
@@ -70,6 +71,18 @@ std::string report_html(const sqlite::Connection& c, const ExperimentChoice& ex,
   out << "<h2>Curves</h2>\n<p class=\"muted\">one line per configuration: the mean over repeats, shaded from their "
          "minimum to their maximum; rates and losses on log axes where they span decades.</p>\n"
       << svg << "\n";
+
+  if (const std::string lineage = lineage_svg(c, ex.id); !lineage.empty()) {
+    out << "<h2>Lineage</h2>\n<p class=\"muted\">population-based training: generations left to right, members top to "
+           "bottom, each node the trial that carries the member from that step on (its trial_id; hover for its values). A grey "
+           "edge: the member went on as it was; an orange one: it copied the state of the member the edge comes from and "
+           "explored its values. Thick: the winner's lineage, which <code>lrlab replay " << html_escape(r.db_path)
+        << "</code> prints as one trial.</p>\n" << lineage << "\n";
+    table_html(out, experiment_rows(c, "SELECT l.generation, l.step, l.member, l.replaced_trial_id AS replaced, "
+                                       "l.parent_trial_id AS copied, l.trial_id AS copy, l.values_json AS \"values\" FROM lineage l "
+                                       "WHERE l.experiment_id = ?1 AND l.parent_trial_id IS NOT NULL ORDER BY l.generation, l.member",
+                                       ex.id, r.max_events));
+  }
 
   const std::int64_t n_events = count(c, "SELECT count(*) FROM events x JOIN trials t USING(trial_id) WHERE t.experiment_id = ?1", ex.id);
   out << "<h2>Policy actions</h2>\n";

@@ -388,7 +388,30 @@ Summary summarize(const sqlite::Connection& c, const ExperimentChoice& ex, const
   }
   for (const auto& v : s.verdicts) s.verdict += (s.verdict.empty() ? "" : "\n") + v;
   s.resources = pruning_resources(c, ex.id);
+  if (s.resources.empty()) s.resources = pbt_resources(c, ex.id);
   return s;
+}
+
+std::string pbt_resources(const sqlite::Connection& c, std::int64_t experiment_id) {
+  if (!c.has_column("lineage", "values_json")) return "";
+  sqlite::Statement s(c, "SELECT (SELECT sum(t.steps_done - coalesce((SELECT l.step FROM lineage l WHERE l.trial_id = "
+                         "t.trial_id AND l.parent_trial_id IS NOT NULL), 0)) FROM trials t WHERE t.experiment_id = ?1), "
+                         "(SELECT sum(t.budget_steps) FROM trials t JOIN lineage l ON l.trial_id = t.trial_id AND "
+                         "l.generation = 0 WHERE l.experiment_id = ?1), "
+                         "(SELECT count(*) FROM lineage WHERE experiment_id = ?1 AND generation = 0), "
+                         "(SELECT count(*) FROM lineage WHERE experiment_id = ?1 AND parent_trial_id IS NOT NULL), "
+                         "(SELECT max(generation) FROM lineage WHERE experiment_id = ?1)");
+  s.bind(1, experiment_id);
+  if (!s.step() || s.is_null(1) || s.int64(2) == 0) return "";
+  const std::int64_t trained = s.int64(0), budget = s.int64(1);
+  char share[32];
+  std::snprintf(share, sizeof share, "%.1f%%", 100.0 * static_cast<double>(trained) / static_cast<double>(budget));
+  return "resources: " + std::to_string(trained) + " of " + std::to_string(budget) + " updates trained (" + share +
+         "): population-based training of " + std::to_string(s.int64(2)) + " members, " + std::to_string(s.int64(3)) +
+         " copies in " + std::to_string(s.int64(4)) + " generations (a copy trains from its generation's step on, in its "
+         "member's place); the same population without exploits trains all " + std::to_string(budget) + ". A row "
+         "\"pruned at step N\" below is a member's trial that a copy replaced there; a completed trial's numbers are its "
+         "whole lineage's (`lrlab replay` reruns it as one trial)";
 }
 
 std::string pruning_resources(const sqlite::Connection& c, std::int64_t experiment_id) {

@@ -23,19 +23,11 @@ struct ReplayOptions {
 std::int64_t best_trial(const sqlite::Connection& c, const std::string& db) {
   sqlite::Statement e(c, "SELECT experiment_id, spec_json, name FROM experiments ORDER BY experiment_id DESC");
   while (e.step()) {
-    const Json spec = Json::parse(e.text(1));
-    const Json search = spec.value("search", Json::object());
+    const Json search = Json::parse(e.text(1)).value("search", Json::object());
     if (!search.is_object() || search.value("type", "") != "pbt") continue;
-    const std::string metric = search.value("metric", "val_loss");
-    const bool maximize = search.value("mode", "min") == "max";
-    sqlite::Statement t(c, std::string("SELECT t.trial_id FROM trials t JOIN evals v ON v.trial_id = t.trial_id AND "
-                                       "v.metric = ?2 AND v.step = (SELECT max(step) FROM evals WHERE trial_id = t.trial_id "
-                                       "AND metric = ?2) WHERE t.experiment_id = ?1 AND t.status = 'completed' "
-                                       "ORDER BY v.value ") + (maximize ? "DESC" : "ASC") + ", t.trial_id LIMIT 1");
-    t.bind(1, e.int64(0)).bind(2, metric);
-    if (!t.step()) throw SpecError("", "experiment \"" + e.text(2) + "\" in " + db + " has no completed trial with a " +
-                                           metric + " evaluation yet: run it to its end, or name a trial with --trial");
-    return t.int64(0);
+    if (const std::int64_t best = pbt_winner(c, e.int64(0))) return best;
+    throw SpecError("", "experiment \"" + e.text(2) + "\" in " + db + " has no completed trial with a " +
+                            search.value("metric", "val_loss") + " evaluation yet: run it to its end, or name a trial with --trial");
   }
   throw SpecError("", db + " holds no population-based training experiment (a spec with \"search\": {\"type\": \"pbt\"})");
 }

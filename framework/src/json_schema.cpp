@@ -3,6 +3,7 @@
 #include <set>
 
 #include "lrlab/experiment.hpp"
+#include "lrlab/pbt.hpp"
 #include "lrlab/pruner.hpp"
 #include "lrlab/resolve.hpp"
 
@@ -171,20 +172,44 @@ Json search_schema() {
            {"required", Json::array({"distribution", "values"})},
            {"additionalProperties", false}},
   });
+  const Json space = {{"type", "object"},
+                      {"propertyNames", grid_schema()["propertyNames"]},
+                      {"additionalProperties", {{"oneOf", any}}}};
+  Json drawn_space = space;
+  drawn_space["minProperties"] = 1;
   Json block = {{"type", "object"},
           {"properties",
            {{"type", {{"enum", Json::array({"random", "quasi_random"})}}},
             {"trials", {{"type", "integer"}, {"minimum", 1}, {"maximum", max_trials}}},
             {"seed", {{"type", "integer"}, {"minimum", 0}}},
-            {"space", {{"type", "object"},
-                       {"minProperties", 1},
-                       {"propertyNames", grid_schema()["propertyNames"]},
-                       {"additionalProperties", {{"oneOf", std::move(any)}}}}}}},
+            {"space", std::move(drawn_space)}}},
           {"required", Json::array({"type", "trials", "space"})},
           {"additionalProperties", false}};
+  // Population-based training (pbt.hpp): its settings, a space that may be empty, and mutations of
+  // the learning rate or numbers in the schedule.
+  Json mutation_props = Json::object();
+  for (const auto& p : mutation_params()) mutation_props[p.name] = param_schema(p);
+  mutation_props["resample"] = {{"oneOf", any}};
+  Json pbt_props = Json::object();
+  for (const auto& p : pbt_params()) pbt_props[p.name] = param_schema(p);
+  pbt_props["type"] = {{"const", "pbt"}};
+  pbt_props["space"] = space;
+  pbt_props["mutations"] = {{"type", "object"},
+                            {"minProperties", 1},
+                            {"propertyNames", {{"pattern", "^(optimizer\\.learning_rate|schedule\\..+)$"}}},
+                            {"additionalProperties", {{"type", "object"},
+                                                      {"properties", std::move(mutation_props)},
+                                                      {"anyOf", Json::array({Json{{"required", Json::array({"factors"})}},
+                                                                             Json{{"required", Json::array({"resample"})}}})},
+                                                      {"additionalProperties", false}}}};
+  Json pbt = {{"type", "object"},
+              {"properties", std::move(pbt_props)},
+              {"required", Json::array({"type", "population", "interval", "mutations"})},
+              {"additionalProperties", false}};
   // {} (the default) is no search.
-  return {{"description", "points drawn from a space of distributions (docs/search.md)"},
-          {"anyOf", Json::array({Json{{"type", "object"}, {"maxProperties", 0}}, std::move(block)})}};
+  return {{"description", "points drawn from a space of distributions (docs/search.md), or population-based training "
+                          "(docs/pbt.md)"},
+          {"anyOf", Json::array({Json{{"type", "object"}, {"maxProperties", 0}}, std::move(block), std::move(pbt)})}};
 }
 
 // The pruner: one object per type, each with its own settings (pruner.hpp); {} is no pruner.

@@ -69,6 +69,22 @@ ReplaySchedule replay_schedule(const std::vector<Segment>& segments) {
   return r;
 }
 
+std::int64_t pbt_winner(const sqlite::Connection& c, std::int64_t experiment_id) {
+  sqlite::Statement e(c, "SELECT spec_json FROM experiments WHERE experiment_id = ?1");
+  e.bind(1, experiment_id);
+  if (!e.step()) return 0;
+  const Json search = Json::parse(e.text(0)).value("search", Json::object());
+  if (!search.is_object()) return 0;
+  const std::string metric = search.value("metric", "val_loss");
+  const bool maximize = search.value("mode", "min") == "max";
+  sqlite::Statement t(c, std::string("SELECT t.trial_id FROM trials t JOIN evals v ON v.trial_id = t.trial_id AND "
+                                     "v.metric = ?2 AND v.step = (SELECT max(step) FROM evals WHERE trial_id = t.trial_id "
+                                     "AND metric = ?2) WHERE t.experiment_id = ?1 AND t.status = 'completed' ORDER BY "
+                                     "v.value ") + (maximize ? "DESC" : "ASC") + ", t.trial_id LIMIT 1");
+  t.bind(1, experiment_id).bind(2, metric);
+  return t.step() ? t.int64(0) : 0;
+}
+
 Json replay_spec(const sqlite::Connection& c, std::int64_t trial_id) {
   sqlite::Statement q(c, "SELECT e.spec_json, e.name, t.repeat, t.trial_index FROM trials t JOIN experiments e "
                          "USING (experiment_id) WHERE t.trial_id = ?1");

@@ -55,7 +55,7 @@ TEST_CASE("find-lr: an experiment of kind lr_find with its curve, its stop and i
                         Contains("FROM lr_find_curve") && Contains("results/quad_lr_find.db"));
 
   // The experiment: its kind, the spec it came from, the test's spec.
-  CHECK(sql1(db, "PRAGMA user_version") == "6");
+  CHECK(sql1(db, "PRAGMA user_version") == "7");
   CHECK(sql1(db, "SELECT name || ' ' || kind || ' ' || seed FROM experiments") == "quad_lr_find lr_find 5");
   CHECK(sql1(db, "SELECT spec_path FROM experiments") == fs::canonical(dir / "spec.json").string());
   CHECK(sql1(db, "SELECT json_extract(spec_json, '$.grid') IS NULL AND json_extract(spec_json, '$.checkpoint') IS NULL "
@@ -185,7 +185,7 @@ TEST_CASE("find-lr: a database of schema version 4 gains experiments.kind and th
   const auto r = run_lrlab({"find-lr", "spec.json", "--steps", "40", "--end", "100", "--db", "old.db", "-q"}, dir);
   INFO(r.err);
   REQUIRE(r.rc == 0);
-  CHECK(sql1(dir / "old.db", "PRAGMA user_version") == "6");  // and on to the current version
+  CHECK(sql1(dir / "old.db", "PRAGMA user_version") == "7");  // and on to the current version
   CHECK(sql1(dir / "old.db", "SELECT group_concat(name || ':' || kind, ' ') FROM experiments") == "small:sweep quad_lr_find:lr_find");
   CHECK(sql1(dir / "old.db", "SELECT count(*) > 0 FROM lr_find_curve") == "1");
 }

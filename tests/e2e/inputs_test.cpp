@@ -56,7 +56,7 @@ TEST_CASE("a run records its inputs: the data file, the plugin libraries and the
           "[e2e][inputs]") {
   const fs::path dir = temp_dir("inputs-recorded");
   const fs::path db = data_sweep(dir, "in.db");
-  CHECK(sql1(db, "PRAGMA user_version") == "6");
+  CHECK(sql1(db, "PRAGMA user_version") == "7");
   CHECK(sql1(db, "SELECT group_concat(kind || ':' || name, ' ') FROM experiment_inputs") ==
         "build:lrlab data:data.csv plugin:decay plugin:tasks");  // decay: the default schedule, constant
   CHECK(sql1(db, "SELECT path FROM experiment_inputs WHERE kind = 'data'") == fs::canonical(dir / "data.csv").string());
@@ -199,7 +199,7 @@ TEST_CASE("another build's numerics are refused, a database from before inputs w
   r = run_lrlab({"run", "spec.json", "--db", "in.db", "-q"}, dir);
   CHECK(r.rc == 0);
   CHECK_THAT(r.err, Contains("did not record its inputs") && Contains("resumed with 5 already done"));
-  CHECK(sql1(db, "PRAGMA user_version") == "6");
+  CHECK(sql1(db, "PRAGMA user_version") == "7");
   CHECK(sql1(db, "SELECT count(*) FROM experiment_inputs") == "4");
   CHECK(sql1(db, "SELECT group_concat(used, '') FROM run_plugins WHERE run_id = 1") == "11");  // decay, tasks
 }

@@ -431,3 +431,24 @@ TEST_CASE("successive halving under mpirun -np 3 prunes the same trials as --job
   CHECK(sql1(dir / "mpi.db", "SELECT count(*) FROM trials WHERE status = 'pruned'") == "16");
   CHECK(sql1(dir / "mpi.db", "SELECT group_concat(rank) FROM (SELECT DISTINCT rank FROM trials ORDER BY rank)") == "1,2");
 }
+
+TEST_CASE("population-based training under mpirun -np 3 keeps the lineage of --jobs 2, bit for bit", "[e2e][mpi][pbt]") {
+  if (skipped()) return;
+  const fs::path dir = temp_dir("mpi_pbt");
+  // The copies are trials outside the plan: the ranks make them from what the work they are sent
+  // carries (their values, repeat and seed), not from an index.
+  write_file(dir / "spec.json", R"({"name": "mpi_pbt", "seed": 3,
+    "task": {"type": "quadratic", "dimension": 40, "condition_number": 30, "noise_std": 0.3, "steps_per_epoch": 10},
+    "budget": {"steps": 150}, "evaluate": {"every_steps": 10},
+    "search": {"type": "pbt", "population": 6, "interval": 30,
+               "mutations": {"optimizer.learning_rate": {"factors": [0.5, 2.0],
+                 "resample": {"distribution": "log_uniform", "low": 0.001, "high": 1.0}}}}})");
+  REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "-q", "--db", "ref.db"}, dir).rc == 0);
+  const auto r = run_in(dir, mpirun(3, {"run", "spec.json", "--jobs", "1", "--db", "mpi.db"}));
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  CHECK_THAT(r.err, Contains("8 replaced by PBT copies"));
+  CHECK(db_content(dir / "mpi.db") == db_content(dir / "ref.db"));
+  CHECK(sql1(dir / "mpi.db", "SELECT count(*) FROM lineage WHERE parent_trial_id IS NOT NULL") == "8");
+  CHECK(sql1(dir / "mpi.db", "SELECT group_concat(rank) FROM (SELECT DISTINCT rank FROM trials ORDER BY rank)") == "1,2");
+}

@@ -11,6 +11,7 @@
 
 #include "support/cli.hpp"
 #include "support/db_content.hpp"
+#include "support/kill_moments.hpp"
 #include "support/process.hpp"
 
 using Catch::Matchers::Contains;
@@ -125,26 +126,11 @@ TEST_CASE("pruning: SIGKILL during a rung, twice, then a rerun: the same trials 
   // Rungs at 30 and 90 (270 is the end), on a quadratic large enough that a rung takes a while.
   write_file(dir / "spec.json", pruned_spec(halving(30), 100000));
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "2", "-q", "--db", "ref.db"}, dir).rc == 0);
-  const auto count = [&](const std::string& query) {
-    try {
-      return std::stoi(sql1(dir / "killed.db", query));
-    } catch (const std::exception&) {
-      return -1;  // not created yet, or locked for a moment
-    }
-  };
   // First during rung 1 (some trials paused at 10, none pruned yet), then during rung 2 (after
   // the first decision, before the second).
-  const std::vector<std::pair<std::string, std::string>> moments{
+  kill_at_moments(dir, {"run", "spec.json", "--jobs", "2", "-q", "--db", "killed.db"}, dir / "killed.db", {
       {"SELECT count(*) FROM checkpoints WHERE steps_done = 30", "SELECT count(*) FROM trials WHERE status = 'pruned'"},
-      {"SELECT count(*) FROM checkpoints WHERE steps_done = 90", "SELECT count(*) FROM trials WHERE status = 'pruned' AND steps_done = 90"}};
-  for (const auto& moment : moments) {
-    const std::string reached = moment.first, decided = moment.second;  // (clang 14 cannot capture a structured binding)
-    const pid_t pid = spawn_lrlab(dir, {"run", "spec.json", "--jobs", "2", "-q", "--db", "killed.db"}, "/dev/null", "run.err");
-    const auto ended = wait_lrlab(pid, [&] { return count(reached) >= 1; }, SIGKILL);
-    INFO(reached << ": exit " << ended.rc);
-    CHECK(ended.rc == 128 + SIGKILL);
-    CHECK(count(decided) == 0);  // killed inside the rung, before its decision
-  }
+      {"SELECT count(*) FROM checkpoints WHERE steps_done = 90", "SELECT count(*) FROM trials WHERE status = 'pruned' AND steps_done = 90"}});
   const auto r = run_lrlab({"run", "spec.json", "--jobs", "2", "--db", "killed.db"}, dir);
   INFO(r.err);
   CHECK(r.rc == 0);
@@ -207,7 +193,8 @@ TEST_CASE("pruning: a database of schema version 5 gets the status pruned and bu
   const auto r = run_lrlab({"run", "spec.json", "--db", "x.db", "-q"}, dir);
   INFO(r.err);
   REQUIRE(r.rc == 0);
-  CHECK(sql1(db, "PRAGMA user_version") == "6");
+  CHECK(sql1(db, "PRAGMA user_version") == "7");
+  CHECK(sql1(db, "SELECT count(*) FROM sqlite_master WHERE name = 'lineage'") == "1");  // schema 7
   CHECK(sql1(db, "PRAGMA integrity_check") == "ok");
   CHECK(sql1(db, "SELECT count(*) FROM trials WHERE status = 'pruned'") == "16");
   CHECK(sql1(db, "SELECT count(*) FROM trials WHERE experiment_id = 1 AND budget_steps IS NULL") == "4");

@@ -6,7 +6,8 @@ For each experiments/*.json, run
     LRLAB run SPEC --db WORKDIR/<stem>.db --jobs 2 --quiet
 
 (from WORKDIR, so nothing is written into the repository), then digest what the database holds:
-the tables experiments, trials, steps, evals and events, every row, sorted by a stable key,
+the tables experiments, trials, steps, evals and events (and lineage where it has rows), every row,
+sorted by a stable key,
 without the columns that legitimately differ between two runs or two machines:
 
     experiments  created_at, host, git_commit, lrlab_version, spec_path (an absolute path)
@@ -56,6 +57,9 @@ import tempfile
 import time
 
 TABLES = ["experiments", "trials", "steps", "evals", "events"]
+# Digested only where they hold rows (the experiments that use them), so that the digests recorded
+# before they existed stay valid: lineage (population-based training, schema 7).
+OPTIONAL_TABLES = ["lineage"]
 
 # Columns left out of the digest: they record when, where and by which build a row was written.
 EXCLUDED = {
@@ -64,6 +68,7 @@ EXCLUDED = {
     "steps": set(),
     "evals": set(),
     "events": {"event_id"},
+    "lineage": set(),
 }
 
 # Leading sort columns; events add every other digested column after these.
@@ -73,6 +78,7 @@ SORT_KEY = {
     "steps": ["trial_id", "step"],
     "evals": ["trial_id", "step", "metric"],
     "events": ["trial_id", "step"],
+    "lineage": ["experiment_id", "generation", "member"],
 }
 
 
@@ -120,7 +126,12 @@ def table_digest(conn, table):
 def db_digest(path):
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return {table: table_digest(conn, table) for table in TABLES}
+        digests = {table: table_digest(conn, table) for table in TABLES}
+        for table in OPTIONAL_TABLES:
+            if conn.execute(f"SELECT count(*) FROM sqlite_master WHERE name = '{table}'").fetchone()[0] and \
+                    conn.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()[0]:
+                digests[table] = table_digest(conn, table)
+        return digests
     finally:
         conn.close()
 

@@ -20,8 +20,9 @@ void register_sequential(Registry& r) {
                   Param::integers("milestones", "steps where the next schedule starts; one fewer than schedules, increasing")
                       .required()
                       .above(0),
-                  Param::boolean("restart", "each schedule starts at its own step 0 (false: every schedule sees the "
-                                            "global step t)").def(true)},
+                  // No default written into resolved configurations: specs from before it keep their trial keys.
+                  Param::boolean("restart", "each schedule starts at its own step 0 (default true; false: every "
+                                            "schedule sees the global step t)")},
        .example = Json::parse(R"({"type": "sequential", "schedules": [{"type": "constant"},
                    {"type": "exponential_decay", "decay_steps": 100, "decay_rate": 0.5}], "milestones": [200]})")},
       [](const Params& p, const ScheduleContext& ctx) -> SchedulePtr {
@@ -30,7 +31,7 @@ void register_sequential(Registry& r) {
         check_sequential(specs.size(), milestones);  // before the children: their errors come second
         std::vector<SchedulePtr> children;
         for (std::size_t i = 0; i < specs.size(); ++i) children.push_back(ctx.build(specs[i], "schedules/" + std::to_string(i)));
-        return sequential(std::move(children), std::move(milestones), p.boolean("restart"));
+        return sequential(std::move(children), std::move(milestones), !p.has("restart") || p.boolean("restart"));
       });
 }
 

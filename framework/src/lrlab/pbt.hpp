@@ -20,7 +20,8 @@
 // events row. The other members go on as they were. The lineage table records, for every
 // generation and member, the trial that carries it on, the trial it copied and its values.
 //
-// Explore, per mutated path, from Rng(derive(derive(derive(seed, streams::pbt), generation), member)):
+// Whom a member copies is drawn from Rng(derive(derive(derive(derive(seed, streams::pbt), generation),
+// member), 0)); how it explores from the same with 1 in place of 0. Explore, per mutated path:
 // with "resample" alone, a new draw from the distribution; with "factors" alone, the value times
 // one of the factors, each equally likely; with both, a draw with probability
 // resample_probability, else a factor (Ray Tune's explore). The result is kept within [low, high]

@@ -36,6 +36,10 @@ std::vector<Segment> lineage_of(const sqlite::Connection& c, std::int64_t trial_
 // seed, and the lineage's schedule. A SpecError when the trial is not in a PBT experiment.
 Json replay_spec(const sqlite::Connection& c, std::int64_t trial_id);
 
+// The winner of PBT experiment `experiment_id`: its best completed trial by the search's metric at
+// its last evaluation (ties to the lower trial_id); 0 when no trial has completed with one.
+std::int64_t pbt_winner(const sqlite::Connection& c, std::int64_t experiment_id);
+
 // The lineage's schedule alone (see above), with the optimizer's rate the replay gets.
 struct ReplaySchedule {
   Json schedule;

@@ -30,7 +30,7 @@ struct Pending {
   std::int64_t trial_id = 0;
   std::shared_ptr<const Checkpoint> from;  // resume from it when set
   std::int64_t until = 0;                  // pause at this step (a pruner's rung); 0: run to the end
-  std::optional<ExplicitTrial> made;       // a trial outside the plan (a PBT copy): what its row says
+  std::optional<ExplicitTrial> made = std::nullopt;  // a trial outside the plan (a PBT copy): what its row says
 };
 
 // One trial to run: from the start, or from its checkpoint; to its end, or paused at `until`.
@@ -39,7 +39,7 @@ struct Work {
   std::int64_t trial_id = 0;
   std::shared_ptr<const Checkpoint> from;  // resume from it when set
   std::int64_t until = 0;
-  std::optional<ExplicitTrial> made;  // how a process that planned the experiment makes `trial` (TrialPlan::trial)
+  std::optional<ExplicitTrial> made = std::nullopt;  // how a process that planned the experiment makes `trial` (TrialPlan::trial)
 };
 
 // Work as it crosses to another process (an MPI rank, a worker process), which planned the same
@@ -50,7 +50,7 @@ struct RemoteWork {
   std::int64_t trial_id = 0;
   std::optional<Checkpoint> from;
   std::int64_t until = 0;
-  std::optional<ExplicitTrial> made;
+  std::optional<ExplicitTrial> made = std::nullopt;
 
   static RemoteWork of(const Work& w) {
     RemoteWork r{w.trial.index, w.trial_id, {}, w.until, w.made};

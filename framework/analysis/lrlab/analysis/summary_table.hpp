@@ -121,6 +121,10 @@ struct Summary {
 // An experiment with a pruner: "resources: 1863 of 16767 updates trained (11.1%) ..."; empty
 // without one.
 std::string pruning_resources(const sqlite::Connection& c, std::int64_t experiment_id);
+// The same for population-based training: the updates the members trained (a copy from its
+// generation's step on) against the population trained without exploits; empty for other
+// experiments.
+std::string pbt_resources(const sqlite::Connection& c, std::int64_t experiment_id);
 Summary summarize(const sqlite::Connection& c, const ExperimentChoice& ex, const SummaryRequest& r);
 
 }  // namespace lrlab::analysis
