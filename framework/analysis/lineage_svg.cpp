@@ -37,15 +37,17 @@ std::string lineage_svg(const sqlite::Connection& c, std::int64_t experiment_id)
     members = std::max(members, r.member + 1);
     at[{r.generation, r.member}] = &r;
   }
-  // The winner's lineage: its trial, then up through the trials it copied.
-  std::set<std::int64_t> thick;
-  for (std::int64_t t = pbt_winner(c, experiment_id); t != 0;) {
-    thick.insert(t);
-    std::int64_t up = 0;
-    for (const auto& r : rows)
-      if (r.trial_id == t && r.parent_trial_id) up = *r.parent_trial_id;
-    t = up;
-  }
+  // The winner's lineage: each of its segments' trials from the step it began at to the step the
+  // next one began at (a parent goes on after it was copied: its later nodes are not the winner's).
+  std::vector<std::pair<std::int64_t, std::int64_t>> path;  // (trial_id, from_step), oldest first
+  if (const std::int64_t w = pbt_winner(c, experiment_id))
+    for (const Segment& seg : lineage_of(c, w)) path.emplace_back(seg.trial_id, seg.from_step);
+  const auto on_path = [&](const Store::LineageRow& r) {
+    for (std::size_t i = 0; i < path.size(); ++i)
+      if (path[i].first == r.trial_id && r.step >= path[i].second && (i + 1 == path.size() || r.step < path[i + 1].second))
+        return true;
+    return false;
+  };
   const double left = 90, top = 40, dx = 110, dy = 34;
   const auto x = [&](std::int64_t g) { return left + dx * static_cast<double>(g); };
   const auto y = [&](std::int64_t m) { return top + dy * static_cast<double>(m); };
@@ -68,14 +70,14 @@ std::string lineage_svg(const sqlite::Connection& c, std::int64_t experiment_id)
       for (std::int64_t m = 0; m < members; ++m)
         if (auto it = at.find({r.generation - 1, m}); it != at.end() && it->second->trial_id == *r.parent_trial_id) from = m;
     const auto prev = at.find({r.generation - 1, from});
-    const bool bold = thick.count(r.trial_id) && prev != at.end() && thick.count(prev->second->trial_id);
+    const bool bold = on_path(r) && prev != at.end() && on_path(*prev->second);
     const char* colour = r.parent_trial_id ? "#e07b00" : "#9aa5b1";
     s << "<path d=\"M" << num(x(r.generation - 1) + 9) << "," << num(y(from)) << " C" << num(x(r.generation) - dx / 2) << ","
       << num(y(from)) << " " << num(x(r.generation) - dx / 2) << "," << num(y(r.member)) << " " << num(x(r.generation) - 9) << ","
       << num(y(r.member)) << "\" fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"" << (bold ? 4 : 1.6) << "\"/>\n";
   }
   for (const auto& r : rows) {
-    const bool bold = thick.count(r.trial_id) > 0;
+    const bool bold = on_path(r);
     std::string title = "generation " + std::to_string(r.generation) + ", member " + std::to_string(r.member) + ": trial " +
                         std::to_string(r.trial_id) + " from step " + std::to_string(r.step) + ", " + r.values_json;
     if (r.value) title += "; metric at this step " + short_value(*r.value);
