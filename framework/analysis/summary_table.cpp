@@ -408,7 +408,7 @@ std::string pbt_resources(const sqlite::Connection& c, std::int64_t experiment_i
   std::snprintf(share, sizeof share, "%.1f%%", 100.0 * static_cast<double>(trained) / static_cast<double>(budget));
   return "resources: " + std::to_string(trained) + " of " + std::to_string(budget) + " updates trained (" + share +
          "): population-based training of " + std::to_string(s.int64(2)) + " members, " + std::to_string(s.int64(3)) +
-         " copies in " + std::to_string(s.int64(4)) + " generations (a copy trains from its generation's step on, in its "
+         " copies in " + std::to_string(s.int64(4)) + (s.int64(4) == 1 ? " generation" : " generations") + " (a copy trains from its generation's step on, in its "
          "member's place); the same population without exploits trains all " + std::to_string(budget) + ". A row "
          "\"pruned at step N\" below is a member's trial that a copy replaced there; a completed trial's numbers are its "
          "whole lineage's (`lrlab replay` reruns it as one trial)";

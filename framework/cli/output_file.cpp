@@ -32,6 +32,15 @@ void restore_handlers() {
 }  // namespace
 
 OutputFile::OutputFile(std::filesystem::path target) : target_(std::move(target)) {
+  // Results are never written over: `lrlab report results.db -o results.db` would replace every
+  // trial with a page about them.
+  {
+    std::ifstream in(target_, std::ios::binary);
+    char head[16] = {};
+    if (in.read(head, sizeof head) && std::memcmp(head, "SQLite format 3", 16) == 0)
+      throw StoreError("will not write " + target_.string() + ": it is an SQLite database (the results?), which the "
+                       "output would replace; give -o another file");
+  }
   std::string name = ".";  // appended, not "." + ...: GCC 12 warns about that form (-Wrestrict, a false positive)
   name += target_.filename().string();
   name += ".tmp-" + std::to_string(getpid());

@@ -4,7 +4,8 @@
 // the target by commit(). An error (the OutputFile destroyed without commit) or SIGINT, SIGTERM or
 // SIGHUP while it is written removes the temporary file and leaves the target as it was; such a
 // signal then ends the process with exit 130. A SIGKILL can leave the temporary file, never a
-// truncated target.
+// truncated target. An existing SQLite database (the results themselves, named by mistake) is never
+// a target: the constructor refuses it.
 #include <filesystem>
 #include <fstream>
 

@@ -35,6 +35,7 @@ std::int64_t best_trial(const sqlite::Connection& c, const std::string& db) {
 int replay(const ReplayOptions& o) {
   Store::check_usable(o.db);
   sqlite::Connection c = sqlite::open_read_only(o.db);
+  if (!c.has_column("experiments", "spec_json")) throw SpecError("", o.db + " holds no lrlab experiment (an empty file?)");
   const std::int64_t trial = o.trial >= 0 ? o.trial : best_trial(c, o.db);
   const std::string text = replay_spec(c, trial).dump(2) + "\n";
   if (o.output.empty()) {
@@ -55,7 +56,8 @@ void add_replay(CLI::App& app, Action& action) {
   auto o = std::make_shared<ReplayOptions>();
   auto* cmd = app.add_subcommand("replay", "print a PBT trial's lineage as a spec that reruns it as one trial");
   cmd->add_option("db", o->db, "the results database")->required();
-  cmd->add_option("--trial", o->trial, "the trial_id (default: the latest PBT experiment's best completed trial)");
+  cmd->add_option("--trial", o->trial, "the trial_id (default: the latest PBT experiment's best completed trial)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("-o,--output", o->output, "file to write (default: stdout)");
   cmd->callback([&action, o] { action = [o] { return replay(*o); }; });
 }

@@ -22,9 +22,19 @@ int validate(const ValidateOptions& o) {
   const Resolver resolver(catalog);
   SharedData shared;
   const Experiment ex = plan_experiment(spec, resolver, shared);
-  if (format == Format::table)
+  if (format == Format::table && ex.pbt) {
+    // A population: its first generation is planned; the copies come from the stored evaluations.
+    const std::int64_t budget = ex.trials.point(0)->total_steps;
+    const std::int64_t generations = (budget - 1) / ex.pbt->interval;
+    std::cout << o.spec.string() << ": valid. Experiment \"" << ex.name << "\": population-based training of "
+              << ex.pbt->population << " members, " << generations << (generations == 1 ? " generation" : " generations") << " of " << ex.pbt->interval
+              << " updates; at each, the bottom " << quantile_count(ex.pbt->population, ex.pbt->quantile)
+              << " copy members of the top as many (up to " << generations * quantile_count(ex.pbt->population, ex.pbt->quantile)
+              << " copies). The first generation:\n";
+  } else if (format == Format::table) {
     std::cout << o.spec.string() << ": valid. Experiment \"" << ex.name << "\": " << ex.trials.size() << " trials ("
               << ex.trials.points() << " configurations x " << ex.repeats << " repeats)\n";
+  }
   // Row by row, as the plan makes them: the trials of a large grid are never all in memory.
   const bool brief = format == Format::table;
   std::vector<std::string> columns{"trial_index", "repeat", "seed", "steps", "grid"};

@@ -13,7 +13,6 @@ namespace lrlab {
 
 namespace {
 
-bool ended_badly(const std::string& s) { return s == status::diverged || s == status::failed; }
 bool training(const std::string& s) { return s == status::pending || s == status::running; }
 
 std::map<std::int64_t, StoredTrial> stored_trials(Store& store, std::int64_t experiment_id) {
@@ -92,8 +91,10 @@ std::int64_t decide_generation(Store& store, std::int64_t experiment_id, const E
     const double raw = r.last.value_or(NAN);
     MemberAtGeneration m;
     m.member = member;
-    m.value = ended_badly(r.status) || std::isnan(raw) ? INFINITY : pbt.maximize ? -raw : raw;
     m.live = training(r.status) && r.steps_done == step;
+    // A member whose trial ended before the step (a policy stopped it, it diverged or failed)
+    // cannot go on: it ranks last, the first to be replaced, whatever it reached before.
+    m.value = !m.live || std::isnan(raw) ? INFINITY : pbt.maximize ? -raw : raw;
     members.push_back(m);
     Store::LineageRow row;
     row.generation = generation;
@@ -143,8 +144,7 @@ std::int64_t decide_generation(Store& store, std::int64_t experiment_id, const E
     row.trial_id = 0;  // the copy's, given when it is inserted
     row.values_json = explored.dump();
   }
-  store.write_generation(experiment_id, step, std::move(rows), exploits);
-  return static_cast<std::int64_t>(exploits.size());
+  return store.write_generation(experiment_id, step, std::move(rows), exploits);
 }
 
 SweepReport run_pbt_sweep(Transport& transport, Store& store, std::int64_t experiment_id, const Experiment& ex,

@@ -102,7 +102,8 @@ Json replay_spec(const sqlite::Connection& c, std::int64_t trial_id) {
   Json out = Json::object();
   out["name"] = name + "_replay_trial_" + std::to_string(trial_id);
   out["description"] = "trial " + std::to_string(trial_id) + " of experiment \"" + name + "\" (population-based training) "
-                       "rerun from scratch as one trial: its lineage's " + std::to_string(segments.size()) + " segments";
+                       "rerun from scratch as one trial: its lineage's " + std::to_string(segments.size()) +
+                       (segments.size() == 1 ? " segment" : " segments");
   out["seed"] = spec.value("seed", Json(0));
   out["first_repeat"] = repeat;
   // The trial's configuration as resolved (what its row holds), with the lineage's rate and schedule.

@@ -688,8 +688,8 @@ std::vector<Store::LineageRow> Store::lineage(const sqlite::Connection& c, std::
   return out;
 }
 
-void Store::write_generation(std::int64_t experiment_id, std::int64_t step, std::vector<LineageRow> rows,
-                             const std::vector<Exploited>& exploits) {
+std::int64_t Store::write_generation(std::int64_t experiment_id, std::int64_t step, std::vector<LineageRow> rows,
+                                     const std::vector<Exploited>& exploits) {
   sqlite::Transaction tx(db_);
   sqlite::Statement t(db_, insert_trial_sql);
   // The copy starts from the copied trial's state: its checkpoint, under the copy's trial_id (a
@@ -704,13 +704,14 @@ void Store::write_generation(std::int64_t experiment_id, std::int64_t step, std:
     fork.bind(1, row.trial_id).bind(2, row.parent_trial_id.value()).run();
     replaced.push_back(e.replaced);
   }
-  mark_pruned(replaced, step);
+  const std::int64_t marked = mark_pruned(replaced, step);
   sqlite::Statement l(db_, "INSERT INTO lineage(experiment_id, generation, member, step, trial_id, parent_trial_id, "
                            "replaced_trial_id, value, values_json) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
   for (const auto& r : rows)
     l.bind(1, experiment_id).bind(2, r.generation).bind(3, r.member).bind(4, r.step).bind(5, r.trial_id)
         .bind(6, r.parent_trial_id).bind(7, r.replaced_trial_id).bind(8, r.value).bind(9, r.values_json).run();
   tx.commit();
+  return marked;
 }
 
 void Store::write_lr_find(std::int64_t experiment_id, const fs::path& spec_path, const std::vector<LrFindPoint>& curve,

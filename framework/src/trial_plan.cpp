@@ -45,6 +45,9 @@ struct Axis {
   std::shared_ptr<const SearchSpace> search;   // the search's points, drawn when asked for
   std::vector<std::vector<Setting>> settings;  // a grid list: one, for every value; cases: one list per case; search: one
   std::set<std::size_t> sections;              // the sections it may change
+  // Where a PBT mutation's resample distribution, drawn for the first generation, was written:
+  // "/search/space/PATH" -> "/search/mutations/PATH/resample".
+  std::vector<std::pair<std::string, std::string>> written_at;
 
   std::size_t size() const { return search ? static_cast<std::size_t>(search->trials()) : values.size(); }
   const std::vector<Setting>& settings_of(std::size_t i) const { return settings[cases ? i : 0]; }
@@ -107,7 +110,19 @@ std::vector<Axis> plan_axes(const Json& top, const Resolver& resolver) {
   const Json& cases = top.at("cases");
   const Json& grid = top.at("grid");
   std::vector<Axis> axes;
+  if (search.is_object() && !search.empty()) {
+    // The type first: a misspelt one would otherwise be reported as the other keys it does not take.
+    static const std::vector<std::string> types{"random", "quasi_random", "pbt"};
+    const auto t = search.find("type");
+    if (t == search.end())
+      throw SpecError("/search", "a search needs a \"type\": random, quasi_random or pbt");
+    const std::string name = t->is_string() ? t->get<std::string>() : t->dump();
+    if (std::find(types.begin(), types.end(), name) == types.end())
+      throw SpecError("/search/type", "unknown search type \"" + name + "\"" + did_you_mean(name, types) +
+                                          " (the searches: random, quasi_random, pbt)");
+  }
   Json drawn = search;  // the block the search's points are drawn from
+  std::vector<std::pair<std::string, std::string>> resampled;  // Axis::written_at
   if (is_pbt(search)) {
     // The first generation: the space's draws, or P members that differ by their seed alone.
     const PbtConfig pbt = parse_pbt(search, top.at("seed").get<std::uint64_t>(), resolver);
@@ -116,6 +131,9 @@ std::vector<Axis> plan_axes(const Json& top, const Resolver& resolver) {
         throw SpecError(std::string("/") + key, "a \"pbt\" search evolves one population: give the first generation's "
                                                "values in /search/space, and run another spec for another setting");
     drawn = Json{{"type", "random"}, {"trials", pbt.population}, {"seed", pbt.seed}, {"space", pbt.space}};
+    for (const Mutation& m : pbt.mutations)
+      if (!m.resample.is_null() && !search.value("space", Json::object()).contains(m.path))
+        resampled.emplace_back(pointer_join("/search/space", m.path), pointer_join(m.pointer, "resample"));
     if (pbt.space.empty()) {
       Axis a;
       a.at = "/search/population";
@@ -131,6 +149,7 @@ std::vector<Axis> plan_axes(const Json& top, const Resolver& resolver) {
     Axis a;
     a.at = "/search/space";
     a.search = std::make_shared<const SearchSpace>(drawn, top.at("seed").get<std::uint64_t>(), resolver);
+    a.written_at = std::move(resampled);
     a.settings.emplace_back();
     for (const std::string& path : a.search->paths()) {
       const Setting s = setting(path, pointer_join("/search/space", path));
@@ -233,6 +252,8 @@ void set_path(Json& doc, const Setting& s, const Json& value, const std::string&
           // which point drew it.
           const auto src = axes[k].search->source(static_cast<std::int64_t>(choice[k]), s.key, ptr.substr(best_len));
           where = src.pointer;
+          for (const auto& [space, mutation] : axes[k].written_at)
+            if (where == space || where.starts_with(space + "/")) where = mutation + where.substr(space.size());
           if (src.drawn) drawn = " (drawn for the search's point " + std::to_string(choice[k]) + ": narrow the distribution)";
         } else {
           where = axes[k].source(choice[k], s) + ptr.substr(best_len);

@@ -132,6 +132,10 @@ TEST_CASE("pbt: every generation as the rule says, the same lineage under --jobs
           "[e2e][pbt]") {
   const fs::path dir = temp_dir("pbt_jobs");
   write_file(dir / "spec.json", pbt_spec());
+  const auto plan = run_lrlab({"validate", "spec.json"}, dir);
+  CHECK(plan.rc == 0);
+  CHECK_THAT(plan.out, Contains("population-based training of 6 members, 4 generations of 30 updates; at each, the bottom 2 "
+                                "copy members of the top as many (up to 8 copies)"));
   REQUIRE(run_lrlab({"run", "spec.json", "--jobs", "1", "-q", "--db", "one.db"}, dir).rc == 0);
   const auto r = run_lrlab({"run", "spec.json", "--jobs", "2", "--db", "two.db"}, dir);
   INFO(r.err);
@@ -244,6 +248,44 @@ TEST_CASE("pbt: a schedule's numbers mutated: replay as a sequential of rebased 
   CHECK(bad.rc == 2);
   CHECK_THAT(bad.err, Contains("no population-based training"));
   CHECK(run_lrlab({"replay", "plain.db"}, dir).rc == 2);
+  // -o naming the database itself (or any SQLite file) is refused: the results stay.
+  const auto over = run_lrlab({"replay", "pbt.db", "--trial", w, "-o", "pbt.db"}, dir);
+  CHECK(over.rc == 2);
+  CHECK_THAT(over.err, Contains("it is an SQLite database"));
+  CHECK(run_lrlab({"report", "pbt.db", "-o", "pbt.db"}, dir).rc == 2);
+  CHECK(sql1(db, "SELECT count(*) FROM lineage") == "30");
+  CHECK(run_lrlab({"replay", "pbt.db", "--trial", "-1"}, dir).rc != 0);
+}
+
+TEST_CASE("pbt: a member whose trial ended before a generation ranks last and is replaced first, counted once",
+          "[e2e][pbt]") {
+  const fs::path dir = temp_dir("pbt_stopped");
+  std::string spec = pbt_spec();
+  spec.replace(spec.find(R"({"type": "reduce_on_plateau", "patience": 2, "factor": 0.5})"),
+               std::string(R"({"type": "reduce_on_plateau", "patience": 2, "factor": 0.5})").size(),
+               R"({"type": "early_stopping", "patience": 1})");
+  write_file(dir / "spec.json", spec);
+  const auto r = run_lrlab({"run", "spec.json", "--db", "pbt.db"}, dir);
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  const fs::path db = dir / "pbt.db";
+  REQUIRE(std::stoi(sql1(db, "SELECT count(*) FROM trials WHERE status = 'stopped_early'")) > 0);
+  // At every generation, each member whose trial had ended before the step is replaced, as long as
+  // no more than the bottom two ended.
+  for (int g = 1; g <= 4; ++g) {
+    const std::string step = std::to_string(30 * g);
+    const auto ended = sql(db, "SELECT l.member FROM lineage l JOIN trials t USING (trial_id) WHERE l.generation = " +
+                                   std::to_string(g - 1) + " AND t.status IN ('stopped_early', 'diverged') AND t.steps_done < " + step);
+    if (ended.size() > 2) continue;
+    for (const auto& m : ended)
+      CHECK(sql1(db, "SELECT count(*) FROM lineage WHERE generation = " + std::to_string(g) + " AND member = " + m[0] +
+                     " AND parent_trial_id IS NOT NULL") == "1");
+  }
+  // The closing line counts every trial once: what it names adds up to the trials table's rows.
+  const int rows = std::stoi(sql1(db, "SELECT count(*) FROM trials"));
+  CHECK_THAT(r.err, Contains(std::to_string(rows) + " trials in"));
+  CHECK_THAT(r.err, Contains(sql1(db, "SELECT count(*) FROM trials WHERE status = 'pruned'") + " replaced by PBT copies") &&
+                        Contains(sql1(db, "SELECT count(*) FROM trials WHERE status = 'stopped_early'") + " stopped early"));
 }
 
 TEST_CASE("pbt: SIGKILL during a generation, twice, then a rerun: the same lineage, bit for bit", "[e2e][pbt][crash]") {

@@ -1,4 +1,5 @@
-// The core's combinators (sequential, warmup, chain) with hand-computed values, and nested; the
+// The core's combinators (sequential, with and without restart; rebase, warmup, chain) with hand-computed values,
+// and nested; the
 // SDK's functions behind them (combinators.hpp), as a plugin's own code uses them.
 #include <catch2/catch.hpp>
 
@@ -22,6 +23,23 @@ TEST_CASE("sequential: each child restarts its step at its milestone", "[combina
   CHECK(s->value(6) == 0.1);    // local step 1
   CHECK(s->value(7) == Approx(0.05).epsilon(1e-15));   // local step 2
   CHECK(s->value(15) == Approx(0.003125).epsilon(1e-15));  // local step 10: 0.1 * 0.5^5
+}
+
+TEST_CASE("sequential without restart and rebase: each segment at the global step, at its own base rate",
+          "[combinators][sequential][rebase]") {
+  // lr0 = 0.1. Up to 10: exponential_decay from a base rate of 0.2 (rebase), 0.2 * 0.5^(t/10);
+  // from 10: step_lr(step_size 5, gamma 0.5) on lr0 at the global step, 0.1 * 0.5^floor(t/5).
+  auto s = schedule(Json::parse(R"({"type":"sequential","restart":false,"milestones":[10],
+      "schedules":[{"type":"rebase","learning_rate":0.2,"schedule":{"type":"exponential_decay","decay_steps":10,"decay_rate":0.5}},
+                   {"type":"step_lr","step_size":5,"gamma":0.5}]})"), 0.1);
+  CHECK(s->value(0) == 0.2);
+  CHECK(s->value(5) == Approx(0.2 * std::pow(0.5, 0.5)).epsilon(1e-15));
+  CHECK(s->value(9) == Approx(0.2 * std::pow(0.5, 0.9)).epsilon(1e-15));
+  CHECK(s->value(10) == Approx(0.025).epsilon(1e-15));  // floor(10 / 5) = 2 halvings, not 0 (no restart)
+  CHECK(s->value(17) == Approx(0.0125).epsilon(1e-15));
+  // rebase gives the very numbers of the schedule built with that base rate.
+  auto direct = schedule(Json::parse(R"({"type":"exponential_decay","decay_steps":10,"decay_rate":0.5})"), 0.2);
+  for (std::int64_t t : {0, 3, 7, 9}) CHECK(std::bit_cast<std::uint64_t>(s->value(t)) == std::bit_cast<std::uint64_t>(direct->value(t)));
 }
 
 TEST_CASE("sequential: three pieces and bad milestones", "[combinators][sequential]") {

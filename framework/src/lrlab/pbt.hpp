@@ -10,7 +10,8 @@
 // Member m of the first generation is the spec with the space's point m drawn (search_space.hpp,
 // random draws) and the seed of repeat m: P runs that differ by their seed and their draws. Every
 // `interval` updates (a generation), every member still training pauses there, and the members are
-// ranked by the metric's evaluation at that step (synchronous generations, decided from the
+// ranked by the metric's evaluation at that step (a member whose trial ended before, stopped by a
+// policy, diverged or failed, ranks last) (synchronous generations, decided from the
 // database: the same under any --jobs, rank count or interruption). The bottom quantile of the
 // members (ceil(P q), at most P/2, Ray Tune's count) *exploit*: each copies the full state of a
 // member of the top quantile (its checkpoint: parameters, Adam's moments, the policies' state, the

@@ -19,7 +19,7 @@
 namespace lrlab {
 
 // Run experiment `experiment_id` (planned as `ex`, a PBT search) on `transport`. `exploited`
-// counts the copies this invocation made.
+// counts the trials still training that this invocation's copies replaced (status pruned).
 SweepReport run_pbt_sweep(Transport& transport, Store& store, std::int64_t experiment_id, const Experiment& ex,
                           const SweepOptions& options);
 
@@ -28,7 +28,8 @@ SweepReport run_pbt_sweep(Transport& transport, Store& store, std::int64_t exper
 std::vector<Pending> pbt_pending_trials(Store& store, std::int64_t experiment_id, const Experiment& ex);
 
 // Decide generation `generation` from the database and write it, unless it was written before.
-// Returns the number of copies made.
+// Returns the number of trials replaced (a member whose trial had already ended is replaced too, and
+// keeps its status: it is not counted).
 std::int64_t decide_generation(Store& store, std::int64_t experiment_id, const Experiment& ex, std::int64_t generation);
 
 }  // namespace lrlab

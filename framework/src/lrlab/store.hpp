@@ -172,14 +172,15 @@ class Store {
   // Write generation `generation` (at `step`), in one transaction: every member's lineage row and,
   // for each exploit, its copy as a new pending trial with the copied trial's checkpoint (a fork:
   // the copy continues from it) and the replaced trial marked pruned with a "pbt" events row.
-  // `rows` carry the copies' trial_id as 0: it is given here.
+  // `rows` carry the copies' trial_id as 0: it is given here. Returns how many replaced trials were
+  // marked pruned (one that had already ended keeps its status).
   struct Exploited {
     std::size_t row = 0;  // the lineage row of the copy
     TrialConfig copy;
     Store::PruneMark replaced;
   };
-  void write_generation(std::int64_t experiment_id, std::int64_t step, std::vector<LineageRow> rows,
-                        const std::vector<Exploited>& exploits);
+  std::int64_t write_generation(std::int64_t experiment_id, std::int64_t step, std::vector<LineageRow> rows,
+                                const std::vector<Exploited>& exploits);
 
   // Mark the experiment as a learning-rate range test (experiments.kind = 'lr_find', spec_path the
   // spec the test was made from) and replace its curve and suggestions with these, in one
