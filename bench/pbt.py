@@ -15,7 +15,6 @@ nothing selected on, says how much of the gain holds up.
 
     bench/pbt.py [--lrlab build/lrlab] [--seeds 5] [--workdir /tmp/lrlab-pbt]
 """
-import argparse
 import os
 import sqlite3
 import statistics
@@ -23,7 +22,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
-from seeded_run import run_seeded  # noqa: E402
+from seeded_run import run_seeded, seeded_args  # noqa: E402
 
 FINAL = ("SELECT t.trial_id, t.final_val_loss, t.final_test_loss FROM trials t WHERE t.status = 'completed' "
          "ORDER BY t.final_val_loss, t.trial_id LIMIT 1")
@@ -43,17 +42,7 @@ def replay(lrlab, workdir, db, trial, name):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    source = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ap.add_argument("--lrlab", default=os.path.join(source, "build", "lrlab"))
-    ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--workdir", default="/tmp/lrlab-pbt")
-    a = ap.parse_args()
-    os.makedirs(a.workdir, exist_ok=True)
-    data = os.path.join(a.workdir, "data")
-    if not os.path.exists(data):
-        os.symlink(os.path.join(source, "experiments", "data"), data)
-    lrlab = os.path.abspath(a.lrlab)
+    a, source, lrlab = seeded_args(__doc__, 5, "/tmp/lrlab-pbt")
 
     rows = []
     for seed in range(1, a.seeds + 1):

@@ -11,14 +11,13 @@ and the data split, set to 1..SEEDS) and prints, as markdown tables:
 
     bench/pruning.py [--lrlab build/lrlab] [--seeds 10] [--workdir /tmp/lrlab-pruning]
 """
-import argparse
 import os
 import sqlite3
 import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
-from seeded_run import run_seeded  # noqa: E402
+from seeded_run import run_seeded, seeded_args  # noqa: E402
 
 SEARCHES = [("no pruning", "digits_prune_none"),
             ("successive halving", "digits_prune_sh"),
@@ -37,17 +36,7 @@ def run(lrlab, source, workdir, stem, seed):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    source = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ap.add_argument("--lrlab", default=os.path.join(source, "build", "lrlab"))
-    ap.add_argument("--seeds", type=int, default=10)
-    ap.add_argument("--workdir", default="/tmp/lrlab-pruning")
-    a = ap.parse_args()
-    os.makedirs(a.workdir, exist_ok=True)
-    data = os.path.join(a.workdir, "data")
-    if not os.path.exists(data):
-        os.symlink(os.path.join(source, "experiments", "data"), data)
-    lrlab = os.path.abspath(a.lrlab)
+    a, source, lrlab = seeded_args(__doc__, 10, "/tmp/lrlab-pruning")
 
     results = {stem: [] for _, stem in SEARCHES}
     for seed in range(1, a.seeds + 1):

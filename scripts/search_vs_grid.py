@@ -9,14 +9,13 @@ over random orders of its 30 trials (and its value at 30 is simply its best).
 
     scripts/search_vs_grid.py [--lrlab build/lrlab] [--seeds 10] [--workdir /tmp/lrlab-search]
 """
-import argparse
 import os
 import random
 import sqlite3
 import statistics
 import sys
 
-from seeded_run import run_seeded
+from seeded_run import run_seeded, seeded_args
 
 STRATEGIES = [("grid (6 rates x 5 beta_1)", "digits_search_grid"),
               ("random search", "digits_search_random"),
@@ -40,17 +39,7 @@ def best_so_far(rows):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    source = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ap.add_argument("--lrlab", default=os.path.join(source, "build", "lrlab"))
-    ap.add_argument("--seeds", type=int, default=10)
-    ap.add_argument("--workdir", default="/tmp/lrlab-search")
-    a = ap.parse_args()
-    os.makedirs(a.workdir, exist_ok=True)
-    data = os.path.join(a.workdir, "data")
-    if not os.path.exists(data):
-        os.symlink(os.path.join(source, "experiments", "data"), data)
-    lrlab = os.path.abspath(a.lrlab)
+    a, source, lrlab = seeded_args(__doc__, 10, "/tmp/lrlab-search")
 
     table = {}
     for label, stem in STRATEGIES:
