@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages lrlab needs, only those that are missing.
 # Idempotent: with everything present it does nothing and asks for no privileges.
+#   scripts/deps.sh           what lrlab needs (scripts/quickstart.sh, scripts/sanitize.sh)
+#   scripts/deps.sh --torch   and LibTorch for the torch plugin, with PyTorch for its parity test
+#                             (scripts/test.sh): about 1 GB more, which the quickstart does not need
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config
@@ -11,6 +14,12 @@ packages=(
   gnuplot-nox chromium python3-jsonschema libbenchmark-dev
   libboost-mpi-dev libopenmpi-dev openmpi-bin
 )
+if [[ "${1:-}" == "--torch" ]]; then
+  # The torch plugin (the torchscript task) and its PyTorch parity test. OpenBLAS's threaded build
+  # is the BLAS LibTorch then calls (the plugin sets it to one thread per call): several times
+  # faster than the reference BLAS, and, unlike the serial build, safe for trials on two threads.
+  packages+=(libtorch-dev python3-torch libopenblas0-pthread)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

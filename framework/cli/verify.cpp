@@ -1,5 +1,8 @@
-// lrlab verify DB [--trial ID | --all]: run stored trials again and compare them bit for bit: the
-// latest experiment's, one trial, or every experiment's (--all). A stored trials row must also be
+// lrlab verify DB [--trial ID [--save-model FILE] | --all]: run stored trials again and compare them
+// bit for bit: the latest experiment's, one trial, or every experiment's (--all). With
+// --save-model, the trial's model as it ended (a torchscript task's TorchScript file) is written to
+// FILE when, and only when, the rerun is identical to the stored trial: the weights are the stored
+// trial's, proven by its every row. A stored trials row must also be
 // the planned trial of its index (trial_key, config_json, seed, repeat, grid_json), and every
 // planned trial must have a row. Exit 0 when every verified trial is identical, 1 otherwise. Warns
 // when the inputs (data files, plugin libraries, build) differ from those the experiment was made
@@ -8,6 +11,7 @@
 #include <map>
 
 #include "commands.hpp"
+#include "output_file.hpp"
 #include "lrlab/build_info.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/experiment.hpp"
@@ -25,6 +29,7 @@ struct VerifyOptions {
   std::string db;
   std::int64_t trial = -1;
   bool all = false;
+  std::string save_model;  // with --trial: write its model here when identical
   std::vector<fs::path> plugin_dirs;
 };
 
@@ -72,7 +77,7 @@ struct Tally {
 // stored spec. Each stored row must be a planned trial and equal to it; with every trial verified,
 // each planned trial must have a row.
 void verify_experiment(const sqlite::Connection& c, std::int64_t experiment_id, std::int64_t trial_id, const std::string& db,
-                       const Catalog& catalog, Tally& tally) {
+                       const Catalog& catalog, Tally& tally, const std::string& save_model = {}) {
   sqlite::Statement e(c, "SELECT spec_json, spec_path, name FROM experiments WHERE experiment_id = ?1");
   e.bind(1, experiment_id);
   if (!e.step()) throw SpecError("", "no experiment with experiment_id " + std::to_string(experiment_id) + " in " + db);
@@ -122,10 +127,30 @@ void verify_experiment(const sqlite::Connection& c, std::int64_t experiment_id, 
         plan = replay->trials.at(0);
       }
     }
-    const Verdict v = verify_trial(c, row.trial_id, *plan, env, from_step);
+    std::optional<OutputFile> model;
+    std::string model_error;
+    const auto save = [&](TrialRun& run) {
+      try {
+        model.emplace(save_model);
+        run.save_model(model->stream());
+      } catch (const std::exception& e) {
+        model.reset();
+        model_error = e.what();
+      }
+    };
+    const Verdict v = verify_trial(c, row.trial_id, *plan, env, from_step,
+                                   save_model.empty() ? std::function<void(TrialRun&)>() : save);
+    if (!model_error.empty())
+      throw SpecError("/task", "trial " + std::to_string(row.trial_id) + ": cannot save its model: " + model_error);
     if (v.identical) {
       std::cout << which << "identical (" << v.steps << " steps, " << v.evals << " evals, " << v.events << " events)\n";
+      if (model) {
+        model->commit();
+        std::cerr << "lrlab: wrote " << save_model << ": trial " << row.trial_id
+                  << "'s model as it ended, from a rerun identical to the stored trial\n";
+      }
     } else {
+      if (model) std::cerr << "lrlab: " << save_model << " not written: the rerun differs from the stored trial\n";
       ++tally.differing;
       std::cout << which << "DIFFERS at " << v.difference << "\n";
     }
@@ -166,7 +191,7 @@ int verify(const VerifyOptions& o) {
       n.step();
       std::cout << "experiment " << id << " (" << n.text(0) << "):\n";
     }
-    verify_experiment(c, id, o.trial, o.db, catalog, tally);
+    verify_experiment(c, id, o.trial, o.db, catalog, tally, o.save_model);
   }
   std::cerr << "lrlab: verified " << tally.checked << " trials"
             << (o.all ? " of " + std::to_string(experiments.size()) + " experiments" : std::string()) << ": "
@@ -181,6 +206,10 @@ void add_verify(CLI::App& app, Action& action) {
   cmd->add_option("db", o->db, "the results database")->required();
   auto* trial = cmd->add_option("--trial", o->trial, "verify this trial_id");
   cmd->add_flag("--all", o->all, "verify every experiment in the database (default: the latest one)")->excludes(trial);
+  cmd->add_option("--save-model", o->save_model,
+                  "with --trial: write the trial's model as it ended (torchscript: a TorchScript file) to this "
+                  "file, when the rerun is identical")
+      ->needs(trial);
   add_plugin_dir_option(*cmd, o->plugin_dirs);
   cmd->callback([&action, o] { action = [o] { return verify(*o); }; });
 }

@@ -14,14 +14,31 @@ namespace {
 
 // Bumped whenever the layout of a trial's state changes: an older checkpoint is refused (the trial
 // then reruns from the start), never misread.
-constexpr std::uint32_t state_format = 2;  // 2: the selected step and its test metrics
+// 2: the selected step and its test metrics; 3: the task's model state (Task::persist_model).
+constexpr std::uint32_t state_format = 3;
 
 using Clock = std::chrono::steady_clock;
+
+// A task's persist_model() as something StateArchive saves and loads.
+struct ModelState {
+  Task& task;
+  void persist(StateArchive& a) { task.persist_model(a); }
+};
+
+std::string model_state(Task& task) { return StateArchive::save(ModelState{task}); }
+
+void load_model_state(Task& task, std::string bytes, const std::string& type) {
+  StateArchive a = StateArchive::loading(std::move(bytes));
+  ModelState m{task};
+  a(m);
+  if (!a.at_end()) throw std::runtime_error("task " + type + " loads less model state than it saved");
+}
 
 struct Snapshot {
   std::vector<double> x;
   AdamState adam;
-  void persist(StateArchive& a) { a(x, adam.m, adam.v, adam.v_max, adam.updates); }
+  std::string model;  // Task::persist_model's bytes
+  void persist(StateArchive& a) { a(x, adam.m, adam.v, adam.v_max, adam.updates, model); }
 };
 
 }  // namespace
@@ -48,6 +65,7 @@ class TrialRun::State {
   }
 
   std::int64_t steps_done() const { return out_.steps_done; }
+  void save_model(std::ostream& out) { task_->save_model(x_, out); }
   bool ended() const { return ended_; }
   const TrialConfig& config() const { return config_; }
   const TrialEnv& env() const { return env_; }
@@ -122,11 +140,12 @@ class TrialRun::State::Control final : public PolicyControl {
     r_.stop_requested_ = true;
     r_.event(step_, epoch_, r_.policy_names_[i_], "stop", lr(), lr(), message);
   }
-  void save_best() override { r_.best_ = Snapshot{r_.x_, r_.adam_->state()}; }
+  void save_best() override { r_.best_ = Snapshot{r_.x_, r_.adam_->state(), model_state(*r_.task_)}; }
   void restore_best(const std::string& message) override {
     if (!r_.best_) return;
     r_.x_ = r_.best_->x;
     r_.adam_->set_state(r_.best_->adam);
+    load_model_state(*r_.task_, r_.best_->model, r_.point_.task["type"].get<std::string>());
     r_.restored_since_eval_ = true;
     r_.event(step_, epoch_, r_.policy_names_[i_], "restore_best", lr(), lr(), message);
   }
@@ -198,6 +217,10 @@ void TrialRun::State::persist(StateArchive& a, const Checkpoint* from) {
   AdamState adam = adam_->state();
   a(x_, adam.m, adam.v, adam.v_max, adam.updates);
   adam_->set_state(adam);
+  // The model's state goes with the parameters, into a fork too.
+  std::string model_bytes = a.is_loading() ? std::string() : model_state(*task_);
+  a(model_bytes);
+  if (a.is_loading()) load_model_state(*task_, std::move(model_bytes), point_.task["type"].get<std::string>());
   a(best_, restored_since_eval_, last_eval_step_, best_val_);
   a(out_.steps_done, out_.final_train_loss, out_.final_val_loss, out_.best_val_loss, out_.final_val_accuracy);
   a(out_.selected_step, out_.test_loss, out_.test_accuracy);
@@ -406,6 +429,8 @@ TrialOutcome TrialRun::finish() {
     return s_->finish();
   }
 }
+
+void TrialRun::save_model(std::ostream& out) { s_->save_model(out); }
 
 TrialOutcome TrialRun::pause() {
   try {

@@ -90,7 +90,7 @@ std::string row_difference(const StoredTrial& row, const TrialConfig& plan) {
 }
 
 Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const TrialConfig& trial, const TrialEnv& env,
-                     std::int64_t from_step) {
+                     std::int64_t from_step, const std::function<void(TrialRun&)>& at_end) {
   std::vector<StepRow> steps;
   std::vector<EvalRow> evals;
   std::vector<EventRow> events;
@@ -124,6 +124,7 @@ Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const 
     } else {
       out = run.finish();
     }
+    if (at_end) at_end(run);
   }
   std::stable_sort(evals.begin(), evals.end(),
                    [](const EvalRow& a, const EvalRow& b) { return std::tie(a.step, a.metric) < std::tie(b.step, b.metric); });

@@ -4,10 +4,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <ostream>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "errors.hpp"
 #include "metrics.hpp"
 #include "shared_data.hpp"
 #include "state.hpp"
@@ -53,6 +55,19 @@ class Task {
   // (state.hpp); the data, the model's shape and the parameters (the core holds them) are not
   // part of it. The default is a task whose batches and noise are functions of the step alone.
   virtual void persist(StateArchive& /*a*/) {}
+
+  // The model's own state beside its parameters (a network's batch-norm running statistics): it
+  // belongs with the parameters wherever they go. Saved in every checkpoint, and, unlike
+  // persist()'s state, carried by a fork (a PBT copy starts from its parent's statistics) and by a
+  // policy's restore of the best parameters. The default is a model that is its parameters alone.
+  virtual void persist_model(StateArchive& /*a*/) {}
+
+  // Writes the model with parameters `x` to `out`, in the task's own format (the torchscript task:
+  // a TorchScript file that torch.jit.load reads), for `lrlab verify --trial ID --save-model FILE`.
+  // The default is a task with no model file to write.
+  virtual void save_model(std::span<const double> /*x*/, std::ostream& /*out*/) {
+    throw TaskError("this task has no model file to write (--save-model is for tasks such as torchscript)");
+  }
 };
 
 using TaskPtr = std::unique_ptr<Task>;

@@ -5,7 +5,7 @@
 // core: a changed virtual interface (Schedule, Policy, Task, PolicyControl), a changed layout of
 // Param, Params, ComponentDecl or PluginEntry, or a changed meaning of an existing call. Adding a
 // free inline helper or a new component does not change it. The loader refuses any other version.
-#define LRLAB_SDK_VERSION 3
+#define LRLAB_SDK_VERSION 4  // 4: Task::persist_model and Task::save_model
 
 // Symbols the core and the plugins share (exception types, the entry point) keep default
 // visibility even though plugins are built with -fvisibility=hidden.

@@ -19,8 +19,8 @@
 // the stop flag (SIGINT/SIGTERM) as `interrupted`. Nothing here depends on which thread runs the
 // trial or when: the same configuration gives the same rows.
 //
-// A fork (a checkpoint whose trial_key is not this trial's) takes the parameters, Adam's state and
-// what the outcome gathered; the task's state only when the task and seed are the same, and each
+// A fork (a checkpoint whose trial_key is not this trial's) takes the parameters with the task's
+// model state (Task::persist_model), Adam's state and what the outcome gathered; the task's state only when the task and seed are the same, and each
 // policy's factor and state only when that policy's declaration is the same at the same place
 // (else the policy starts fresh, with factor 1); a best snapshot a policy saved only when every
 // policy came along. The task's declaration must be the same.
@@ -79,6 +79,10 @@ class TrialRun {
   // Stop here for now (a pruner's rung): the last chunk carries a checkpoint of this point and the
   // outcome so far with status "paused". A later TrialRun continues from that checkpoint.
   TrialOutcome pause();
+
+  // The task's model with the parameters the trial has now, written to `out` (Task::save_model).
+  // Throws what the task throws.
+  void save_model(std::ostream& out);
 
  private:
   class State;

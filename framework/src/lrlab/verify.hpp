@@ -2,6 +2,7 @@
 // Verifying a stored trial: run it again from its stored configuration and seed and compare every
 // row it produces (steps, evals, events) and its outcome with what the database holds, bit for bit.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -30,8 +31,9 @@ std::string row_difference(const StoredTrial& row, const TrialConfig& plan);
 
 // Rerun `trial` and compare it with the stored rows of `trial_id`. With `from_step`, the stored trial
 // began there from another trial's state (a PBT copy; `trial` is its replay): the rerun's rows
-// before that point are left out.
+// before that point are left out. `at_end`, when given, sees the rerun once it has ended (to save
+// its model), before the comparison.
 Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const TrialConfig& trial, const TrialEnv& env,
-                     std::int64_t from_step = 0);
+                     std::int64_t from_step = 0, const std::function<void(TrialRun&)>& at_end = {});
 
 }  // namespace lrlab
