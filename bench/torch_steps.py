@@ -12,7 +12,7 @@ steps every `record` steps). lrlab's time per step is measured as the difference
 2N and a run of N steps, so that starting the process, loading LibTorch and the final evaluation
 cancel out; Python's as the loop's own time over N steps after 10 warm-up steps.
 
-    bench/torch_steps.py [--lrlab build/lrlab] [--workdir /tmp/lrlab-torch-bench] [--repeats 3]
+    /usr/bin/python3 bench/torch_steps.py [--lrlab build/lrlab] [--workdir /tmp/lrlab-torch-bench] [--repeats 3]
 """
 import argparse
 import gzip

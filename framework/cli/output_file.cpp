@@ -39,7 +39,7 @@ OutputFile::OutputFile(std::filesystem::path target) : target_(std::move(target)
     char head[16] = {};
     if (in.read(head, sizeof head) && std::memcmp(head, "SQLite format 3", 16) == 0)
       throw StoreError("will not write " + target_.string() + ": it is an SQLite database (the results?), which the "
-                       "output would replace; give -o another file");
+                       "output would replace; choose another file");
   }
   std::string name = ".";  // appended, not "." + ...: GCC 12 warns about that form (-Wrestrict, a false positive)
   name += target_.filename().string();

@@ -109,6 +109,9 @@ void verify_experiment(const sqlite::Connection& c, std::int64_t experiment_id, 
       return;
     }
     if (!is_finished(row.status)) {
+      if (!save_model.empty())
+        throw SpecError("", "trial " + std::to_string(row.trial_id) + " is " + row.status + ": " + save_model +
+                                " not written (only a finished trial's model is saved, from a rerun identical to it)");
       std::cout << which << row.status << ", not verified\n";
       return;
     }
@@ -127,11 +130,12 @@ void verify_experiment(const sqlite::Connection& c, std::int64_t experiment_id, 
         plan = replay->trials.at(0);
       }
     }
+    // The target is checked (an SQLite file, a folder, no such folder) before the rerun.
     std::optional<OutputFile> model;
+    if (!save_model.empty()) model.emplace(save_model);
     std::string model_error;
     const auto save = [&](TrialRun& run) {
       try {
-        model.emplace(save_model);
         run.save_model(model->stream());
       } catch (const std::exception& e) {
         model.reset();
@@ -141,7 +145,7 @@ void verify_experiment(const sqlite::Connection& c, std::int64_t experiment_id, 
     const Verdict v = verify_trial(c, row.trial_id, *plan, env, from_step,
                                    save_model.empty() ? std::function<void(TrialRun&)>() : save);
     if (!model_error.empty())
-      throw SpecError("/task", "trial " + std::to_string(row.trial_id) + ": cannot save its model: " + model_error);
+      throw SpecError("", "trial " + std::to_string(row.trial_id) + ": " + save_model + " not written: " + model_error);
     if (v.identical) {
       std::cout << which << "identical (" << v.steps << " steps, " << v.evals << " evals, " << v.events << " events)\n";
       if (model) {
@@ -209,7 +213,8 @@ void add_verify(CLI::App& app, Action& action) {
   cmd->add_option("--save-model", o->save_model,
                   "with --trial: write the trial's model as it ended (torchscript: a TorchScript file) to this "
                   "file, when the rerun is identical")
-      ->needs(trial);
+      ->needs(trial)
+      ->check([](const std::string& f) { return f.empty() ? std::string("an empty file name") : std::string(); });
   add_plugin_dir_option(*cmd, o->plugin_dirs);
   cmd->callback([&action, o] { action = [o] { return verify(*o); }; });
 }

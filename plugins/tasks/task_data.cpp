@@ -109,17 +109,24 @@ std::string exact(double v) {
 
 }  // namespace
 
+std::int64_t split_draw(const SplitPlan& plan, std::int64_t repeat) {
+  return plan.per_repeat || plan.folds >= 2 ? repeat : 0;
+}
+
+std::string split_key(const DataOptions& o, const TaskContext& ctx) {
+  const std::filesystem::path file = absolute_path(ctx.resolve(o.file));
+  return "lrlab.tasks/split|lrlab.tasks/csv|" + file.string() + "|" + o.csv.key() + "|validation=" + exact(o.split.validation) +
+         "|test=" + exact(o.split.test) + "|folds=" + std::to_string(o.split.folds) +
+         "|per_repeat=" + (o.split.per_repeat ? "1" : "0") + "|draw=" + std::to_string(split_draw(o.split, ctx.repeat)) +
+         "|standardize=" + (o.standardize ? "1" : "0") + "|experiment_seed=" + std::to_string(ctx.experiment_seed);
+}
+
 std::shared_ptr<const SplitData> shared_split(const DataOptions& o, const TaskContext& ctx) {
   const std::filesystem::path file = absolute_path(ctx.resolve(o.file));
   const std::string data_key = "lrlab.tasks/csv|" + file.string() + "|" + o.csv.key();
   // One split per distinct draw: per experiment by default; per repeat, or per fold, when asked.
-  const std::int64_t draw = o.split.per_repeat || o.split.folds >= 2 ? ctx.repeat : 0;
-  const std::string split_key = "lrlab.tasks/split|" + data_key + "|validation=" + exact(o.split.validation) +
-                                "|test=" + exact(o.split.test) + "|folds=" + std::to_string(o.split.folds) +
-                                "|per_repeat=" + (o.split.per_repeat ? "1" : "0") + "|draw=" + std::to_string(draw) +
-                                "|standardize=" + (o.standardize ? "1" : "0") +
-                                "|experiment_seed=" + std::to_string(ctx.experiment_seed);
-  return ctx.shared->get<SplitData>(split_key, [&] {
+  const std::int64_t draw = split_draw(o.split, ctx.repeat);
+  return ctx.shared->get<SplitData>(split_key(o, ctx), [&] {
     auto data = ctx.shared->get<Dataset>(data_key, [&] {
       auto read = std::make_shared<const Dataset>(read_csv(file, o.csv));
       ctx.shared->note_input(o.file, file);  // the core records its hash: a resume checks the data is the same

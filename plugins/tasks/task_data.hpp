@@ -36,6 +36,15 @@ struct DataOptions {
 // The parameter declarations every data task starts with.
 std::vector<Param> data_params();
 
+// Which draw of the split a trial of `repeat` uses: 0, the experiment's one split, unless the split
+// is drawn per repeat (resplit) or per fold (folds), then the repeat.
+std::int64_t split_draw(const SplitPlan& plan, std::int64_t repeat);
+
+// The cache key of the split these options give a trial: the file, its CSV layout, the shares, the
+// draw, standardize and the experiment seed (another data task reading the same split with its own
+// layout of the examples extends it).
+std::string split_key(const DataOptions& options, const TaskContext& ctx);
+
 // The split data for these options, from the sweep's cache or loaded into it (TaskError on a bad
 // file, with file and line).
 std::shared_ptr<const SplitData> shared_split(const DataOptions& options, const TaskContext& ctx);

@@ -78,8 +78,14 @@ torch::Tensor rows(const torch::Tensor& t, const std::vector<std::size_t>& idx) 
 std::vector<std::int64_t> example_shape(const std::vector<std::int64_t>& file_shape,
                                         const std::vector<std::int64_t>& input_shape, const std::string& name) {
   if (input_shape.empty()) return file_shape;
+  // The product of the sizes; one that does not fit 2^62 can hold no file's example.
   const auto count = [](const std::vector<std::int64_t>& s) {
-    return std::accumulate(s.begin(), s.end(), std::int64_t{1}, std::multiplies<>());
+    std::int64_t n = 1;
+    for (const std::int64_t d : s)
+      if (__builtin_mul_overflow(n, d, &n) || n > (std::int64_t{1} << 62))
+        throw ParamError("input_shape", "input_shape " + shape_string(s) + " holds more values than any example can (its "
+                                        "product overflows)");
+    return n;
   };
   if (count(file_shape) != count(input_shape))
     throw TaskError(name + ": an example has shape " + shape_string(file_shape) + " (" + std::to_string(count(file_shape)) +
@@ -145,11 +151,16 @@ TensorSplit from_tensor_file(const TensorDataOptions& o, const TaskContext& ctx,
   } else {
     f.targets = f.targets.to(o.dtype);
   }
+  for (const auto& [key, t] : {std::pair<const char*, const torch::Tensor&>{"inputs", f.inputs}, {"targets", f.targets}})
+    if (torch::isFloatingType(t.scalar_type()) && !t.isfinite().all().item<bool>()) {
+      const std::int64_t at = (~t.isfinite()).nonzero()[0][0].item<std::int64_t>();
+      throw TaskError(name + ": \"" + key + "\" of example " + std::to_string(at) + " is not finite (NaN or infinite)");
+    }
   if (torch::isFloatingType(f.inputs.scalar_type())) f.inputs = f.inputs.to(o.dtype);
   TensorSplit s;
   std::vector<std::int64_t> file_shape(f.inputs.sizes().begin() + 1, f.inputs.sizes().end());
   s.example_shape = example_shape(file_shape, o.input_shape, name);
-  const std::int64_t draw = o.data.split.per_repeat || o.data.split.folds >= 2 ? ctx.repeat : 0;
+  const std::int64_t draw = tasks::split_draw(o.data.split, ctx.repeat);
   const tasks::SplitIndices idx =
       tasks::stratified_split(labels, class_count, o.data.split, tasks::split_seed(o.data.split, ctx.experiment_seed, draw), draw);
   if (idx.validation.empty())
@@ -163,12 +174,6 @@ TensorSplit from_tensor_file(const TensorDataOptions& o, const TaskContext& ctx,
   s.fingerprint = tasks::split_fingerprint(idx);
   s.source = name;
   return s;
-}
-
-std::string exact(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.17g", v);
-  return b;
 }
 
 }  // namespace
@@ -186,13 +191,10 @@ std::string shape_string(c10::IntArrayRef shape) {
 
 std::shared_ptr<const TensorSplit> shared_tensor_split(const TensorDataOptions& o, const TaskContext& ctx) {
   const std::filesystem::path file = std::filesystem::absolute(ctx.resolve(o.data.file)).lexically_normal();
-  std::string key = "lrlab.torch/split|" + file.string() + "|" + o.data.csv.key() + "|validation=" +
-                    exact(o.data.split.validation) + "|test=" + exact(o.data.split.test) +
-                    "|folds=" + std::to_string(o.data.split.folds) + "|per_repeat=" + (o.data.split.per_repeat ? "1" : "0") +
-                    "|draw=" + std::to_string(o.data.split.per_repeat || o.data.split.folds >= 2 ? ctx.repeat : 0) +
-                    "|standardize=" + (o.data.standardize ? "1" : "0") + "|shape=" + shape_string(o.input_shape) +
-                    "|targets=" + (o.targets == TargetKind::class_index ? "class" : "real") +
-                    "|dtype=" + c10::toString(o.dtype) + "|experiment_seed=" + std::to_string(ctx.experiment_seed);
+  // The CSV tasks' split key, and how this task lays the split out.
+  const std::string key = "lrlab.torch/" + tasks::split_key(o.data, ctx) + "|shape=" + shape_string(o.input_shape) +
+                          "|targets=" + (o.targets == TargetKind::class_index ? "class" : "real") +
+                          "|dtype=" + c10::toString(o.dtype);
   return ctx.shared->get<TensorSplit>(key, [&] {
     if (!is_tensor_file(o.data.file)) return std::make_shared<const TensorSplit>(from_csv(o, ctx));
     if (!std::filesystem::is_regular_file(file)) throw TaskError(o.data.file.string() + ": no such file (" + file.string() + ")");

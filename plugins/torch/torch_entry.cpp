@@ -14,7 +14,9 @@ namespace {
 std::shared_ptr<const std::string> shared_model_bytes(const std::string& name, const TaskContext& ctx) {
   const std::filesystem::path file = std::filesystem::absolute(ctx.resolve(name)).lexically_normal();
   return ctx.shared->get<std::string>("lrlab.torch/model|" + file.string(), [&] {
-    if (!std::filesystem::is_regular_file(file)) throw TaskError(name + ": no such model file (" + file.string() + ")");
+    if (!std::filesystem::exists(file)) throw TaskError(name + ": no such model file (" + file.string() + ")");
+    if (!std::filesystem::is_regular_file(file))
+      throw TaskError(name + ": not a regular file (" + file.string() + "); the model is a TorchScript file");
     std::ifstream in(file, std::ios::binary);
     if (!in) throw TaskError(name + ": cannot open the model file");
     std::ostringstream s;
@@ -22,6 +24,22 @@ std::shared_ptr<const std::string> shared_model_bytes(const std::string& name, c
     ctx.shared->note_input(name, file);
     return std::make_shared<const std::string>(std::move(s).str());
   });
+}
+
+// bce_with_logits scores probabilities: a target outside [0, 1] (a class index 0..9 of a CSV, a
+// label of -1) makes the loss unbounded below, and training "succeeds" towards -infinity.
+void check_probabilities(const TensorSplit& d) {
+  for (const auto& [share, y] : {std::pair<const char*, const torch::Tensor&>{"training", d.train_y},
+                                 {"validation", d.val_y}, {"test", d.test_y}}) {
+    if (y.numel() == 0) continue;
+    const double low = y.min().item<double>(), high = y.max().item<double>();
+    if (low < 0 || high > 1) {
+      std::ostringstream reach;
+      reach << (low < 0 ? low : high);
+      throw TaskError(d.source + ": bce_with_logits needs targets in [0, 1] (probabilities, or labels 0 and 1); the " +
+                      share + " targets reach " + reach.str() + " (for classes, use cross_entropy)");
+    }
+  }
 }
 
 std::unique_ptr<Task> make_torchscript(const Params& p, const TaskContext& ctx) {
@@ -41,6 +59,7 @@ std::unique_ptr<Task> make_torchscript(const Params& p, const TaskContext& ctx) 
     throw ParamError("batch_size", "Argument `batch_size` must be at most the " + std::to_string(n_train) +
                                        " training examples with drop_last, or no batch is left. Received: batch_size=" +
                                        std::to_string(o.data.data.batch_size));
+  if (o.loss == LossKind::bce_with_logits) check_probabilities(*data);
   auto model = std::make_unique<TorchModel>(*bytes, o.model, o.data.dtype);
   auto task = std::make_unique<TorchScriptTask>(std::move(data), std::move(model), o, ctx.seed);
   task->check_model();

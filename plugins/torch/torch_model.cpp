@@ -62,7 +62,8 @@ TorchModel::TorchModel(const std::string& bytes, const std::string& name, torch:
     module_ = torch::jit::load(in);
   } catch (const std::exception& e) {
     throw TaskError(name + ": not a TorchScript model (torch.jit.load failed: " + torch_message(e) +
-                    "); save one with torch.jit.script(model).save(\"" + name + "\")");
+                    "); save one with torch.jit.script(model).save(\"" + name + "\") (torch.save(model) and "
+                    "torch.save(model.state_dict()) write pickles, not TorchScript)");
   }
   if (!module_.find_method("forward"))
     throw TaskError(name + ": the TorchScript module has no forward method");

@@ -26,21 +26,45 @@ void TorchScriptTask::check_model() {
     std::vector<double> drawn(model_->dimension());
     model_->draw_parameters(drawn, seed_);  // refuses a layer it cannot draw, before any trial runs
   }
-  const std::int64_t n = std::min<std::int64_t>(2, data_->train_x.size(0));
+  // Two examples, or one when the batches hold one (batch norm cannot train on a single example).
+  const std::int64_t n = std::min<std::int64_t>(
+      {2, static_cast<std::int64_t>(options_.data.data.batch_size), data_->train_x.size(0)});
   const torch::Tensor inputs = data_->train_x.narrow(0, 0, n), targets = data_->train_y.narrow(0, 0, n);
+  const std::string on = " a batch of " + std::to_string(n) + " example" + (n == 1 ? "" : "s") + " of shape " +
+                         shape_string(data_->example_shape) + " (" + c10::toString(inputs.scalar_type()) + ") from " +
+                         data_->source;
+  const auto exclusive = exclusive_blas();
+  // A training step changes the buffers (batch norm's running statistics): put them back after.
+  StateArchive saved = StateArchive::saving();
+  model_->persist_buffers(saved);
+  std::vector<double> grad(model_->dimension());
   try {
-    const auto exclusive = exclusive_blas();
-    model_->bind(model_->file_parameters(), {});
-    torch::NoGradGuard no_grad;
-    const torch::Tensor out = forward(inputs, false, evaluation_draw);
-    check_outputs(options_.loss, out, targets, data_->class_count, options_.model);
+    {
+      model_->bind(model_->file_parameters(), {});
+      torch::NoGradGuard no_grad;
+      const torch::Tensor out = forward(inputs, false, evaluation_draw);
+      check_outputs(options_.loss, out, targets, data_->class_count, options_.model);
+    }
+    try {
+      model_->bind(model_->file_parameters(), grad);
+      const torch::Tensor loss = loss_sum(options_.loss, forward(inputs, true, evaluation_draw), targets);
+      if (!loss.requires_grad())
+        throw TaskError(options_.model + ": the loss on" + on + " does not depend on any trainable parameter (does forward "
+                                         "detach its outputs, or compute them under no_grad?)");
+      loss.backward();
+    } catch (const TaskError&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw TaskError(options_.model + ": a training step (forward and backward, train mode) fails on" + on + ": " +
+                      torch_message(e));
+    }
   } catch (const TaskError&) {
     throw;
   } catch (const std::exception& e) {
-    throw TaskError(options_.model + ": forward fails on a batch of " + std::to_string(n) + " examples of shape " +
-                    shape_string(data_->example_shape) + " (" + c10::toString(inputs.scalar_type()) + ") from " +
-                    data_->source + ": " + torch_message(e));
+    throw TaskError(options_.model + ": forward fails on" + on + ": " + torch_message(e));
   }
+  StateArchive restore = StateArchive::loading(saved.bytes());
+  model_->persist_buffers(restore);
 }
 
 void TorchScriptTask::initialize(std::span<double> x) {
@@ -83,10 +107,16 @@ TorchScriptTask::Sums TorchScriptTask::over(std::span<const double> x, const tor
   for (std::int64_t start = 0; start < inputs.size(0); start += options_.eval_batch) {
     const std::int64_t count = std::min(options_.eval_batch, inputs.size(0) - start);
     const torch::Tensor in = inputs.narrow(0, start, count), y = targets.narrow(0, start, count);
-    const torch::Tensor out = forward(in, false, evaluation_draw);
-    s.loss += loss_sum(options_.loss, out, y).item<double>();
-    s.values += values(options_.loss, y);
-    if (has_accuracy(options_.loss)) s.correct += correct(options_.loss, out, y);
+    try {
+      const torch::Tensor out = forward(in, false, evaluation_draw);
+      s.loss += loss_sum(options_.loss, out, y).item<double>();
+      s.values += values(options_.loss, y);
+      if (has_accuracy(options_.loss)) s.correct += correct(options_.loss, out, y);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(options_.model + ": evaluating examples " + std::to_string(start) + " .. " +
+                               std::to_string(start + count - 1) + " (eval_batch " + std::to_string(options_.eval_batch) +
+                               "): " + torch_message(e));
+    }
   }
   return s;
 }

@@ -3,7 +3,7 @@
 // resume, and through a PBT fork (its replay as one trial ends where the lineage ended); every kind
 // of bad model or data refused by `lrlab validate` and `lrlab run` with exit 2 and no database; the
 // grokking example's tensor file. Parity with PyTorch's own Adam: tests/reference/torch_parity.py.
-// Skipped in a build without the torch plugin (no LibTorch, or LRLAB_TORCH=OFF as in the
+// `lrlab verify --save-model` writes only a verified trial's model. Skipped in a build without the torch plugin (no LibTorch, or LRLAB_TORCH=OFF as in the
 // sanitizer builds).
 #include <catch2/catch.hpp>
 #include <signal.h>
@@ -146,7 +146,16 @@ TEST_CASE("torchscript: a bad model or bad data is a spec error at validate, exi
       {"no file", dir / "absent.pt", "{}", "no such model file"},
       {"outputs that do not fit the loss", cnn, R"({"loss": "mse"})",
        "forward returned shape [2, 10]; mse needs 1 output value per example"},
-      {"outputs that do not fit bce", cnn, R"({"loss": "bce_with_logits"})", "bce_with_logits needs 1 output value per example"},
+      {"class labels for bce (targets must be in [0, 1])", cnn, R"({"loss": "bce_with_logits"})",
+       "bce_with_logits needs targets in [0, 1] (probabilities, or labels 0 and 1); the training targets reach 9"},
+      {"an input_shape whose product overflows", cnn, R"({"input_shape": [288230376151711745, 64]})",
+       "holds more values than any example can"},
+      {"outputs detached from the parameters", fixtures / "detached_output.pt", "{}",
+       "does not depend on any trainable parameter"},
+      {"a NaN in a tensor file's inputs", cnn,
+       R"({"data": ")" + (fixtures / "nan_inputs.pt").string() + R"(", "standardize": false, "input_shape": [1, 8, 8]})",
+       "\"inputs\" of example 7 is not finite"},
+
       {"data that does not fit input_shape", cnn, R"({"input_shape": [1, 8, 9]})",
        "which input_shape [1, 8, 9] (72 values) cannot hold"},
       {"a shape the model cannot take", cnn, R"({"input_shape": [64]})", "forward fails on a batch of 2 examples of shape [64]"},
@@ -243,4 +252,53 @@ TEST_CASE("torchscript: docs/torch-models.md's five commands, from an nn.Module 
   }
   CHECK(sql1(dir / "results" / "my_net.db", "SELECT count(*) FROM trials WHERE status = 'completed'") == "18");
   CHECK(fs::file_size(dir / "my_net.svg") > 1000);
+}
+
+TEST_CASE("torchscript: experiments/torch_cnn_digits.json as shipped: 12 trials, the CNN learns, verify finds all identical",
+          "[e2e][torch]") {
+  if (no_torch()) return;
+  const fs::path dir = temp_dir("torch_cnn_example");
+  const auto r = run_lrlab({"run", (source / "experiments" / "torch_cnn_digits.json").string(), "-q", "--db", "cnn.db"}, dir);
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  const fs::path db = dir / "cnn.db";
+  CHECK(sql1(db, "SELECT count(*) FROM trials WHERE status = 'completed' AND steps_done = 400") == "12");
+  // The best configuration classifies the held-out test share well (the digits MLP reaches about 0.97).
+  CHECK(std::stod(sql1(db, "SELECT max(test_accuracy) FROM trials")) > 0.9);
+  const auto v = run_lrlab({"verify", "cnn.db"}, dir);
+  INFO(v.out << v.err);
+  CHECK(v.rc == 0);
+  CHECK_THAT(v.err, Contains("verified 12 trials: 12 identical"));
+}
+
+TEST_CASE("torchscript: verify --save-model writes a finished trial's model only from an identical rerun, and checks the target first",
+          "[e2e][torch][bad_input]") {
+  if (no_torch()) return;
+  const fs::path dir = temp_dir("torch_save_model");
+  write_file(dir / "spec.json", digits_spec(cnn, "{}", R"({"budget": {"steps": 20}})"));
+  REQUIRE(run_lrlab({"run", "spec.json", "-q", "--db", "t.db"}, dir).rc == 0);
+  const auto ok = run_lrlab({"verify", "t.db", "--trial", "1", "--save-model", "net.pt"}, dir);
+  INFO(ok.err);
+  CHECK(ok.rc == 0);
+  CHECK_THAT(ok.err, Contains("wrote net.pt: trial 1's model as it ended"));
+  CHECK(fs::file_size(dir / "net.pt") > 1000);
+  // A target that cannot be written is refused before the rerun; nothing is written.
+  for (const auto& [target, message] : {std::pair<std::string, std::string>{"t.db", "it is an SQLite database"},
+                                        {"no/such/folder/net.pt", "no/such/folder"}}) {
+    const auto r = run_lrlab({"verify", "t.db", "--trial", "1", "--save-model", target}, dir);
+    INFO(target << ": " << r.err);
+    CHECK(r.rc != 0);
+    CHECK_THAT(r.err, Contains(message));
+    CHECK_THAT(r.out, !Contains("identical"));
+  }
+  CHECK(run_lrlab({"verify", "t.db", "--save-model", "x.pt"}, dir).rc == 2);  // needs --trial
+  CHECK(run_lrlab({"verify", "t.db", "--trial", "1", "--save-model", ""}, dir).rc == 2);
+  // A task with no model file to write.
+  write_file(dir / "quad.json", R"({"name": "q", "seed": 1, "task": {"type": "quadratic", "dimension": 3, "condition_number": 10},
+                                    "budget": {"steps": 5}})");
+  REQUIRE(run_lrlab({"run", "quad.json", "-q", "--db", "q.db"}, dir).rc == 0);
+  const auto q = run_lrlab({"verify", "q.db", "--trial", "1", "--save-model", "q.pt"}, dir);
+  CHECK(q.rc == 2);
+  CHECK_THAT(q.err, Contains("q.pt not written: this task has no model file to write"));
+  CHECK_FALSE(fs::exists(dir / "q.pt"));
 }

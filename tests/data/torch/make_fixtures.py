@@ -8,6 +8,8 @@
   no_parameters.pt      a model with nothing to train
   tuple_output.pt       forward returns a tuple, not one tensor
   own_parameter.pt      a module with an nn.Parameter of its own (init "seed" cannot know its scheme)
+  detached_output.pt    forward detaches its outputs: nothing reaches the parameters
+  nan_inputs.pt         tensor data (torch.save) of 20 examples of 64 values, one of them NaN
 """
 import pathlib
 
@@ -53,10 +55,24 @@ class OwnParameter(nn.Module):
         return self.out(torch.flatten(x, 1)) * self.temperature
 
 
+class DetachedOutput(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.out = nn.Linear(64, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(torch.flatten(x, 1)).detach()
+
+
 if __name__ == "__main__":
     here = pathlib.Path(__file__).parent
     torch.manual_seed(0)
     for name, module in [("bn_dropout_digits", BnDropout()), ("no_parameters", NoParameters()),
-                         ("tuple_output", TupleOutput()), ("own_parameter", OwnParameter())]:
+                         ("tuple_output", TupleOutput()), ("own_parameter", OwnParameter()),
+                         ("detached_output", DetachedOutput())]:
         torch.jit.script(module).save(str(here / f"{name}.pt"))
         print(f"wrote {here / (name + '.pt')}")
+    inputs = torch.randn(20, 64, dtype=torch.float64)
+    inputs[7, 3] = float("nan")
+    torch.save({"inputs": inputs, "targets": torch.arange(20) % 2}, str(here / "nan_inputs.pt"))
+    print(f"wrote {here / 'nan_inputs.pt'}")
