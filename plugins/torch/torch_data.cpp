@@ -19,17 +19,9 @@ struct TensorFile {
   torch::Tensor inputs, targets;
 };
 
-std::string read_bytes(const std::filesystem::path& path, const std::string& name) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw TaskError(name + ": cannot open the file");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return std::move(s).str();
-}
-
 // torch.save({"inputs": X, "targets": y}) or a TorchScript module with those two attributes.
 TensorFile read_tensor_file(const std::filesystem::path& path, const std::string& name) {
-  const std::string bytes = read_bytes(path, name);
+  const std::string bytes = read_file_bytes(path, name);
   const auto pick = [&](const std::function<c10::optional<c10::IValue>(const char*)>& get) {
     TensorFile f;
     for (const char* key : {"inputs", "targets"}) {
@@ -177,6 +169,14 @@ TensorSplit from_tensor_file(const TensorDataOptions& o, const TaskContext& ctx,
 }
 
 }  // namespace
+
+std::string read_file_bytes(const std::filesystem::path& path, const std::string& name) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw TaskError(name + ": cannot open the file");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return std::move(s).str();
+}
 
 bool is_tensor_file(const std::filesystem::path& file) {
   const std::string ext = file.extension().string();

@@ -45,6 +45,9 @@ struct TensorDataOptions {
   torch::ScalarType dtype = torch::kFloat64;
 };
 
+// A file's bytes, whole (the model file, a tensor file); TaskError naming `name` when it cannot be read.
+std::string read_file_bytes(const std::filesystem::path& path, const std::string& name);
+
 // Whether `file` is read as a tensor file (.pt or .pth) rather than as CSV.
 bool is_tensor_file(const std::filesystem::path& file);
 

@@ -1,7 +1,6 @@
 // The implementation library's entry point (torch_entry.hpp): the torchscript task's factory.
 #include "torch_entry.hpp"
 
-#include <fstream>
 #include <sstream>
 
 #include "torchscript_task.hpp"
@@ -17,12 +16,9 @@ std::shared_ptr<const std::string> shared_model_bytes(const std::string& name, c
     if (!std::filesystem::exists(file)) throw TaskError(name + ": no such model file (" + file.string() + ")");
     if (!std::filesystem::is_regular_file(file))
       throw TaskError(name + ": not a regular file (" + file.string() + "); the model is a TorchScript file");
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw TaskError(name + ": cannot open the model file");
-    std::ostringstream s;
-    s << in.rdbuf();
+    auto bytes = std::make_shared<const std::string>(read_file_bytes(file, name));
     ctx.shared->note_input(name, file);
-    return std::make_shared<const std::string>(std::move(s).str());
+    return bytes;
   });
 }
 
