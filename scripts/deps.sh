@@ -13,6 +13,7 @@ packages=(
   clang libclang-rt-14-dev
   gnuplot-nox chromium python3-jsonschema libbenchmark-dev
   libboost-mpi-dev libopenmpi-dev openmpi-bin
+  python3-dev pybind11-dev python3-numpy python3-pytest
 )
 if [[ "${1:-}" == "--torch" ]]; then
   # The torch plugin (the torchscript task) and its PyTorch parity test. OpenBLAS's threaded build

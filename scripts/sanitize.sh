@@ -23,13 +23,14 @@ say() { echo "sanitize.sh: $*" >&2; }
 # MPI: Open MPI's runtime is not instrumented and keeps allocations alive until exit by design, so
 # LeakSanitizer would report it, not lrlab; the MPI runner's tests run in the Release build. Without
 # the torch plugin, for the same reason (LibTorch is not instrumented) and because it is the slowest
-# part to compile: its tests run in the Release build.
+# part to compile: its tests run in the Release build. Without the Python package: an instrumented
+# module would need the sanitizer's runtime preloaded into python3; its tests run in the Release build.
 configure() {
   local dir="$1"
   shift
   if [[ ! -f "$dir/CMakeCache.txt" ]]; then
     cmake -S "$root" -B "$dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug -DLRLAB_UNITY_TESTS=ON -DLRLAB_MPI=OFF \
-      -DLRLAB_TORCH=OFF "$@" >/dev/null
+      -DLRLAB_TORCH=OFF -DLRLAB_PYTHON=OFF "$@" >/dev/null
   fi
 }
 

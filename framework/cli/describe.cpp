@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "component_json.hpp"
+#include "lrlab/component_json.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/resolve.hpp"
 #include "lrlab/suggest.hpp"

@@ -71,16 +71,47 @@ void warn_on_inputs(const sqlite::Connection& c, std::int64_t experiment_id, con
 
 struct Tally {
   std::size_t checked = 0, differing = 0;
+  std::size_t recorded = 0;  // of the checked: recorded trials, whose rows were checked, not rerun
 };
+
+// A recorded experiment (lrlab.Recorder: a loop lrlab did not run) has no spec to rerun: each
+// finished trial's rows are checked for agreeing with each other instead (verify.hpp).
+void verify_recorded(const sqlite::Connection& c, std::int64_t experiment_id, std::int64_t trial_id, Tally& tally) {
+  Store::each_trial(c, experiment_id, [&](const StoredTrial& row) {
+    if (trial_id >= 0 && row.trial_id != trial_id) return;
+    const std::string which = "trial " + std::to_string(row.trial_id) + " (index " + std::to_string(row.trial_index) + "): ";
+    if (!is_finished(row.status)) {
+      std::cout << which << row.status << ", not verified\n";
+      return;
+    }
+    ++tally.checked;
+    Verdict counts;
+    const std::string why = recorded_trial_problem(c, row, counts);
+    if (!why.empty()) {
+      ++tally.differing;
+      std::cout << which << "DIFFERS: " << why << "\n";
+      return;
+    }
+    ++tally.recorded;
+    std::cout << which << "recorded, rows consistent (" << counts.steps << " steps, " << counts.evals << " evals, "
+              << counts.events << " events; a recorded loop is not rerun)\n";
+  });
+}
 
 // Verify the finished trials of one experiment (only `trial_id` when >= 0), planned again from its
 // stored spec. Each stored row must be a planned trial and equal to it; with every trial verified,
 // each planned trial must have a row.
 void verify_experiment(const sqlite::Connection& c, std::int64_t experiment_id, std::int64_t trial_id, const std::string& db,
                        const Catalog& catalog, Tally& tally, const std::string& save_model = {}) {
-  sqlite::Statement e(c, "SELECT spec_json, spec_path, name FROM experiments WHERE experiment_id = ?1");
+  sqlite::Statement e(c, std::string("SELECT spec_json, spec_path, name, ") +
+                            (c.has_column("experiments", "kind") ? "kind" : "'sweep'") + " FROM experiments WHERE experiment_id = ?1");
   e.bind(1, experiment_id);
   if (!e.step()) throw SpecError("", "no experiment with experiment_id " + std::to_string(experiment_id) + " in " + db);
+  if (e.text(3) == "recorded") {
+    if (!save_model.empty())
+      throw SpecError("", "trial " + std::to_string(trial_id) + " was recorded from a loop lrlab did not run: it has no model to save");
+    return verify_recorded(c, experiment_id, trial_id, tally);
+  }
   const fs::path spec_path = e.text(1);
   const Spec spec = parse_spec(e.text(0), db + " (experiment " + e.text(2) + ")",
                                spec_path.empty() ? fs::path(".") : spec_path.parent_path());
@@ -199,7 +230,9 @@ int verify(const VerifyOptions& o) {
   }
   std::cerr << "lrlab: verified " << tally.checked << " trials"
             << (o.all ? " of " + std::to_string(experiments.size()) + " experiments" : std::string()) << ": "
-            << tally.checked - tally.differing << " identical, " << tally.differing << " different\n";
+            << tally.checked - tally.differing - tally.recorded << " identical, " << tally.differing << " different"
+            << (tally.recorded ? ", " + std::to_string(tally.recorded) + " recorded (rows consistent, not rerun)" : std::string())
+            << "\n";
   return tally.differing == 0 ? exit_ok : exit_trial_failed;
 }
 }  // namespace

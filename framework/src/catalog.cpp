@@ -152,11 +152,13 @@ void Catalog::load_directory(const fs::path& dir) {
   for (const auto& f : files) load_library(f);
 }
 
-Catalog Catalog::standard(const std::vector<fs::path>& extra_dirs) {
+Catalog Catalog::standard(const std::vector<fs::path>& extra_dirs, const std::optional<fs::path>& home) {
   Catalog c;
   c.add_static("core", build_info::version, &register_builtin_components);
   const fs::path bin = program_directory();
-  for (const fs::path& d : {bin / "plugins", bin / ".." / "lib" / "lrlab" / "plugins"}) {
+  const std::vector<fs::path> homes = home ? std::vector<fs::path>{*home}
+                                           : std::vector<fs::path>{bin / "plugins", bin / ".." / "lib" / "lrlab" / "plugins"};
+  for (const fs::path& d : homes) {
     std::error_code ec;
     if (fs::is_directory(d, ec)) {
       c.load_directory(d);

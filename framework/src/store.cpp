@@ -15,6 +15,7 @@
 #include "lrlab/build_info.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/provenance.hpp"
+#include "lrlab/sha256.hpp"
 #include "lrlab/views.hpp"
 
 namespace lrlab {
@@ -461,6 +462,50 @@ std::int64_t Store::create_experiment(const Experiment& ex, const std::vector<In
   insert_inputs(db_, id, inputs);
   sqlite::Statement t(db_, insert_trial_sql);
   for (const auto& tr : ex.trials) insert_trial(t, id, tr);
+  tx.commit();
+  return id;
+}
+
+std::int64_t Store::recorded_experiment(const std::string& name, const std::string& description) {
+  sqlite::Statement k(db_, "SELECT experiment_id, kind FROM experiments WHERE name=?1 ORDER BY experiment_id DESC LIMIT 1");
+  k.bind(1, name);
+  if (k.step()) {
+    if (k.text(1) == "recorded") return k.int64(0);
+    throw StoreError("experiment \"" + name + "\" in this database was made by `lrlab " +
+                     (k.text(1) == "lr_find" ? "find-lr" : "run") + "` from a spec: record under another experiment name, or into another database");
+  }
+  const std::string spec = Json{{"name", name}, {"description", description}, {"recorded", true}}.dump();
+  sqlite::Statement e(db_, "INSERT INTO experiments(name, description, spec_json, spec_sha256, spec_path, seed, created_at, "
+                           "lrlab_version, git_commit, host, kind) VALUES(?1,?2,?3,?4,'',0,?5,?6,?7,?8,'recorded')");
+  e.bind(1, name).bind(2, description).bind(3, spec).bind(4, sha256_hex(spec)).bind(5, now_utc());
+  e.bind(6, std::string(build_info::version)).bind(7, std::string(build_info::git_commit)).bind(8, host_name());
+  e.run();
+  return db_.last_insert_id();
+}
+
+std::int64_t Store::recorded_trial(std::int64_t experiment_id, const StoredTrial& row) {
+  sqlite::Transaction tx(db_);
+  sqlite::Statement f(db_, "SELECT trial_id, status FROM trials WHERE experiment_id=?1 AND trial_key=?2");
+  f.bind(1, experiment_id).bind(2, row.trial_key);
+  std::int64_t id = 0;
+  if (f.step()) {
+    id = f.int64(0);
+    if (is_finished(f.text(1)))
+      throw StoreError("trial " + std::to_string(id) + " already records this configuration and repeat " +
+                       std::to_string(row.repeat) + " (" + f.text(1) + "): record another repeat, or under another experiment name");
+    for (const char* table : {"steps", "evals", "events", "checkpoints"})
+      sqlite::Statement(db_, std::string("DELETE FROM ") + table + " WHERE trial_id=?1").bind(1, id).run();
+    sqlite::Statement(db_, "UPDATE trials SET status='running', error=NULL, steps_done=0 WHERE trial_id=?1").bind(1, id).run();
+  } else {
+    sqlite::Statement n(db_, "SELECT coalesce(max(trial_index) + 1, 0) FROM trials WHERE experiment_id=?1");
+    n.bind(1, experiment_id);
+    n.step();
+    sqlite::Statement t(db_, "INSERT INTO trials(experiment_id, trial_index, repeat, seed, trial_key, config_json, grid_json, "
+                             "status) VALUES(?1,?2,?3,?4,?5,?6,?7,'running')");
+    t.bind(1, experiment_id).bind(2, n.int64(0)).bind(3, row.repeat).bind(4, row.seed).bind(5, row.trial_key);
+    t.bind(6, row.config_json).bind(7, row.grid_json).run();
+    id = db_.last_insert_id();
+  }
   tx.commit();
   return id;
 }

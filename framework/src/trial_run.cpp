@@ -7,6 +7,7 @@
 #include "lrlab/adam.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/format.hpp"
+#include "lrlab/rate_control.hpp"
 #include "lrlab/task_build.hpp"
 
 namespace lrlab {
@@ -43,8 +44,9 @@ struct Snapshot {
 
 }  // namespace
 
-// Everything one trial holds while it runs.
-class TrialRun::State {
+// Everything one trial holds while it runs. It is its RateControl's host: it keeps the events
+// with the trial's rows, and the best snapshot a policy asks for.
+class TrialRun::State final : public RateHost {
  public:
   State(const TrialConfig& config, std::int64_t trial_id, const TrialEnv& env, SendChunk send)
       : config_(config), point_(*config.point), env_(env), send_(std::move(send)), started_at_(Clock::now()) {
@@ -70,17 +72,21 @@ class TrialRun::State {
   const TrialConfig& config() const { return config_; }
   const TrialEnv& env() const { return env_; }
 
- private:
-  class Control;
-  double factors() const {
-    double f = 1.0;
-    for (double x : factor_) f *= x;
-    return f;
+  // RateHost
+  void event(EventRow&& row) override { chunk_.events.push_back(std::move(row)); }
+  void save_best() override { best_ = Snapshot{x_, adam_->state(), model_state(*task_)}; }
+  bool restore_best() override {
+    if (!best_) return false;
+    x_ = best_->x;
+    adam_->set_state(best_->adam);
+    load_model_state(*task_, best_->model, point_.task["type"].get<std::string>());
+    restored_since_eval_ = true;
+    return true;
   }
-  double rate(std::int64_t t) const { return schedule_->value(t) * factors(); }
+
+ private:
+  bool stop_requested() const { return rates_->stop_requested(); }
   bool evaluate(std::int64_t steps_done, bool record, bool notify_policies);
-  void event(std::int64_t step, std::int64_t epoch, const std::string& source, const std::string& kind, double old_lr,
-             double new_lr, const std::string& message);
   void persist(StateArchive& a, const Checkpoint* from);
   double elapsed() const { return elapsed_before_ + std::chrono::duration<double>(Clock::now() - started_at_).count(); }
 
@@ -94,75 +100,15 @@ class TrialRun::State {
   double elapsed_before_ = 0.0;  // wall seconds of the runs before a resume
 
   TaskPtr task_;
-  SchedulePtr schedule_;
-  std::vector<PolicyPtr> policies_;
-  std::vector<std::string> policy_names_;
-  std::vector<double> factor_;
+  std::unique_ptr<RateControl> rates_;  // the schedule, the policies and their factors
   std::unique_ptr<Adam> adam_;
   std::vector<double> x_, grad_;
   std::optional<Snapshot> best_;
-  bool stop_requested_ = false;
   bool restored_since_eval_ = false;
   bool ended_ = false;
   std::int64_t last_eval_step_ = -1;
   double best_val_ = INFINITY;
 };
-
-// The core's side of a policy call: which policy is calling, and which step's rate it acts on.
-class TrialRun::State::Control final : public PolicyControl {
- public:
-  // `step`, `epoch`: where events are logged; `rate_step`: the update whose rate lr() reports.
-  Control(State& r, std::size_t i, std::int64_t step, std::int64_t epoch, std::int64_t rate_step)
-      : r_(r), i_(i), step_(step), epoch_(epoch), rate_step_(rate_step) {}
-  double lr() const override { return r_.rate(rate_step_); }
-  double factor() const override { return r_.factor_[i_]; }
-  void scale(double m, const std::string& kind, const std::string& message) override {
-    const double before = lr();
-    r_.factor_[i_] *= m;
-    r_.event(step_, epoch_, r_.policy_names_[i_], kind, before, lr(), message);
-  }
-  void set_lr(double target, const std::string& kind, const std::string& message) override {
-    const double before = lr();
-    double others = r_.schedule_->value(rate_step_);
-    for (std::size_t j = 0; j < r_.factor_.size(); ++j)
-      if (j != i_) others *= r_.factor_[j];
-    if (others == 0.0 || !std::isfinite(others)) {
-      // A factor cannot turn a zero rate into `target` (a warm-up starting at 0, another policy's
-      // factor 0): say so rather than store a factor that could never be undone.
-      r_.event(step_, epoch_, r_.policy_names_[i_], kind + "_skipped", before, before,
-               message + " (not applied: the rate without this policy is " + message_number(others) + ")");
-      return;
-    }
-    r_.factor_[i_] = target / others;
-    r_.event(step_, epoch_, r_.policy_names_[i_], kind, before, lr(), message);
-  }
-  void stop(const std::string& message) override {
-    r_.stop_requested_ = true;
-    r_.event(step_, epoch_, r_.policy_names_[i_], "stop", lr(), lr(), message);
-  }
-  void save_best() override { r_.best_ = Snapshot{r_.x_, r_.adam_->state(), model_state(*r_.task_)}; }
-  void restore_best(const std::string& message) override {
-    if (!r_.best_) return;
-    r_.x_ = r_.best_->x;
-    r_.adam_->set_state(r_.best_->adam);
-    load_model_state(*r_.task_, r_.best_->model, r_.point_.task["type"].get<std::string>());
-    r_.restored_since_eval_ = true;
-    r_.event(step_, epoch_, r_.policy_names_[i_], "restore_best", lr(), lr(), message);
-  }
-  void note(const std::string& kind, const std::string& message) override {
-    r_.event(step_, epoch_, r_.policy_names_[i_], kind, lr(), lr(), message);
-  }
-
- private:
-  State& r_;
-  std::size_t i_;
-  std::int64_t step_, epoch_, rate_step_;
-};
-
-void TrialRun::State::event(std::int64_t step, std::int64_t epoch, const std::string& source, const std::string& kind,
-                            double old_lr, double new_lr, const std::string& message) {
-  chunk_.events.push_back({step, epoch, source, kind, old_lr, new_lr, message});
-}
 
 void TrialRun::State::flush(bool force, std::optional<Checkpoint> checkpoint) {
   const std::size_t rows = chunk_.steps.size() + chunk_.evals.size() + chunk_.events.size();
@@ -179,12 +125,14 @@ void TrialRun::State::start(const Checkpoint* from) {
   TaskContext tctx{config_.seed, point_.experiment_seed, config_.repeat, env_.spec_dir, env_.shared};
   task_ = build_task(resolver, point_.task, "/task", tctx);
   out_.split_fingerprint = task_->split_fingerprint();
-  schedule_ = build_schedule(resolver, point_.schedule, "/schedule", schedule_context(point_));
+  SchedulePtr schedule = build_schedule(resolver, point_.schedule, "/schedule", schedule_context(point_));
+  std::vector<PolicyPtr> policies;
+  std::vector<std::string> names;
   for (std::size_t i = 0; i < point_.policies.size(); ++i) {
-    policies_.push_back(build_policy(resolver, point_.policies[i], pointer_join("/policies", i), policy_context(point_)));
-    policy_names_.push_back(point_.policies[i]["type"].get<std::string>());
-    factor_.push_back(1.0);
+    policies.push_back(build_policy(resolver, point_.policies[i], pointer_join("/policies", i), policy_context(point_)));
+    names.push_back(point_.policies[i]["type"].get<std::string>());
   }
+  rates_ = std::make_unique<RateControl>(std::move(schedule), std::move(policies), std::move(names));
   const std::size_t n = task_->dimension();
   x_.assign(n, 0.0);
   grad_.assign(n, 0.0);
@@ -237,25 +185,26 @@ void TrialRun::State::persist(StateArchive& a, const Checkpoint* from) {
     if (!t.at_end())
       throw std::runtime_error("task " + point_.task["type"].get<std::string>() + " loads less state than it saved");
   }
-  std::uint64_t count = policies_.size();
+  const std::size_t policies = rates_->policy_count();
+  std::uint64_t count = policies;
   a(count);
-  bool carried = count == policies_.size();  // every policy's state came with the checkpoint
+  bool carried = count == policies;  // every policy's state came with the checkpoint
   for (std::size_t i = 0; i < count; ++i) {
-    std::string declaration = i < policies_.size() ? point_.policies[i].dump() : std::string();
-    double factor = i < factor_.size() ? factor_[i] : 1.0;
-    std::string bytes = a.is_loading() ? std::string() : StateArchive::save(*policies_[i]);
+    std::string declaration = i < policies ? point_.policies[i].dump() : std::string();
+    double factor = i < policies ? rates_->factor(i) : 1.0;
+    std::string bytes = a.is_loading() ? std::string() : StateArchive::save(rates_->policy(i));
     a(declaration, factor, bytes);
     if (!a.is_loading()) continue;
-    const bool same = i < policies_.size() && declaration == point_.policies[i].dump();
+    const bool same = i < policies && declaration == point_.policies[i].dump();
     if (!same) {
       if (!fork) throw std::runtime_error("the checkpoint's policies differ from the trial's");
       carried = false;
       continue;
     }
-    factor_[i] = factor;
+    rates_->factor(i) = factor;
     StateArchive p = StateArchive::loading(std::move(bytes));
-    p(*policies_[i]);
-    if (!p.at_end()) throw std::runtime_error("policy " + policy_names_[i] + " loads less state than it saved");
+    p(rates_->policy(i));
+    if (!p.at_end()) throw std::runtime_error("policy " + rates_->policy_name(i) + " loads less state than it saved");
   }
   // A saved best belongs to the policies that saved it: kept when they all came along.
   if (fork && !carried) best_.reset(), restored_since_eval_ = false;
@@ -294,13 +243,7 @@ bool TrialRun::State::evaluate(std::int64_t steps_done, bool record, bool notify
     out_.best_val_loss = best_val_;
   }
   if (auto a = m.get("val_accuracy")) out_.final_val_accuracy = *a;
-  if (notify_policies) {
-    const double lr_used = rate(steps_done - 1);
-    for (std::size_t i = 0; i < policies_.size() && !stop_requested_; ++i) {
-      Control c(*this, i, steps_done, epoch, steps_done);
-      policies_[i]->after_eval(EvalInfo{steps_done, epoch, m, lr_used}, c);
-    }
-  }
+  if (notify_policies) rates_->after_eval(EvalInfo{steps_done, epoch, m, rates_->rate(steps_done - 1)}, *this);
   return true;
 }
 
@@ -314,13 +257,10 @@ bool TrialRun::State::run_to(std::int64_t until) {
       break;
     }
     const std::int64_t epoch = t / spe;
-    for (std::size_t i = 0; i < policies_.size() && !stop_requested_; ++i) {
-      Control c(*this, i, t, epoch, t);
-      policies_[i]->before_step(t, epoch, c);
-    }
-    if (stop_requested_) break;
-    const double lr = rate(t);
-    const auto b1 = schedule_->beta_1(t);
+    rates_->before_step(t, epoch, *this);
+    if (stop_requested()) break;
+    const double lr = rates_->rate(t);
+    const auto b1 = rates_->beta_1(t);
     const double loss = task_->loss_and_gradient(t, x_, grad_);
     const bool finite = std::isfinite(loss) && std::isfinite(lr);
     if (t % point_.record_every == 0 || !finite) chunk_.steps.push_back({t, epoch, lr, loss, b1 ? *b1 : NAN});
@@ -333,20 +273,17 @@ bool TrialRun::State::run_to(std::int64_t until) {
     adam_->step(x_, grad_, lr, b1 ? *b1 : point_.adam.beta_1);
     out_.steps_done = t + 1;
     out_.final_train_loss = loss;
-    for (std::size_t i = 0; i < policies_.size() && !stop_requested_; ++i) {
-      Control c(*this, i, t, epoch, t + 1);
-      policies_[i]->after_step(StepInfo{t, epoch, loss, lr}, c);
-    }
+    rates_->after_step(StepInfo{t, epoch, loss, lr}, *this);
     if ((t + 1) % point_.eval_every == 0 && !evaluate(t + 1, true, true)) break;
-    if (stop_requested_) break;
+    if (stop_requested()) break;
     flush(false);
   }
-  if (stop_requested_ || out_.status != status::completed) ended_ = true;
+  if (stop_requested() || out_.status != status::completed) ended_ = true;
   return !ended_ && out_.steps_done < point_.total_steps;
 }
 
 TrialOutcome TrialRun::State::finish() {
-  if (stop_requested_ && out_.status == status::completed) out_.status = status::stopped_early;
+  if (stop_requested() && out_.status == status::completed) out_.status = status::stopped_early;
   // Final metrics describe the final parameters. A completed trial always ends with an
   // evaluation of them (also when the budget is not a multiple of the evaluation period), which
   // policies see, then their at_end(); after any restore the restored parameters are evaluated
@@ -355,10 +292,7 @@ TrialOutcome TrialRun::State::finish() {
   bool diverged_at_end = false;
   if (out_.status == status::completed && done > 0) {
     if (last_eval_step_ != done && !evaluate(done, true, true)) diverged_at_end = true;
-    for (std::size_t i = 0; i < policies_.size() && !diverged_at_end; ++i) {
-      Control c(*this, i, done, (done - 1) / point_.steps_per_epoch, done);
-      policies_[i]->at_end(done, c);
-    }
+    if (!diverged_at_end) rates_->at_end(done, (done - 1) / point_.steps_per_epoch, *this);
   }
   const bool ran = out_.status == status::completed || out_.status == status::stopped_early;
   if (ran && done > 0 && (last_eval_step_ != done || restored_since_eval_)) evaluate(done, last_eval_step_ != done, false);

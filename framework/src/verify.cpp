@@ -1,5 +1,7 @@
 #include "lrlab/verify.hpp"
 
+#include "lrlab/format.hpp"
+#include "lrlab/recording.hpp"
 #include "lrlab/trial_run.hpp"
 
 
@@ -206,4 +208,50 @@ Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const 
   return Verdict{cmp.ok(), cmp.first(), steps.size(), evals.size(), events.size()};
 }
 
+std::string recorded_trial_problem(const sqlite::Connection& db, const StoredTrial& row, Verdict& counts) {
+  if (row.trial_key != recorded_trial_key(row.config_json, row.repeat, row.seed))
+    return "trial_key is not the sha256 of its config_json, repeat and seed (the row was edited)";
+  if (Json::parse(row.grid_json, nullptr, false) != recorded_grid(Json::parse(row.config_json, nullptr, false)))
+    return "grid_json is not its config_json flattened (the row was edited)";
+  sqlite::Statement t(db, "SELECT steps_done, final_val_loss, best_val_loss, final_val_accuracy, selected_step, "
+                          "(SELECT max(step) + 1 FROM steps WHERE trial_id = ?1), (SELECT count(*) FROM steps WHERE trial_id = ?1), "
+                          "(SELECT count(*) FROM evals WHERE trial_id = ?1), (SELECT count(*) FROM events WHERE trial_id = ?1) "
+                          "FROM trials WHERE trial_id = ?1");
+  t.bind(1, row.trial_id);
+  t.step();
+  counts.steps = static_cast<std::size_t>(t.int64(6));
+  counts.evals = static_cast<std::size_t>(t.int64(7));
+  counts.events = static_cast<std::size_t>(t.int64(8));
+  const std::int64_t steps_done = t.int64(0), last = t.is_null(5) ? 0 : t.int64(5);
+  if (steps_done != last)
+    return "steps_done is " + std::to_string(steps_done) + " but the steps table ends at step " + std::to_string(last - 1);
+  const auto column = [&t](int i) { return t.is_null(i) ? std::optional<double>() : std::optional<double>(t.real(i)); };
+  const auto metric = [&db, &row](const char* sql, const char* name) {
+    sqlite::Statement m(db, sql);
+    m.bind(1, row.trial_id).bind(2, std::string(name));
+    return m.step() && !m.is_null(0) ? std::optional<double>(m.real(0)) : std::nullopt;
+  };
+  const char* last_sql = "SELECT value FROM evals WHERE trial_id = ?1 AND metric = ?2 ORDER BY step DESC LIMIT 1";
+  const char* best_sql = "SELECT min(value) FROM evals WHERE trial_id = ?1 AND metric = ?2";
+  const struct {
+    const char* column;
+    std::optional<double> stored, from_evals;
+  } checks[] = {{"final_val_loss", column(1), metric(last_sql, "val_loss")},
+                {"best_val_loss", column(2), metric(best_sql, "val_loss")},
+                {"final_val_accuracy", column(3), metric(last_sql, "val_accuracy")}};
+  for (const auto& c : checks)
+    if (c.stored != c.from_evals)
+      return std::string(c.column) + " is " + (c.stored ? message_number(*c.stored) : "NULL") + ", its evals give " +
+             (c.from_evals ? message_number(*c.from_evals) : "none");
+  if (const auto best = column(2)) {
+    sqlite::Statement s(db, "SELECT min(step) FROM evals WHERE trial_id = ?1 AND metric = 'val_loss' AND value = ?2");
+    s.bind(1, row.trial_id).bind(2, *best);
+    s.step();
+    if (t.is_null(4) || s.is_null(0) || s.int64(0) != t.int64(4))
+      return "selected_step is not the first step of the best val_loss";
+  }
+  return {};
+}
+
 }  // namespace lrlab
+

@@ -41,7 +41,10 @@ class Catalog {
   void add_static(const std::string& name, const std::string& version, void (*register_fn)(Registry&));
 
   // The standard set: built-ins, the plugins beside the binary, `extra_dirs`, LRLAB_PLUGIN_PATH.
-  static Catalog standard(const std::vector<std::filesystem::path>& extra_dirs);
+  // `home`, when given, is the folder of plugins instead of the one beside the binary: the Python
+  // module's (whose binary is the interpreter).
+  static Catalog standard(const std::vector<std::filesystem::path>& extra_dirs,
+                          const std::optional<std::filesystem::path>& home = std::nullopt);
 
   // The component `name` of `kind`; `library` picks one when several libraries define it.
   // Throws SpecError at `pointer` for an unknown name (with the nearest valid one) or an

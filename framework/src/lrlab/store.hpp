@@ -188,6 +188,18 @@ class Store {
   void write_lr_find(std::int64_t experiment_id, const std::filesystem::path& spec_path,
                      const std::vector<LrFindPoint>& curve, const std::vector<LrFindSuggestion>& suggestions);
 
+  // Runs lrlab did not run (experiments.kind 'recorded': a Python loop through lrlab.Recorder,
+  // recording.hpp). The latest experiment named `name` when it is a recorded one, else a new one
+  // (spec_json: {"name", "description", "recorded": true}). Throws StoreError when the latest
+  // experiment of that name is a sweep: its trials come from a spec, and a recorded trial among
+  // them would be a trial no plan made.
+  std::int64_t recorded_experiment(const std::string& name, const std::string& description);
+  // A running trial of a recorded experiment for `row` (its repeat, seed, trial_key, config_json,
+  // grid_json): a new row at the next trial_index, or the row of an unfinished trial with the same
+  // key (a loop that crashed), emptied of its steps, evals and events. Throws StoreError when a
+  // finished trial has the key.
+  std::int64_t recorded_trial(std::int64_t experiment_id, const StoredTrial& row);
+
   sqlite::Connection& connection() { return db_; }
 
  private:

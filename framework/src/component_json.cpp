@@ -1,6 +1,6 @@
-#include "component_json.hpp"
+#include "lrlab/component_json.hpp"
 
-namespace lrlab::cli {
+namespace lrlab {
 
 Json param_json(const Param& p) {
   Json j = {{"name", p.name}, {"type", to_string(p.type)}, {"doc", p.doc}};
@@ -20,4 +20,4 @@ Json component_json(const ComponentInfo& c) {
           {"example", c.example}};
 }
 
-}  // namespace lrlab::cli
+}  // namespace lrlab
