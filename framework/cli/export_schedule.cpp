@@ -7,8 +7,8 @@
 // `lrlab preview` gives them (schedule_option.hpp builds both); with --db and --trial, a trial's
 // effective rates, the policies' factors included, over its steps 0..steps_done-1.
 //
-// The code is a table, not a formula: runs of equal rates (the first step of each and its rate,
-// 17 significant digits, so every rate reads back as the double lrlab used), looked up by binary
+// The code is a table, not a formula: runs of equal rates (the first step of each and its rate, in
+// the shortest text that reads back as the double lrlab used, as Python's repr), looked up by binary
 // search; steps past the end keep the last rate. Only a table is exact for every schedule, a
 // plugin's as well as the built-ins, and for a trial's policy decisions (a reduce_on_plateau
 // reduction happened where the validation loss said so, which no formula knows in advance).
@@ -70,6 +70,9 @@ struct Rates {
 bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
 bool within_1e12(double a, double b) { return a == b || std::fabs(a - b) <= 1e-12 * std::max(std::fabs(a), std::fabs(b)); }
 std::string count(std::int64_t n) { return std::to_string(n); }
+// A Python float literal that reads back as `v` exactly: the shortest such text, as Python's repr
+// writes it (nlohmann's dump; "1.0" keeps its point, so a list of them is floats).
+std::string py_float(double v) { return Json(v).dump(); }
 
 // ---- --schedule ---------------------------------------------------------------------------------
 
@@ -81,7 +84,7 @@ Rates schedule_rates(const ExportScheduleOptions& o) {
   r.lr.reserve(static_cast<std::size_t>(o.steps));
   for (std::int64_t t = 0; t < o.steps; ++t) r.lr.push_back(built.schedule().value(t));
   r.about = {"Schedule: " + built.spec().dump(),
-             "base_lr " + analysis::exact(o.base_lr) + ", steps_per_epoch " + count(o.steps_per_epoch) + ": the rates of steps 0.." +
+             "base_lr " + py_float(o.base_lr) + ", steps_per_epoch " + count(o.steps_per_epoch) + ": the rates of steps 0.." +
                  count(o.steps - 1) + ", as `lrlab preview` gives them."};
   return r;
 }
@@ -138,8 +141,8 @@ std::vector<std::pair<std::int64_t, double>> recorded(const sqlite::Connection& 
 }
 
 std::string sparse_refusal(const TrialRow& t, std::int64_t every) {
-  return "trial " + count(t.row.trial_id) + " recorded every " + (every > 0 ? count(every) + "th" : std::string("k-th")) +
-         " step only (\"record\": {\"every_steps\": " + (every > 0 ? count(every) : std::string("k")) +
+  const std::string k = every > 0 ? count(every) : std::string("k");
+  return "trial " + count(t.row.trial_id) + " recorded one step in " + k + " (\"record\": {\"every_steps\": " + k +
          "} in experiment \"" + t.experiment + "\"), so its rates are rebuilt from its configuration and events, and ";
 }
 
@@ -301,13 +304,6 @@ Runs runs_of(const std::vector<double>& lr) {
   return r;
 }
 
-// A Python float literal that reads back as `v` exactly (17 significant digits; "1" becomes "1.0").
-std::string py_float(double v) {
-  std::string s = analysis::exact(v);
-  if (s.find_first_of(".eEni") == std::string::npos) s += ".0";
-  return s;
-}
-
 // `NAME = [a, b, ...]`, wrapped at about 100 columns.
 template <class T, class F>
 void py_list(std::ostream& out, const std::string& name, const std::vector<T>& items, F text) {
@@ -327,10 +323,10 @@ void header(std::ostream& out, const Rates& r, const Runs& runs) {
       << ").\n";
   for (const std::string& line : r.about) out << "# " << line << "\n";
   out << "#\n"
-         "# The rates are a table, not a formula: RATES[i] is the rate of every update from step BOUNDARIES[i]\n"
-         "# (counted from 0) to the next boundary, printed with 17 significant digits so that each reads back\n"
-         "# as the double lrlab used; a step past the table keeps its last rate. A table is exact for any\n"
-         "# schedule, a plugin's included, and for the decisions of a trial's policies (reduce_on_plateau...).\n"
+         "# The rates are a table, not a formula: RATES[i] is the rate of every update from step\n"
+         "# BOUNDARIES[i] (counted from 0) to the next boundary, each written as the shortest text that\n"
+         "# reads back as the double lrlab used (Python's repr); a step past the table keeps its last rate.\n"
+         "# A table is exact for any schedule, a plugin's included, and for a trial's policy decisions.\n"
          "# "
       << runs.rates.size() << (runs.rates.size() == 1 ? " run" : " runs") << " of equal rates over " << r.lr.size() << " steps.\n";
 }

@@ -43,7 +43,7 @@ EXTRA = [
         {"type": "linear_lr", "start_factor": 1.0, "end_factor": 0.1, "total_iters": 50}]}, 0.01, 1),
     ({"type": "chain", "schedules": [{"type": "exponential_decay", "decay_steps": 1, "decay_rate": 0.99},
                                      {"type": "step_lr", "step_size": 30}]}, 0.1, 1),
-    ({"type": "expression", "expr": "base_lr * (1 + cos(pi * step / 300)) / 2"}, 0.02, 1),
+    ({"type": "expression", "formula": "lr0 * (1 + cos(pi * t / 300)) / 2 * (epoch < 20 ? 1 : 0.1)"}, 0.02, 10),
     ({"type": "step_lr", "step_size": 2, "unit": "epoch"}, 0.05, 25),
     ({"type": "piecewise_constant", "boundaries": [10, 20], "values": [1.0, 0.5, 0.25]}, 1.0, 1),
 ]
