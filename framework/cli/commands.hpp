@@ -35,6 +35,7 @@ void add_plot(CLI::App& app, Action& action);
 void add_report(CLI::App& app, Action& action);
 void add_find_lr(CLI::App& app, Action& action);
 void add_replay(CLI::App& app, Action& action);
+void add_export_schedule(CLI::App& app, Action& action);
 
 // The command line lrlab was started with, for provenance.
 std::string& invocation();

@@ -9,10 +9,8 @@
 #include "gnuplot.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/format.hpp"
-#include "lrlab/spec.hpp"
-#include "lrlab/resolve.hpp"
-#include "lrlab/trial_config.hpp"
 #include "output.hpp"
+#include "schedule_option.hpp"
 
 namespace lrlab::cli {
 namespace {
@@ -53,17 +51,9 @@ void plot_preview(const Table& t, const std::string& schedule, const std::string
 int preview(const PreviewOptions& o) {
   const Format format = parse_format(o.format);
   if (!std::isfinite(o.base_lr)) throw SpecError("", "--base-lr must be a finite number, received " + message_number(o.base_lr));
-  // Read as a spec is: syntax errors and numbers out of range with their column, keys given twice.
-  const Json spec = parse_spec(o.schedule, "--schedule", ".").json;
-  const Catalog catalog = Catalog::standard(o.plugin_dirs);
-  const Resolver resolver(catalog);
-  const ScheduleContext ctx = schedule_context(o.base_lr, o.steps, o.steps_per_epoch);
-  SchedulePtr s;
-  try {
-    s = build_schedule(resolver, resolver.component(Kind::schedule, spec, ""), "", ctx, &spec);
-  } catch (const SpecError& e) {
-    throw SpecError("", "--schedule " + std::string(e.what()));
-  }
+  const ScheduleOption built(o.schedule, o.plugin_dirs, o.base_lr, o.steps, o.steps_per_epoch);
+  const Schedule* s = &built.schedule();
+  const Json& spec = built.spec();
   bool has_beta = false;
   for (std::int64_t t = 0; t < o.steps && !has_beta; ++t) has_beta = s->beta_1(t).has_value();
   Table t{{"step", "epoch", "lr"}, {}};
