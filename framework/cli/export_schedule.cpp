@@ -252,7 +252,10 @@ Rates trial_rates(const ExportScheduleOptions& o) {
 
   const Json config = Json::parse(t.row.config_json);
   Rates r;
-  r.base_lr = config.at("optimizer").at("learning_rate").get<double>();
+  // A recorded trial (lrlab.Recorder: a loop lrlab did not run) has the loop's own configuration,
+  // without an optimizer section: its largest rate stands for the optimizer's learning rate.
+  const bool recorded_loop = Json::parse(t.spec_json, nullptr, false).value("recorded", false);
+  if (!recorded_loop) r.base_lr = config.at("optimizer").at("learning_rate").get<double>();
   r.about = {"Trial " + count(o.trial) + " of experiment \"" + t.experiment + "\" (" + o.db + "), repeat " + count(t.row.repeat) +
                  ", seed " + count(t.row.seed) + ", status " + status + ": its effective rates (schedule x policy factors)",
              "of steps 0.." + count(n - 1) + ", "};
@@ -278,11 +281,18 @@ Rates trial_rates(const ExportScheduleOptions& o) {
     }
     r.about.back() += ".";
   } else {
+    if (recorded_loop)
+      throw SpecError("", "trial " + count(o.trial) + " was recorded from a loop lrlab did not run (lrlab.Recorder) without a row "
+                              "for every step: its rates between the recorded steps are unknown (record every step to export them)");
     if (lineage.size() > 1)
       throw SpecError("", sparse_refusal(t, 0) + "it continues a PBT lineage, whose rates cannot be rebuilt from one configuration: "
                                                  "rerun it with \"record\": {\"every_steps\": 1} to export its rates");
     r.lr = rebuilt_rates(c, t, o.db, o.plugin_dirs, rows);
     r.about.back() += "rebuilt from its configuration and its events (it recorded every k-th step), matching every recorded row.";
+  }
+  if (recorded_loop) {
+    r.base_lr = *std::max_element(r.lr.begin(), r.lr.end());
+    if (!(r.base_lr > 0)) r.base_lr = 1.0;
   }
   r.about.push_back("Configuration: " + t.row.config_json);
   for (std::size_t i = 0; i < r.lr.size(); ++i)

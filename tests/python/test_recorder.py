@@ -122,3 +122,22 @@ def test_bad_calls_say_what_is_wrong(tmp_path):
     run_lrlab("run", spec, "--db", spec_db)
     with pytest.raises(lrlab.StoreError, match="made by `lrlab run` from a spec"):
         lrlab.Recorder(spec_db, experiment="sweep")
+
+
+def test_export_schedule_of_a_recorded_trial(tmp_path):
+    """The way back: a recorded trial's rates as code (lrlab export-schedule), the rates it recorded."""
+    db = tmp_path / "exp.db"
+    tid = record(db, "exp", {"x": 1}, 0)
+    want = [r[0] for r in query(db, "SELECT lr FROM steps WHERE trial_id = ? ORDER BY step", tid)]
+    code = run_lrlab("export-schedule", "--db", db, "--trial", tid, "--format", "pytorch").stdout
+    namespace = {}
+    exec(compile(code, "exported.py", "exec"), namespace)
+    assert namespace["BASE_LR"] == max(want)
+    got = [namespace["BASE_LR"] * namespace["lr_lambda"](t) for t in range(len(want))]
+    assert max(abs(g - w) / w for g, w in zip(got, want)) <= 1e-12
+    sparse = tmp_path / "sparse.db"
+    with lrlab.Recorder(sparse, experiment="sparse", config={"x": 1}) as rec:
+        for t in range(0, 50, 5):
+            rec.step(t, lr=0.1, train_loss=1.0)
+    refused = run_lrlab("export-schedule", "--db", sparse, "--trial", 1, "--format", "csv", check=False)
+    assert refused.returncode == 2 and "without a row for every step" in refused.stderr
