@@ -7,11 +7,10 @@
 // `lrlab preview` gives them (schedule_option.hpp builds both); with --db and --trial, a trial's
 // effective rates, the policies' factors included, over its steps 0..steps_done-1.
 //
-// The code is a table, not a formula: runs of equal rates (the first step of each and its rate, in
-// the shortest text that reads back as the double lrlab used, as Python's repr), looked up by binary
-// search; steps past the end keep the last rate. Only a table is exact for every schedule, a
-// plugin's as well as the built-ins, and for a trial's policy decisions (a reduce_on_plateau
-// reduction happened where the validation loss said so, which no formula knows in advance).
+// The code is a table, not a formula (rates_code.hpp writes it): only a table is exact for every
+// schedule, a plugin's as well as the built-ins, and for a trial's policy decisions (a
+// reduce_on_plateau reduction happened where the validation loss said so, which no formula knows in
+// advance).
 //
 // A trial's rates: its steps rows (`lr` is the effective rate of each update) when it recorded
 // every step, along its PBT lineage for a copy. A trial that recorded every k-th step only
@@ -32,8 +31,6 @@
 #include <sstream>
 
 #include "commands.hpp"
-#include "lrlab/analysis/table.hpp"
-#include "lrlab/build_info.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/experiment.hpp"
 #include "lrlab/format.hpp"
@@ -42,6 +39,7 @@
 #include "lrlab/verify.hpp"
 #include "output.hpp"
 #include "output_file.hpp"
+#include "rates_code.hpp"
 #include "schedule_option.hpp"
 
 namespace lrlab::cli {
@@ -60,26 +58,16 @@ struct ExportScheduleOptions {
   std::vector<fs::path> plugin_dirs;
 };
 
-// The rates to export and what they are, for the header comment.
-struct Rates {
-  std::vector<double> lr;  // lr[t]: the rate of update t
-  double base_lr = 1e-3;   // the optimizer's learning_rate (LambdaLR's factors are relative to it)
-  std::vector<std::string> about;
-};
-
 bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
 bool within_1e12(double a, double b) { return a == b || std::fabs(a - b) <= 1e-12 * std::max(std::fabs(a), std::fabs(b)); }
 std::string count(std::int64_t n) { return std::to_string(n); }
-// A Python float literal that reads back as `v` exactly: the shortest such text, as Python's repr
-// writes it (nlohmann's dump; "1.0" keeps its point, so a list of them is floats).
-std::string py_float(double v) { return Json(v).dump(); }
 
 // ---- --schedule ---------------------------------------------------------------------------------
 
-Rates schedule_rates(const ExportScheduleOptions& o) {
+RateTable schedule_rates(const ExportScheduleOptions& o) {
   if (!std::isfinite(o.base_lr)) throw SpecError("", "--base-lr must be a finite number, received " + message_number(o.base_lr));
   const ScheduleOption built(o.schedule, o.plugin_dirs, o.base_lr, o.steps, o.steps_per_epoch);
-  Rates r;
+  RateTable r;
   r.base_lr = o.base_lr;
   r.lr.reserve(static_cast<std::size_t>(o.steps));
   for (std::int64_t t = 0; t < o.steps; ++t) r.lr.push_back(built.schedule().value(t));
@@ -228,7 +216,7 @@ std::vector<double> rebuilt_rates(const sqlite::Connection& c, const TrialRow& t
   return lr;
 }
 
-Rates trial_rates(const ExportScheduleOptions& o) {
+RateTable trial_rates(const ExportScheduleOptions& o) {
   std::error_code ec;
   if (!fs::is_regular_file(o.db, ec)) throw SpecError("", "--db " + o.db + ": no such file (the results database to export a trial from)");
   try {
@@ -251,7 +239,7 @@ Rates trial_rates(const ExportScheduleOptions& o) {
   if (n <= 0) throw SpecError("", "trial " + count(o.trial) + " (" + status + ") applied no update: it has no rate to export");
 
   const Json config = Json::parse(t.row.config_json);
-  Rates r;
+  RateTable r;
   // A recorded trial (lrlab.Recorder: a loop lrlab did not run) has the loop's own configuration,
   // without an optimizer section: its largest rate stands for the optimizer's learning rate.
   const bool recorded_loop = Json::parse(t.spec_json, nullptr, false).value("recorded", false);
@@ -300,161 +288,6 @@ Rates trial_rates(const ExportScheduleOptions& o) {
   return r;
 }
 
-// ---- the formats --------------------------------------------------------------------------------
-
-// Runs of equal rates (by their bits): the first step of each, and its rate.
-struct Runs {
-  std::vector<std::int64_t> starts;
-  std::vector<double> rates;
-};
-Runs runs_of(const std::vector<double>& lr) {
-  Runs r;
-  for (std::size_t t = 0; t < lr.size(); ++t)
-    if (t == 0 || !same_bits(lr[t], lr[t - 1])) r.starts.push_back(static_cast<std::int64_t>(t)), r.rates.push_back(lr[t]);
-  return r;
-}
-
-// `NAME = [a, b, ...]`, wrapped at about 100 columns.
-template <class T, class F>
-void py_list(std::ostream& out, const std::string& name, const std::vector<T>& items, F text) {
-  out << name << " = [";
-  std::size_t column = 100;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const std::string item = text(items[i]) + ",";
-    if (column + item.size() + 1 > 100) out << "\n   ", column = 3;
-    out << " " << item;
-    column += item.size() + 1;
-  }
-  out << "\n]\n";
-}
-
-void header(std::ostream& out, const Rates& r, const Runs& runs) {
-  out << "# Learning rates exported by `lrlab export-schedule` (lrlab " << build_info::version << ", " << build_info::git_commit
-      << ").\n";
-  for (const std::string& line : r.about) out << "# " << line << "\n";
-  out << "#\n"
-         "# The rates are a table, not a formula: RATES[i] is the rate of every update from step\n"
-         "# BOUNDARIES[i] (counted from 0) to the next boundary, each written as the shortest text that\n"
-         "# reads back as the double lrlab used (Python's repr); a step past the table keeps its last rate.\n"
-         "# A table is exact for any schedule, a plugin's included, and for a trial's policy decisions.\n"
-         "# "
-      << runs.rates.size() << (runs.rates.size() == 1 ? " run" : " runs") << " of equal rates over " << r.lr.size() << " steps.\n";
-}
-
-void table(std::ostream& out, const Runs& runs) {
-  py_list(out, "BOUNDARIES", runs.starts, [](std::int64_t s) { return count(s); });
-  py_list(out, "RATES", runs.rates, py_float);
-}
-
-void pytorch(std::ostream& out, const Rates& r) {
-  const Runs runs = runs_of(r.lr);
-  header(out, r, runs);
-  out << R"(#
-# PyTorch: LambdaLR multiplies the optimizer's initial lr by lr_lambda(n), n the number of
-# scheduler.step() calls so far. So create the optimizer with lr=BASE_LR and call scheduler.step()
-# once per update, after optimizer.step(): update t (from 0) then runs at BASE_LR * lr_lambda(t),
-# lrlab's rate of step t (to one rounding of the division and one of the product, ~1e-16 relative):
-#   optimizer = torch.optim.Adam(model.parameters(), lr=BASE_LR)
-#   scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda)
-#   for ...: loss.backward(); optimizer.step(); optimizer.zero_grad(); scheduler.step()
-import bisect
-
-BASE_LR = )" << py_float(r.base_lr)
-      << R"(
-)";
-  table(out, runs);
-  out << R"(
-
-def lr_at(step):
-    """lrlab's learning rate of update `step` (counted from 0)."""
-    return RATES[max(bisect.bisect_right(BOUNDARIES, step) - 1, 0)]
-
-
-def lr_lambda(step):
-    """LambdaLR's factor: the rate of update `step` relative to BASE_LR."""
-    return lr_at(step) / BASE_LR
-)";
-}
-
-void keras(std::ostream& out, const Rates& r) {
-  const Runs runs = runs_of(r.lr);
-  header(out, r, runs);
-  out << R"(#
-# Keras: pass LrlabSchedule() as the optimizer's learning_rate. Keras calls it with the optimizer's
-# `iterations`, the number of updates already applied: update t (from 0) runs at the rate of step t,
-# as in lrlab. Written with Keras 3's keras.ops (any backend), or TensorFlow ops under Keras 2. The
-# rates are float64; an optimizer whose variables are float32 rounds them to float32.
-#   optimizer = keras.optimizers.Adam(learning_rate=LrlabSchedule())
-# A saved model names the class: keras.models.load_model(path, custom_objects={"LrlabSchedule": LrlabSchedule}).
-try:
-    import keras
-    ops = keras.ops  # Keras 3
-except (ImportError, AttributeError):
-    import tensorflow as tf
-    keras = tf.keras
-    ops = None
-
-)";
-  table(out, runs);
-  out << R"(
-
-class LrlabSchedule(keras.optimizers.schedules.LearningRateSchedule):
-    """lrlab's learning rate of each update: the table above, looked up by binary search."""
-
-    def __init__(self, boundaries=BOUNDARIES, rates=RATES, name="lrlab"):
-        super().__init__()
-        self.boundaries = [int(b) for b in boundaries]
-        self.rates = [float(v) for v in rates]
-        self.name = name
-
-    def __call__(self, step):
-        if ops is not None:
-            boundaries = ops.convert_to_tensor(self.boundaries, dtype="int64")
-            rates = ops.convert_to_tensor(self.rates, dtype="float64")
-            step = ops.reshape(ops.cast(step, "int64"), (1,))
-            i = ops.maximum(ops.searchsorted(boundaries, step, side="right") - 1, 0)
-            return ops.reshape(ops.take(rates, i), ())
-        boundaries = tf.constant(self.boundaries, dtype=tf.int64)
-        rates = tf.constant(self.rates, dtype=tf.float64)
-        step = tf.reshape(tf.cast(step, tf.int64), [1])
-        i = tf.maximum(tf.searchsorted(boundaries, step, side="right") - 1, 0)
-        return tf.reshape(tf.gather(rates, i), [])
-
-    def get_config(self):
-        return {"boundaries": list(self.boundaries), "rates": list(self.rates), "name": self.name}
-)";
-}
-
-void optax(std::ostream& out, const Rates& r) {
-  const Runs runs = runs_of(r.lr);
-  header(out, r, runs);
-  out << R"(#
-# Optax: `schedule` is a schedule (optax.adam(learning_rate=schedule)); optax calls it with `count`,
-# the number of updates already applied, so update t (from 0) runs at the rate of step t, as in
-# lrlab. jnp ops only, so it works under jax.jit. JAX computes in float32 unless x64 is on
-# (jax.config.update("jax_enable_x64", True)): then the rates are exact, else float32 roundings.
-#   optimizer = optax.adam(learning_rate=schedule)
-import jax.numpy as jnp
-
-)";
-  table(out, runs);
-  out << R"(
-
-def schedule(count):
-    """lrlab's learning rate of update `count` (counted from 0)."""
-    i = jnp.searchsorted(jnp.asarray(BOUNDARIES), count, side="right") - 1
-    return jnp.asarray(RATES)[jnp.clip(i, 0, len(RATES) - 1)]
-)";
-}
-
-// Every step, `step,lr`, numbers as preview's csv prints them.
-void csv(std::ostream& out, const Rates& r) {
-  Table t{{"step", "lr"}, {}};
-  t.rows.reserve(r.lr.size());
-  for (std::size_t i = 0; i < r.lr.size(); ++i) t.rows.push_back({static_cast<std::int64_t>(i), r.lr[i]});
-  print(out, t, Format::csv);
-}
-
 int export_schedule(const ExportScheduleOptions& o, const CLI::App& cmd) {
   const auto given = [&](const char* name) { return cmd.count(name) > 0; };
   static const char* const formats[] = {"pytorch", "keras", "optax", "csv"};
@@ -472,12 +305,9 @@ int export_schedule(const ExportScheduleOptions& o, const CLI::App& cmd) {
       if (given(name))
         throw SpecError("", std::string(name) + " is for --schedule: a trial's steps, base rate and epochs are its own");
   }
-  const Rates r = from_schedule ? schedule_rates(o) : trial_rates(o);
+  const RateTable r = from_schedule ? schedule_rates(o) : trial_rates(o);
   std::ostringstream text;
-  if (o.format == "pytorch") pytorch(text, r);
-  else if (o.format == "keras") keras(text, r);
-  else if (o.format == "optax") optax(text, r);
-  else csv(text, r);
+  write_rates_as(text, r, o.format);
   if (o.output.empty()) {
     std::cout << text.str();
     std::cout.flush();
@@ -487,7 +317,7 @@ int export_schedule(const ExportScheduleOptions& o, const CLI::App& cmd) {
   OutputFile file(o.output);
   file.stream() << text.str();
   file.commit();
-  std::cerr << "lrlab: wrote the rates of " << r.lr.size() << " steps (" << runs_of(r.lr).rates.size() << " runs) as " << o.format
+  std::cerr << "lrlab: wrote the rates of " << r.lr.size() << " steps (" << rate_runs(r.lr).rates.size() << " runs) as " << o.format
             << " to " << o.output << "\n";
   return exit_ok;
 }
