@@ -124,7 +124,11 @@ Panel metric_panel(const sqlite::Connection& c, const Grouping& grouping, const 
 }
 
 std::vector<std::string> available_metrics(const sqlite::Connection& c, std::int64_t experiment) {
-  std::vector<std::string> out{"lr"};
+  std::vector<std::string> out;
+  // A recorded loop (lrlab.Recorder) may have written evaluations only: then there is no rate.
+  sqlite::Statement steps(c, "SELECT 1 FROM steps s JOIN trials t USING(trial_id) WHERE t.experiment_id = ?1 LIMIT 1");
+  steps.bind(1, experiment);
+  if (steps.step()) out.push_back("lr");
   sqlite::Statement loss(c, "SELECT 1 FROM steps s JOIN trials t USING(trial_id) WHERE t.experiment_id = ?1 "
                             "AND s.train_loss IS NOT NULL LIMIT 1");
   loss.bind(1, experiment);

@@ -47,6 +47,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr double max_export_steps = 1e7;
+
 struct ExportScheduleOptions {
   std::string schedule;
   std::int64_t steps = 0;
@@ -317,7 +319,8 @@ int export_schedule(const ExportScheduleOptions& o, const CLI::App& cmd) {
   OutputFile file(o.output);
   file.stream() << text.str();
   file.commit();
-  std::cerr << "lrlab: wrote the rates of " << r.lr.size() << " steps (" << rate_runs(r.lr).rates.size() << " runs) as " << o.format
+  const std::size_t runs = rate_runs(r.lr).rates.size();
+  std::cerr << "lrlab: wrote the rates of " << r.lr.size() << " steps (" << runs << (runs == 1 ? " run" : " runs") << ") as " << o.format
             << " to " << o.output << "\n";
   return exit_ok;
 }
@@ -329,12 +332,31 @@ void add_export_schedule(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("export-schedule",
                                  "write a schedule's or a trial's learning rates as PyTorch, Keras or Optax code, or as csv");
   cmd->add_option("--schedule", o->schedule, "the schedule as JSON (as for preview)");
-  cmd->add_option("--steps", o->steps, "with --schedule: the number of steps")->check(CLI::PositiveNumber);
-  cmd->add_option("--base-lr", o->base_lr, "with --schedule: the optimizer's learning_rate (default 0.001)")->check(CLI::PositiveNumber);
+  // Readable refusals (CLI11's PositiveNumber prints the largest double in full).
+  const auto positive = [](const std::string& v) {
+    try {
+      return std::stod(v) > 0 ? std::string() : "must be > 0, received " + v;
+    } catch (const std::exception&) {
+      return "must be a number > 0, received " + v;
+    }
+  };
+  cmd->add_option("--steps", o->steps, "with --schedule: the number of steps (at most 10,000,000)")
+      ->check(positive)
+      ->check([](const std::string& v) {
+        // A table of 10^7 rates is a 300 MB Python file that takes minutes and gigabytes to import.
+        try {
+          return std::stod(v) <= max_export_steps ? std::string() : "at most 10000000 steps, received " + v;
+        } catch (const std::exception&) {
+          return std::string();
+        }
+      });
+  cmd->add_option("--base-lr", o->base_lr, "with --schedule: the optimizer's learning_rate (default 0.001)")->check(positive);
   cmd->add_option("--steps-per-epoch", o->steps_per_epoch, "with --schedule: for \"unit\": \"epoch\" (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive);
   cmd->add_option("--db", o->db, "a results database: export one of its trials' effective rates");
-  cmd->add_option("--trial", o->trial, "with --db: the trial_id")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--trial", o->trial, "with --db: the trial_id")->check([](const std::string& v) {
+    return v.starts_with("-") ? "must be a trial_id >= 0, received " + v : std::string();
+  });
   cmd->add_option("--format", o->format, "pytorch (a LambdaLR factor function), keras (a LearningRateSchedule), "
                                          "optax (a schedule function) or csv (step,lr)")
       ->required();

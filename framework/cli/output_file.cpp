@@ -32,6 +32,17 @@ void restore_handlers() {
 }  // namespace
 
 OutputFile::OutputFile(std::filesystem::path target) : target_(std::move(target)) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_symlink(target_, ec)) target_ = fs::weakly_canonical(target_, ec);
+  const fs::file_status st = fs::status(target_, ec);
+  if (fs::is_directory(st)) throw StoreError("cannot write " + target_.string() + ": it is a folder; name a file");
+  if (fs::exists(st) && !fs::is_regular_file(st)) {
+    direct_ = true;
+    out_.open(target_, std::ios::binary);
+    if (!out_) throw StoreError("cannot write " + target_.string() + ": " + std::strerror(errno));
+    return;
+  }
   // Results are never written over: `lrlab report results.db -o results.db` would replace every
   // trial with a page about them.
   {
@@ -61,6 +72,7 @@ OutputFile::OutputFile(std::filesystem::path target) : target_(std::move(target)
 }
 
 OutputFile::~OutputFile() {
+  if (direct_) return;
   if (!committed_) {
     out_.close();
     unlink(temp_.c_str());
@@ -73,6 +85,8 @@ void OutputFile::commit() {
   if (!out_) throw StoreError("writing " + target_.string() + " failed (" + temp_.string() + ")");
   out_.close();
   if (!out_) throw StoreError("writing " + target_.string() + " failed (" + temp_.string() + ")");
+  committed_ = direct_;
+  if (direct_) return;
   std::error_code ec;
   std::filesystem::rename(temp_, target_, ec);
   if (ec) throw StoreError("cannot write " + target_.string() + ": " + ec.message());

@@ -5,7 +5,9 @@
 // SIGHUP while it is written removes the temporary file and leaves the target as it was; such a
 // signal then ends the process with exit 130. A SIGKILL can leave the temporary file, never a
 // truncated target. An existing SQLite database (the results themselves, named by mistake) is never
-// a target: the constructor refuses it.
+// a target: the constructor refuses it. A symbolic link is followed (the file it names is
+// replaced, the link stays); a target that exists and is not a regular file (/dev/stdout, a pipe)
+// is written straight into: renaming over it would replace the device with a file.
 #include <filesystem>
 #include <fstream>
 
@@ -26,6 +28,7 @@ class OutputFile {
   std::filesystem::path target_, temp_;
   std::ofstream out_;
   bool committed_ = false;
+  bool direct_ = false;  // writing straight into a device or pipe, not through a temporary file
 };
 
 }  // namespace lrlab::cli

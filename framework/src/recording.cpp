@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "lrlab/errors.hpp"
 #include "lrlab/format.hpp"
@@ -16,7 +17,10 @@ void flatten(const Json& v, const std::string& prefix, Json& out) {
     for (const auto& [k, child] : v.items()) flatten(child, prefix.empty() ? k : prefix + "." + k, out);
     return;
   }
-  out[prefix.empty() ? "config" : prefix] = v;
+  const std::string key = prefix.empty() ? "config" : prefix;
+  if (out.contains(key))
+    throw SpecError("", "config keys collide when flattened: two of them give \"" + key + "\" (a key with a '.' and a nested one)");
+  out[key] = v;
 }
 
 }  // namespace
@@ -50,14 +54,14 @@ Recording::Recording(const std::filesystem::path& db, const RecordingOptions& op
   row.seed = o_.seed.value_or(o_.repeat);
   row.config_json = o_.config.dump();
   row.grid_json = recorded_grid(o_.config).dump();
-  row.trial_key = recorded_trial_key(row.config_json, row.repeat, row.seed);
+  row.trial_key = recorded_trial_key(row.config_json, row.repeat);
   trial_id_ = store_->recorded_trial(experiment_id_, row);
   store_->begin_run(experiment_id_, RunInfo{false, 1, 1, o_.command_line, {}});
   chunk_.trial_id = trial_id_;
 }
 
-std::string recorded_trial_key(const std::string& config_json, std::int64_t repeat, std::int64_t seed) {
-  return sha256_hex(config_json + "#" + std::to_string(repeat) + "#" + std::to_string(seed));
+std::string recorded_trial_key(const std::string& config_json, std::int64_t repeat) {
+  return sha256_hex(config_json + "#" + std::to_string(repeat));
 }
 
 Recording::~Recording() {
@@ -72,16 +76,23 @@ std::int64_t Recording::epoch_of(std::int64_t step, std::int64_t epoch) const {
   return epoch >= 0 ? epoch : step / o_.steps_per_epoch;
 }
 
+void Recording::check_step(std::int64_t step, const char* what) const {
+  // steps_done is one past the last step: the largest int64 has no successor.
+  if (step < 0 || step == std::numeric_limits<std::int64_t>::max())
+    throw SpecError("", std::string(what) + " must be >= 0 and < 2^63 - 1, received " + std::to_string(step));
+}
+
 void Recording::check_open(const char* what) const {
   if (finished_) throw SpecError("", std::string(what) + " after the trial was finished");
 }
 
 void Recording::step(std::int64_t step, double lr, double train_loss, double beta_1, std::int64_t epoch) {
   check_open("step");
+  check_step(step, "step");
   if (step <= last_step_)
     throw SpecError("", "step " + std::to_string(step) + " after step " + std::to_string(last_step_) + ": steps must increase");
-  if (step < 0) throw SpecError("", "step must be >= 0, received " + std::to_string(step));
-  if (!std::isfinite(lr)) throw SpecError("", "lr at step " + std::to_string(step) + " is " + message_number(lr));
+  if (!std::isfinite(lr) || lr < 0)
+    throw SpecError("", "lr at step " + std::to_string(step) + " is " + message_number(lr) + ": a rate is a finite number >= 0");
   chunk_.steps.push_back({step, epoch_of(step, epoch), lr, train_loss, beta_1});
   last_step_ = step;
   out_.steps_done = step + 1;
@@ -92,6 +103,7 @@ void Recording::step(std::int64_t step, double lr, double train_loss, double bet
 void Recording::eval(std::int64_t step, const std::string& metric, double value, std::int64_t epoch) {
   check_open("eval");
   if (metric.empty()) throw SpecError("", "an evaluation's metric name is empty");
+  check_step(step, "an evaluation's step");
   if (step < last_eval_step_)
     throw SpecError("", "evaluation at step " + std::to_string(step) + " after one at step " + std::to_string(last_eval_step_) +
                             ": evaluation steps must not decrease");
@@ -115,6 +127,7 @@ void Recording::event(std::int64_t step, const std::string& source, const std::s
                       const std::string& message, std::int64_t epoch) {
   check_open("event");
   if (source.empty() || kind.empty()) throw SpecError("", "an event needs a source and a kind");
+  check_step(step, "an event's step");
   chunk_.events.push_back({step, epoch_of(step, epoch), source, kind, old_lr, new_lr, message});
   flush(false);
 }

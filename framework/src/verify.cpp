@@ -209,10 +209,14 @@ Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const 
 }
 
 std::string recorded_trial_problem(const sqlite::Connection& db, const StoredTrial& row, Verdict& counts) {
-  if (row.trial_key != recorded_trial_key(row.config_json, row.repeat, row.seed))
-    return "trial_key is not the sha256 of its config_json, repeat and seed (the row was edited)";
-  if (Json::parse(row.grid_json, nullptr, false) != recorded_grid(Json::parse(row.config_json, nullptr, false)))
-    return "grid_json is not its config_json flattened (the row was edited)";
+  if (row.trial_key != recorded_trial_key(row.config_json, row.repeat))
+    return "trial_key is not the sha256 of its config_json and repeat (the row was edited)";
+  try {
+    if (Json::parse(row.grid_json) != recorded_grid(Json::parse(row.config_json)))
+      return "grid_json is not its config_json flattened (the row was edited)";
+  } catch (const std::exception& e) {
+    return std::string("config_json or grid_json is not a configuration (the row was edited): ") + e.what();
+  }
   sqlite::Statement t(db, "SELECT steps_done, final_val_loss, best_val_loss, final_val_accuracy, selected_step, "
                           "(SELECT max(step) + 1 FROM steps WHERE trial_id = ?1), (SELECT count(*) FROM steps WHERE trial_id = ?1), "
                           "(SELECT count(*) FROM evals WHERE trial_id = ?1), (SELECT count(*) FROM events WHERE trial_id = ?1) "

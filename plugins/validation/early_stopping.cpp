@@ -60,8 +60,10 @@ class EarlyStopping final : public Policy {
       }
       return;
     }
-    // Keras's on_train_end restores the best weights even without an early stop.
-    if (c_.restore_best && info.step >= c_.total_steps && saved_->step != info.step)
+    // Keras's on_train_end restores the best weights even without an early stop: at the evaluation
+    // of the budget's last step (never when the budget is unknown, 0: a torch loop that gave no
+    // total_steps to lrlab.torch.Scheduler).
+    if (c_.restore_best && c_.total_steps > 0 && info.step >= c_.total_steps && saved_->step != info.step)
       ctl.restore_best("end of training: " + restore_text() + " (" + m_.metric() + " now " + message_number(current) + ")");
   }
 

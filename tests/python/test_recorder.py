@@ -99,7 +99,8 @@ def test_a_loop_that_raises_ends_failed_and_the_same_trial_records_again(tmp_pat
 def test_bad_calls_say_what_is_wrong(tmp_path):
     db = tmp_path / "bad.db"
     with lrlab.Recorder(db, experiment="bad", config={"x": 1}) as rec:
-        rec.step(3, lr=0.1, train_loss=1.0)
+        with pytest.warns(UserWarning, match="the first step recorded is 3"):
+            rec.step(3, lr=0.1, train_loss=1.0)
         with pytest.raises(lrlab.SpecError, match="step 3 after step 3: steps must increase"):
             rec.step(3, lr=0.1, train_loss=1.0)
         with pytest.raises(lrlab.SpecError, match="lr at step 4 is"):
@@ -141,3 +142,35 @@ def test_export_schedule_of_a_recorded_trial(tmp_path):
             rec.step(t, lr=0.1, train_loss=1.0)
     refused = run_lrlab("export-schedule", "--db", sparse, "--trial", 1, "--format", "csv", check=False)
     assert refused.returncode == 2 and "without a row for every step" in refused.stderr
+
+
+def test_one_trial_per_configuration_and_repeat_and_checked_steps(tmp_path):
+    db = tmp_path / "keys.db"
+    record(db, "keys", {"c": "a"}, 0)
+    with pytest.raises(lrlab.StoreError, match="already records this configuration and repeat 0"):
+        lrlab.Recorder(db, experiment="keys", config={"c": "a"}, repeat=0, seed=5)  # another seed: the same trial
+    with lrlab.Recorder(db, experiment="keys", config={"c": "b"}) as rec:
+        with pytest.raises(lrlab.SpecError, match="a rate is a finite number >= 0"):
+            rec.step(0, lr=-1.0, train_loss=1.0)
+        with pytest.raises(ValueError, match="step must be >= 0 and < 2\\^63 - 1"):
+            rec.step(2 ** 63 - 1, lr=0.1, train_loss=1.0)
+        with pytest.raises(ValueError, match="step must be >= 0"):
+            rec.eval(-3, val_loss=1.0)
+        with pytest.raises(TypeError, match="step must be an integer"):
+            rec.step(1.5, lr=0.1, train_loss=1.0)
+        with pytest.warns(UserWarning, match="lrlab counts updates from 0"):
+            rec.step(1, lr=0.1, train_loss=1.0)
+    with pytest.raises(lrlab.SpecError, match="config keys collide when flattened"):
+        lrlab.Recorder(db, experiment="keys", config={"a.b": 1, "a": {"b": 2}})
+
+
+def test_an_epoch_loop_with_evaluations_only_is_plotted_and_reported(tmp_path):
+    db = tmp_path / "evals.db"
+    for name, scale in (("a", 1.0), ("b", 2.0)):
+        with lrlab.Recorder(db, experiment="evals", config={"c": name}) as rec:
+            for epoch in range(5):
+                rec.eval(epoch + 1, val_loss=scale / (1 + epoch))
+    run_lrlab("plot", db, "-o", tmp_path / "evals.svg")
+    assert "val_loss" in (tmp_path / "evals.svg").read_text()
+    run_lrlab("report", db, "-o", tmp_path / "evals.html")
+    assert (tmp_path / "evals.html").stat().st_size > 1000

@@ -77,3 +77,19 @@ def test_bad_schedules_say_what_is_wrong():
         lrlab.schedule({"type": "constant"}, base_lr=math.inf)
     with pytest.raises(lrlab.PluginLoadError, match="does not exist"):
         lrlab.schedule({"type": "constant"}, plugin_dirs=["/no/such/folder"])
+
+
+def test_steps_are_integers_from_zero_and_one_folder_is_a_folder(tmp_path):
+    s = lrlab.schedule({"type": "cosine_decay", "decay_steps": 100})
+    with pytest.raises(ValueError, match="step must be >= 0"):
+        s(-5)
+    with pytest.raises(TypeError, match="step must be an integer"):
+        s(1.9)
+    with pytest.raises(ValueError, match="start \\+ n must be"):
+        s.table(3, start=2 ** 63 - 2)
+    with pytest.raises(ValueError, match="total_steps must be"):
+        lrlab.schedule({"type": "constant"}, total_steps=2 ** 64)
+    with pytest.raises(lrlab.PluginLoadError, match=f"plugin folder {tmp_path}/none does not exist"):
+        lrlab.schedule({"type": "constant"}, plugin_dirs=str(tmp_path / "none"))  # a string: one folder
+    with pytest.raises(TypeError, match="name must be a string"):
+        lrlab.describe(None)

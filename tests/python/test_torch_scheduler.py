@@ -169,3 +169,57 @@ def test_bad_arguments():
         lrlab.torch.Scheduler(opt, schedule={"type": "constant"}, policies=[{"type": "reduce_on_platea"}])
     with pytest.raises(ValueError, match="restore must be"):
         lrlab.torch.Scheduler(opt, schedule={"type": "constant"}, restore="sometimes")
+
+
+def test_early_stopping_restores_only_at_the_end_of_a_known_budget():
+    policy = [{"type": "early_stopping", "patience": 10, "restore_best": True}]
+    for total, restored in ((0, False), (4, True)):
+        w, opt = one_parameter_adam()
+        sched = lrlab.torch.Scheduler(opt, schedule={"type": "constant"}, policies=policy, total_steps=total)
+        for t, v in enumerate([1.0, 0.5, 0.7, 0.8]):
+            with torch.no_grad():
+                w.fill_(float(t))
+            opt.step()
+            sched.step(v)
+        # the best (0.5) was after update 1, whose parameters are 1.0; training goes on until step 4
+        assert w.tolist() == ([1.0] * 3 if restored else [3.0] * 3), (total, sched.events)
+        assert [e["step"] for e in sched.events if e["kind"] == "restore_best"] == ([4] if restored else [])
+
+
+def test_divergence_ends_training_as_lrlab_ends_a_trial():
+    w, opt = one_parameter_adam()
+    sched = lrlab.torch.Scheduler(opt, schedule={"type": "constant"})
+    opt.step()
+    sched.step(loss=1.0)
+    assert not sched.should_stop
+    opt.step()
+    sched.step(loss=math.nan)
+    assert sched.should_stop and sched.diverged == "train loss is nan at step 1"
+    w, opt = one_parameter_adam()
+    sched = lrlab.torch.Scheduler(opt, schedule={"type": "constant"})
+    opt.step()
+    sched.step(math.inf)
+    assert sched.should_stop and sched.diverged == "val_loss is inf after 1 updates"
+
+
+def test_constructor_settings_and_checkpoints_agree():
+    w, opt = one_parameter_adam(0.0)
+    with pytest.raises(ValueError, match="base rate is 0.0"):
+        lrlab.torch.Scheduler(opt, schedule={"type": "constant"})
+    w, opt = one_parameter_adam()
+    sched = lrlab.torch.Scheduler(opt, schedule={"type": "constant"}, policies=POLICIES[:1], steps_per_epoch=10)
+    with pytest.raises(TypeError):
+        sched.step(1.0, 2.0)  # loss is keyword only: a ReduceLROnPlateau-style epoch is not a loss
+    state = sched.state_dict()
+    w2, opt2 = one_parameter_adam()
+    flagged = lrlab.torch.Scheduler(opt2, schedule={"type": "constant"}, policies=POLICIES[:1], steps_per_epoch=10,
+                                    restore="flag")
+    flagged.load_state_dict(state)
+    assert flagged.restore == "flag"
+    other = lrlab.torch.Scheduler(opt2, schedule={"type": "constant"}, policies=POLICIES[:1], steps_per_epoch=7)
+    with pytest.raises(ValueError, match="another steps_per_epoch"):
+        other.load_state_dict(state)
+    w3, opt3 = one_parameter_adam(0.01)
+    rate = lrlab.torch.Scheduler(opt3, schedule={"type": "constant"}, policies=POLICIES[:1], steps_per_epoch=10)
+    with pytest.raises(ValueError, match="another base_lr"):
+        rate.load_state_dict(state)

@@ -16,8 +16,10 @@ docs/python.md walks through a whole example.
 """
 import json
 import math
+import operator
 import os
 import sys
+import warnings
 
 from . import _core
 from ._paths import PLUGIN_HOME
@@ -33,7 +35,23 @@ __all__ = ["plugins", "describe", "schedule", "Schedule", "Recorder", "SpecError
 
 
 def _dirs(plugin_dirs):
-    return [os.fspath(d) for d in plugin_dirs]
+    if isinstance(plugin_dirs, (str, bytes, os.PathLike)):  # one folder, not its characters
+        plugin_dirs = [plugin_dirs]
+    return [os.fsdecode(d) for d in plugin_dirs]
+
+
+_INT64_MAX = 2 ** 63 - 1
+
+
+def _count(value, what, low=0):
+    """An integer argument (steps, counts) in lrlab's range, or a ValueError that names it."""
+    try:
+        n = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{what} must be an integer, received {value!r}") from None
+    if not low <= n < _INT64_MAX:
+        raise ValueError(f"{what} must be >= {low} and < 2^63 - 1, received {n}")
+    return n
 
 
 def _json(value, what):
@@ -51,6 +69,8 @@ def plugins(plugin_dirs=()):
 def describe(name, plugin_dirs=()):
     """The component `name`: parameters, defaults, formula, example (`lrlab describe NAME --format json`).
     A list when several libraries define the name."""
+    if not isinstance(name, str):
+        raise TypeError(f"describe(name): name must be a string, received {name!r}")
     hits = json.loads(_core.describe_json(name, _dirs(plugin_dirs)))
     return hits[0] if len(hits) == 1 else hits
 
@@ -61,19 +81,21 @@ class Schedule:
     def __init__(self, spec, base_lr=1e-3, steps_per_epoch=1, total_steps=0, plugin_dirs=()):
         self.spec = spec
         self.base_lr = base_lr
-        self._s = _core.Schedule(_json(spec, "the schedule"), float(base_lr), int(total_steps), int(steps_per_epoch),
-                                 _dirs(plugin_dirs))
+        self._s = _core.Schedule(_json(spec, "the schedule"), float(base_lr), _count(total_steps, "total_steps"),
+                                 _count(steps_per_epoch, "steps_per_epoch", 1), _dirs(plugin_dirs))
 
     def __call__(self, step):
-        return self._s.value(int(step))
+        return self._s.value(_count(step, "step"))
 
     def beta_1(self, step):
         """Adam's beta_1 at `step` for schedules that cycle momentum, else None."""
-        return self._s.beta_1(int(step))
+        return self._s.beta_1(_count(step, "step"))
 
     def table(self, n, start=0):
         """The rates of steps start .. start + n - 1 as a NumPy float64 array."""
-        return self._s.table(int(n), int(start))
+        n, start = _count(n, "n"), _count(start, "start")
+        _count(start + n, "start + n")
+        return self._s.table(n, start)
 
     def __repr__(self):
         return f"lrlab.Schedule({self.spec!r}, base_lr={self.base_lr!r})"
@@ -105,8 +127,10 @@ class Recorder:
         if folder:
             os.makedirs(folder, exist_ok=True)
         self.db_path = db_path
-        self._rec = _core.Recording(db_path, str(experiment), _json(config or {}, "config"), int(repeat),
-                                    None if seed is None else int(seed), int(steps_per_epoch), str(description),
+        self._stepped = False
+        self._rec = _core.Recording(db_path, str(experiment), _json(config or {}, "config"), _count(repeat, "repeat"),
+                                    None if seed is None else _count(seed, "seed"), _count(steps_per_epoch, "steps_per_epoch", 1),
+                                    str(description),
                                     " ".join([os.path.basename(sys.executable)] + sys.argv))
 
     @property
@@ -115,20 +139,24 @@ class Recorder:
 
     def step(self, step, lr, train_loss=math.nan, beta_1=None, epoch=None):
         """Update `step` (from 0, increasing) used rate `lr`; `train_loss` is its batch's loss."""
-        self._rec.step(int(step), float(lr), float(train_loss), math.nan if beta_1 is None else float(beta_1),
-                       -1 if epoch is None else int(epoch))
+        self._rec.step(_count(step, "step"), float(lr), float(train_loss), math.nan if beta_1 is None else float(beta_1),
+                       -1 if epoch is None else _count(epoch, "epoch"))
+        if not self._stepped and step != 0:
+            warnings.warn(f"the first step recorded is {step}: lrlab counts updates from 0 (the first update is step 0), "
+                          "and a trial without a row for every step cannot be exported as code", stacklevel=2)
+        self._stepped = True
 
     def eval(self, step, epoch=None, **metrics):
         """Evaluations after `step` updates: rec.eval(100, val_loss=0.3, val_accuracy=0.9)."""
         if not metrics:
             raise SpecError("eval() needs at least one metric: rec.eval(step, val_loss=...)")
         for name, value in metrics.items():
-            self._rec.eval(int(step), name, float(value), -1 if epoch is None else int(epoch))
+            self._rec.eval(_count(step, "step"), name, float(value), -1 if epoch is None else _count(epoch, "epoch"))
 
     def event(self, step, source, kind, message="", old_lr=math.nan, new_lr=math.nan, epoch=None):
         """A decision: a policy's action (lrlab.torch.Scheduler records its own), your loop's."""
-        self._rec.event(int(step), str(source), str(kind), float(old_lr), float(new_lr), str(message),
-                        -1 if epoch is None else int(epoch))
+        self._rec.event(_count(step, "step"), str(source), str(kind), float(old_lr), float(new_lr), str(message),
+                        -1 if epoch is None else _count(epoch, "epoch"))
 
     def finish(self, status="completed", error=""):
         """End the trial: completed, stopped_early, diverged or failed."""

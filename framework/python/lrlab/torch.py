@@ -38,6 +38,7 @@ best copy): a scheduler loaded from a checkpoint sets the optimizer's rate to th
 into a freshly made optimizer, and continues with the same rates.
 """
 import copy
+import math
 
 import torch
 from torch.optim import lr_scheduler as _lrs
@@ -58,6 +59,9 @@ class Scheduler(_Base):
             raise ValueError(f'restore must be "auto", "flag" or "raise", received {restore!r}')
         group = optimizer.param_groups[0]
         self.base_lr = float(base_lr if base_lr is not None else group.get("initial_lr", group["lr"]))
+        if not self.base_lr > 0:
+            raise ValueError(f"the schedule's base rate is {self.base_lr} (param group 0's lr, or base_lr=): "
+                             "give base_lr= the rate the schedule scales, > 0")
         self.spec = {"schedule": schedule, "policies": list(policies)}
         self.steps_per_epoch = int(steps_per_epoch)
         self._rates = _core.RateControl(_json(schedule, "the schedule"), [_json(p, f"policies[{i}]") for i, p in enumerate(policies)],
@@ -65,6 +69,7 @@ class Scheduler(_Base):
         self.restore = restore
         self.recorder = recorder
         self.events = []
+        self.diverged = None  # why training diverged (a loss or rate that is NaN or infinite)
         self.save_requested = False
         self.restore_requested = False
         self._best = None
@@ -78,8 +83,9 @@ class Scheduler(_Base):
 
     @property
     def should_stop(self):
-        """A policy asked to end training (early_stopping, divergence_stop)."""
-        return self._rates.stop_requested
+        """A policy asked to end training (early_stopping, divergence_stop), or it diverged: a loss,
+        a val_loss or the rate is NaN or infinite (`diverged` says which), where lrlab ends a trial."""
+        return self._rates.stop_requested or self.diverged is not None
 
     @property
     def factors(self):
@@ -90,17 +96,24 @@ class Scheduler(_Base):
         return self._rates_at(self.last_epoch)
 
     # -- the loop's calls
-    def step(self, metrics=None, loss=None):
+    def step(self, metrics=None, *, loss=None):
         raise_restore = False
         if self.last_epoch >= 0:  # not the first call, from the constructor
             t = self.last_epoch
             epoch = t // self.steps_per_epoch
             used = self._rates.rate(t)
             if loss is not None:
-                self._rates.after_step(t, epoch, float(loss), used)
+                loss = float(loss)
+                if not math.isfinite(loss):
+                    self.diverged = self.diverged or f"train loss is {loss} at step {t}"
+                self._rates.after_step(t, epoch, loss, used)
                 raise_restore |= self._handle(t)
             if metrics is not None:
-                self._rates.after_eval(t + 1, epoch, _metrics(metrics), used)
+                metrics = _metrics(metrics)
+                bad = [f"{name} is {value}" for name, value in metrics if name == "val_loss" and not math.isfinite(value)]
+                if bad:
+                    self.diverged = self.diverged or f"{bad[0]} after {t + 1} updates"
+                self._rates.after_eval(t + 1, epoch, metrics, used)
                 raise_restore |= self._handle(t + 1)
         self.last_epoch += 1
         t = self.last_epoch
@@ -108,12 +121,15 @@ class Scheduler(_Base):
             self._rates.before_step(t, t // self.steps_per_epoch)
             raise_restore |= self._handle(t)
         self._set(t)
+        if not math.isfinite(self._last_lr[0]):
+            self.diverged = self.diverged or f"learning rate is {self._last_lr[0]} at step {t}"
         if raise_restore:
             raise RestoreRequested("a policy asked for the best parameters back (see sched.events)")
 
     def finish(self):
-        """Training spent its budget: the policies' at_end (early_stopping's restore_best at the end).
-        Not for a loop that stopped early (should_stop), as lrlab's trials."""
+        """Training spent its budget: the policies' at_end, as a completed trial of lrlab calls it.
+        Not for a loop that stopped early (should_stop). (early_stopping's restore_best acts at
+        the evaluation of the last step instead, when the scheduler knows total_steps.)"""
         done = self.last_epoch
         if done > 0:
             self._rates.at_end(done, (done - 1) // self.steps_per_epoch)
@@ -121,16 +137,21 @@ class Scheduler(_Base):
                 raise RestoreRequested("a policy asked for the best parameters back (see sched.events)")
 
     # -- checkpoints
+    # What the constructor decides and a checkpoint must agree with, and what stays the constructor's.
+    _MUST_AGREE = ("spec", "base_lr", "base_lrs", "steps_per_epoch")
+    _OWN = ("optimizer", "_rates", "recorder", "restore")
+
     def state_dict(self):
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_rates", "recorder")}
+        state = {k: v for k, v in self.__dict__.items() if k not in self._OWN}
         state["_rates"] = self._rates.state()
         return state
 
     def load_state_dict(self, state_dict):
-        state = dict(state_dict)
-        if state.get("spec") != self.spec:
-            raise ValueError("this state belongs to a scheduler of another schedule or policies: "
-                             f"{state.get('spec')!r}, not {self.spec!r}")
+        state = {k: v for k, v in state_dict.items() if k not in self._OWN or k == "_rates"}
+        for key in self._MUST_AGREE:
+            if key in state and state[key] != getattr(self, key):
+                what = "another schedule or policies" if key == "spec" else f"another {key}"
+                raise ValueError(f"this state belongs to a scheduler of {what}: {state[key]!r}, not {getattr(self, key)!r}")
         self._rates.load_state(state.pop("_rates"))
         self.__dict__.update(state)
         self._set(self.last_epoch)  # the rate it had, also into an optimizer made afresh
@@ -178,7 +199,13 @@ class Scheduler(_Base):
             params = [p for group in self.optimizer.param_groups for p in group["params"]]
             for p, saved in zip(params, best["params"]):
                 p.copy_(saved)
+        # load_state_dict makes new group dicts: the loop's references to the old ones stay live.
+        groups = list(self.optimizer.param_groups)
         self.optimizer.load_state_dict(copy.deepcopy(best["optimizer"]))
+        for old, new in zip(groups, self.optimizer.param_groups):
+            old.update(new)
+        self.optimizer.param_groups[:] = groups
+        self._set(self.last_epoch)  # the rate is the scheduler's, not the remembered one
 
 
 def _metrics(metrics):

@@ -8,7 +8,7 @@
 // flattened keys are the trial's grid_json, by which summary groups, and the object is its
 // config_json) and one repeat; its seed is the repeat unless given, so that trials of the same
 // repeat pair up across configurations as a sweep's do. Its trial_key is the sha256 of
-// `config_json#repeat#seed`: `lrlab verify` recomputes it.
+// `config_json#repeat`: `lrlab verify` recomputes it.
 //
 // Rows go to the database in chunks of `chunk_rows` in one transaction each (WAL: readers are
 // never blocked); the final status is written with the last rows, as a sweep's is. The recording
@@ -44,7 +44,8 @@ struct RecordingOptions {
 // -> {"lr": 1, "schedule.type": "x"}, as a sweep's grid_json has one key per varied path.
 Json recorded_grid(const Json& config);
 // The trial_key of a recorded trial.
-std::string recorded_trial_key(const std::string& config_json, std::int64_t repeat, std::int64_t seed);
+// (The seed is not part of it: a configuration's repeat is one trial, whatever seed it was given.)
+std::string recorded_trial_key(const std::string& config_json, std::int64_t repeat);
 
 class Recording {
  public:
@@ -76,6 +77,7 @@ class Recording {
  private:
   std::int64_t epoch_of(std::int64_t step, std::int64_t epoch) const;
   void check_open(const char* what) const;
+  void check_step(std::int64_t step, const char* what) const;
   void flush(bool force);
 
   RecordingOptions o_;

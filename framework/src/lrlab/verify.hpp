@@ -30,7 +30,7 @@ std::optional<TrialConfig> planned_trial(const Experiment& ex, const StoredTrial
 std::string row_difference(const StoredTrial& row, const TrialConfig& plan);
 
 // What is wrong with a trial of a recorded experiment (recording.hpp), which has no spec to rerun:
-// its trial_key and grid_json must be those its config_json, repeat and seed give; its steps_done
+// its trial_key and grid_json must be those its config_json and repeat give; its steps_done
 // one past its last step; its final and best val_loss, final val_accuracy and selected step those
 // its evals give. Empty when the rows agree. `counts` gets its steps, evals and events.
 std::string recorded_trial_problem(const sqlite::Connection& db, const StoredTrial& row, Verdict& counts);
