@@ -30,6 +30,11 @@ TaskPtr make_classifier(const Params& params, const TaskContext& ctx, const Clas
     throw TaskError(file + ": logistic_regression needs two classes, the labels have " + std::to_string(k) + " (" + values +
                     "); use softmax_regression for more");
   }
+  try {
+    gemm::chosen();  // a bad LRLAB_GEMM_PATH fails here, before any trial runs
+  } catch (const std::runtime_error& e) {
+    throw TaskError(e.what());
+  }
   const std::size_t n_train = data->train_y.size();
   if (options.drop_last && options.batch_size > n_train)
     throw ParamError("batch_size", "Argument `batch_size` must be at most the " + std::to_string(n_train) +

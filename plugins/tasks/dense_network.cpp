@@ -6,10 +6,19 @@
 
 namespace lrlab::tasks {
 
-using ConstMatrixMap = Eigen::Map<const Eigen::MatrixXd>;
 using ConstVectorMap = Eigen::Map<const Eigen::VectorXd>;
 using MatrixMap = Eigen::Map<Eigen::MatrixXd>;
 using VectorMap = Eigen::Map<Eigen::VectorXd>;
+
+namespace {
+
+gemm::View<const double> view(const Eigen::Ref<const Eigen::MatrixXd>& m) {
+  return gemm::column_major(m.data(), m.rows(), m.cols(), m.outerStride());
+}
+gemm::View<double> view(Eigen::MatrixXd& m) { return gemm::column_major(m.data(), m.rows(), m.cols()); }
+gemm::View<double> view(MatrixMap& m) { return gemm::column_major(m.data(), m.rows(), m.cols()); }
+
+}  // namespace
 
 DenseNetwork::DenseNetwork(std::vector<Eigen::Index> widths, Activation activation) : activation_(activation) {
   for (std::size_t l = 0; l + 1 < widths.size(); ++l) {
@@ -44,10 +53,10 @@ const Eigen::MatrixXd& DenseNetwork::forward(std::span<const double> x, const Ei
   ws.a.resize(depth - 1);
   for (std::size_t i = 0; i < depth; ++i) {
     const Layer& l = layers_[i];
-    const ConstMatrixMap w(x.data() + l.weights, l.out, l.in);
+    const auto w = gemm::column_major(x.data() + l.weights, l.out, l.in);
     const ConstVectorMap b(x.data() + l.bias, l.out);
-    if (i == 0) ws.z[i].noalias() = w * input;
-    else ws.z[i].noalias() = w * ws.a[i - 1];
+    ws.z[i].resize(l.out, input.cols());
+    gemm::multiply(w, i == 0 ? view(input) : view(ws.a[i - 1]), view(ws.z[i]), ws.gemm);
     ws.z[i].colwise() += b;
     if (i + 1 < depth) activate(activation_, ws.z[i], ws.a[i]);
   }
@@ -61,12 +70,12 @@ void DenseNetwork::backward(std::span<const double> x, const Eigen::Ref<const Ei
     const Layer& l = layers_[i];
     MatrixMap gw(grad.data() + l.weights, l.out, l.in);
     VectorMap gb(grad.data() + l.bias, l.out);
-    if (i == 0) gw.noalias() = *delta * input.transpose();
-    else gw.noalias() = *delta * ws.a[i - 1].transpose();
+    gemm::multiply(view(*delta), (i == 0 ? view(input) : view(ws.a[i - 1])).t(), view(gw), ws.gemm);
     gb = delta->rowwise().sum();
     if (i > 0) {
-      const ConstMatrixMap w(x.data() + l.weights, l.out, l.in);
-      ws.back.noalias() = w.transpose() * *delta;
+      const auto w = gemm::column_major(x.data() + l.weights, l.out, l.in);
+      ws.back.resize(l.in, delta->cols());
+      gemm::multiply(w.t(), view(*delta), view(ws.back), ws.gemm);
       times_derivative(activation_, ws.z[i - 1], ws.a[i - 1], ws.back);
       ws.delta.swap(ws.back);
       delta = &ws.delta;

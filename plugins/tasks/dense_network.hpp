@@ -4,8 +4,10 @@
 // is a linear model: softmax and logistic regression are DenseNetworks too.
 //
 // The parameters live in the flat vector Adam updates, layer after layer: W (out x in,
-// column-major) then b (out). The network only maps views onto it (Eigen::Map), so the forward
-// and backward passes are matrix products over the whole batch, with no copies of the weights.
+// column-major) then b (out). The network only maps views onto it, so the forward and backward
+// passes are matrix products over the whole batch, with no copies of the weights. The products
+// are gemm.hpp's (a fixed summation order: the same bits on every CPU); Eigen holds the buffers
+// and does the elementwise work.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -13,6 +15,7 @@
 #include <Eigen/Core>
 
 #include "activation.hpp"
+#include "gemm.hpp"
 
 namespace lrlab::tasks {
 
@@ -31,6 +34,7 @@ class DenseNetwork {
     std::vector<Eigen::MatrixXd> z;  // pre-activations of each layer (the last: the logits)
     std::vector<Eigen::MatrixXd> a;  // activations of each hidden layer
     Eigen::MatrixXd delta, back;     // gradients flowing backwards
+    gemm::Scratch gemm;              // the products' packing buffers
   };
 
   // widths: the input dimension, each hidden layer's width, the number of outputs.
