@@ -16,6 +16,7 @@ AdamConfig AdamConfig::from_json(const Json& o) {
   c.weight_decay = o.at("weight_decay").get<double>();
   c.decoupled_weight_decay = o.at("decoupled_weight_decay").get<bool>();
   c.keras_epsilon = o.at("epsilon_mode").get<std::string>() == "keras";
+  c.float32 = o.value("dtype", "float64") == "float32";
   return c;
 }
 
@@ -38,26 +39,33 @@ double Adam::BiasCorrection::at(double b, double k) {
 namespace {
 // One function per scalar type and variant, each cloned for AVX2 and the baseline (compilers
 // multiversion plain functions, not templates).
-#define LRLAB_ADAM_PASS(NAME, T, KERAS, AMSGRAD)                                                         \
-  LRLAB_VECTOR_CLONES void NAME(std::size_t n, T* x, const T* grad, T* m, T* v, T* v_max,              \
+// (T: arithmetic, S: storage.)
+#define LRLAB_ADAM_PASS(NAME, T, S, KERAS, AMSGRAD)                                                      \
+  LRLAB_VECTOR_CLONES void NAME(std::size_t n, S* x, const S* grad, S* m, S* v, S* v_max,              \
                                 const AdamScalars<T>& s) {                                              \
-    adam_update<T, KERAS, AMSGRAD>(n, x, grad, m, v, v_max, s);                                          \
+    adam_update<T, KERAS, AMSGRAD, S>(n, x, grad, m, v, v_max, s);                                       \
   }
-LRLAB_ADAM_PASS(pass_f64, double, false, false)
-LRLAB_ADAM_PASS(pass_f64_amsgrad, double, false, true)
-LRLAB_ADAM_PASS(pass_f64_keras, double, true, false)
-LRLAB_ADAM_PASS(pass_f64_keras_amsgrad, double, true, true)
-LRLAB_ADAM_PASS(pass_f32, float, false, false)
-LRLAB_ADAM_PASS(pass_f32_amsgrad, float, false, true)
-LRLAB_ADAM_PASS(pass_f32_keras, float, true, false)
-LRLAB_ADAM_PASS(pass_f32_keras_amsgrad, float, true, true)
+LRLAB_ADAM_PASS(pass_f64, double, double, false, false)
+LRLAB_ADAM_PASS(pass_f64_amsgrad, double, double, false, true)
+LRLAB_ADAM_PASS(pass_f64_keras, double, double, true, false)
+LRLAB_ADAM_PASS(pass_f64_keras_amsgrad, double, double, true, true)
+LRLAB_ADAM_PASS(pass_f32, float, float, false, false)
+LRLAB_ADAM_PASS(pass_f32_amsgrad, float, float, false, true)
+LRLAB_ADAM_PASS(pass_f32_keras, float, float, true, false)
+LRLAB_ADAM_PASS(pass_f32_keras_amsgrad, float, float, true, true)
+LRLAB_ADAM_PASS(pass_f32_in_f64, float, double, false, false)
+LRLAB_ADAM_PASS(pass_f32_in_f64_amsgrad, float, double, false, true)
+LRLAB_ADAM_PASS(pass_f32_in_f64_keras, float, double, true, false)
+LRLAB_ADAM_PASS(pass_f32_in_f64_keras_amsgrad, float, double, true, true)
 #undef LRLAB_ADAM_PASS
 
-template <typename T>
-using Pass = void (*)(std::size_t, T*, const T*, T*, T*, T*, const AdamScalars<T>&);
+template <typename T, typename S = T>
+using Pass = void (*)(std::size_t, S*, const S*, S*, S*, S*, const AdamScalars<T>&);
 // [keras_epsilon][amsgrad]
 constexpr Pass<double> passes_f64[2][2] = {{pass_f64, pass_f64_amsgrad}, {pass_f64_keras, pass_f64_keras_amsgrad}};
 constexpr Pass<float> passes_f32[2][2] = {{pass_f32, pass_f32_amsgrad}, {pass_f32_keras, pass_f32_keras_amsgrad}};
+constexpr Pass<float, double> passes_f32_in_f64[2][2] = {{pass_f32_in_f64, pass_f32_in_f64_amsgrad},
+                                                         {pass_f32_in_f64_keras, pass_f32_in_f64_keras_amsgrad}};
 }  // namespace
 
 void adam_pass(bool keras_epsilon, bool amsgrad, std::size_t n, double* x, const double* grad, double* m,
@@ -69,6 +77,16 @@ void adam_pass(bool keras_epsilon, bool amsgrad, std::size_t n, float* x, const 
   passes_f32[keras_epsilon][amsgrad](n, x, grad, m, v, v_max, s);
 }
 
+void adam_pass(bool keras_epsilon, bool amsgrad, std::size_t n, double* x, const double* grad, double* m,
+               double* v, double* v_max, const AdamScalars<float>& s) {
+  passes_f32_in_f64[keras_epsilon][amsgrad](n, x, grad, m, v, v_max, s);
+}
+
+void Adam::round_to_dtype(std::span<double> x) const {
+  if (config_.float32)
+    for (double& xi : x) xi = static_cast<float>(xi);
+}
+
 void Adam::step(std::span<double> x, std::span<const double> grad, double lr, double beta_1) {
   const double b1 = beta_1, b2 = config_.beta_2, eps = config_.epsilon, wd = config_.weight_decay;
   const double k = static_cast<double>(++state_.updates);
@@ -76,9 +94,19 @@ void Adam::step(std::span<double> x, std::span<const double> grad, double lr, do
   const double bc2_sqrt = std::sqrt(bias_correction_2_.at(b2, k));
   const bool l2 = wd != 0.0 && !config_.decoupled_weight_decay;
   const double shrink = (wd != 0.0 && config_.decoupled_weight_decay) ? 1.0 - lr * wd : 1.0;
+  double* v_max = config_.amsgrad ? state_.v_max.data() : nullptr;
+  if (config_.float32) {
+    // Each scalar computed in double, then rounded once to float: as PyTorch hands its Python-float
+    // scalars to a float32 kernel.
+    const auto f = [](double d) { return static_cast<float>(d); };
+    const AdamScalars<float> s{f(lr), f(b1), f(b2), f(eps), f(wd), l2, f(shrink), f(bc1), f(bc2_sqrt)};
+    adam_pass(config_.keras_epsilon, config_.amsgrad, x.size(), x.data(), grad.data(), state_.m.data(), state_.v.data(),
+              v_max, s);
+    return;
+  }
   const AdamScalars<double> s{lr, b1, b2, eps, wd, l2, shrink, bc1, bc2_sqrt};
-  adam_pass(config_.keras_epsilon, config_.amsgrad, x.size(), x.data(), grad.data(), state_.m.data(),
-                    state_.v.data(), config_.amsgrad ? state_.v_max.data() : nullptr, s);
+  adam_pass(config_.keras_epsilon, config_.amsgrad, x.size(), x.data(), grad.data(), state_.m.data(), state_.v.data(),
+            v_max, s);
 }
 
 }  // namespace lrlab

@@ -54,6 +54,9 @@ const std::vector<Param>& optimizer_params() {
       Param::real("weight_decay", "L2 penalty, or decoupled decay with decoupled_weight_decay").def(0.0).at_least(0),
       Param::boolean("decoupled_weight_decay", "AdamW: decay the parameters directly (Loshchilov & Hutter 2019)").def(false),
       Param::string("epsilon_mode", "pytorch: eps after bias-corrected sqrt; keras: eps on the raw sqrt").def("pytorch").one_of({"pytorch", "keras"}),
+      Param::string("dtype", "float64, or float32: the parameters and Adam's state are float32 numbers and the update "
+                             "computes in float32 (Keras's default; docs/contracts.md)")
+          .def("float64").one_of({"float64", "float32"}),
   };
   return p;
 }

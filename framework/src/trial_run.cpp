@@ -138,6 +138,7 @@ void TrialRun::State::start(const Checkpoint* from) {
   grad_.assign(n, 0.0);
   adam_ = std::make_unique<Adam>(point_.adam, n);
   task_->initialize(x_);  // also when resuming: a task may set itself up there
+  adam_->round_to_dtype(x_);
   if (!from) return;
   StateArchive a = StateArchive::loading(from->state);
   persist(a, from);

@@ -5,20 +5,25 @@
 namespace lrlab::tasks {
 namespace {
 
-// -log softmax(z)_y = logsumexp(z) - z_y; its gradient is softmax(z) - onehot(y).
+// -log softmax(z)_y = logsumexp(z) - z_y; its gradient is softmax(z) - onehot(y). The
+// exponentials go straight into the gradient's column (or one reused column when there is no
+// gradient), with no allocation per example.
 LossSum softmax_cross_entropy(const Eigen::MatrixXd& z, std::span<const int> y, Eigen::MatrixXd* dz) {
   LossSum s;
-  if (dz) dz->resize(z.rows(), z.cols());
+  Eigen::MatrixXd scratch;
+  Eigen::MatrixXd& e = dz ? *dz : scratch;
+  e.resize(z.rows(), dz ? z.cols() : 1);
   for (Eigen::Index j = 0; j < z.cols(); ++j) {
     Eigen::Index argmax = 0;
     const double top = z.col(j).maxCoeff(&argmax);
-    const Eigen::ArrayXd e = (z.col(j).array() - top).exp();
-    const double total = e.sum();
+    auto ej = e.col(dz ? j : 0);
+    ej = (z.col(j).array() - top).exp().matrix();
+    const double total = ej.sum();
     const int label = y[static_cast<std::size_t>(j)];
     s.loss += top + std::log(total) - z(label, j);
     if (argmax == label) ++s.correct;
     if (dz) {
-      dz->col(j) = (e / total).matrix();
+      ej /= total;
       (*dz)(label, j) -= 1.0;
     }
   }

@@ -105,3 +105,72 @@ TEST_CASE("Adam over 200000 updates: bit for bit the plain formula, constant and
     CHECK(first_difference == -1);
   }
 }
+
+// dtype float32: the update written out again in float arithmetic, operation by operation as
+// adam.hpp states it (scalars computed in double and rounded once), must give the same bits; the
+// parameters and moments stay float32 numbers.
+TEST_CASE("Adam, dtype float32: every operation rounds to float32, scalars rounded once", "[adam]") {
+  for (const bool keras : {false, true})
+    for (const bool amsgrad : {false, true})
+      for (const bool decoupled : {false, true}) {
+        AdamConfig c;
+        c.float32 = true;
+        c.keras_epsilon = keras;
+        c.epsilon = keras ? 1e-7 : 1e-8;
+        c.amsgrad = amsgrad;
+        c.weight_decay = 0.01;
+        c.decoupled_weight_decay = decoupled;
+        const std::size_t n = 37;
+        Adam adam(c, n);
+        std::vector<double> x(n), grad(n);
+        for (std::size_t i = 0; i < n; ++i) x[i] = std::sin(1.0 + static_cast<double>(i)) / 3.0;  // not float32 numbers
+        adam.round_to_dtype(x);
+        std::vector<float> fx(n), fm(n, 0.0f), fv(n, 0.0f), fvmax(n, 0.0f);
+        for (std::size_t i = 0; i < n; ++i) {
+          fx[i] = static_cast<float>(std::sin(1.0 + static_cast<double>(i)) / 3.0);
+          REQUIRE(x[i] == static_cast<double>(fx[i]));
+        }
+        for (int t = 0; t < 300; ++t) {
+          const double lr = 0.01 * std::pow(0.99, t);
+          for (std::size_t i = 0; i < n; ++i) grad[i] = std::cos(0.37 * t + static_cast<double>(i)) * (1.0 + 1e-3 * t);
+          adam.step(x, grad, lr);
+          // The reference.
+          const double k = t + 1.0;
+          const float b1 = 0.9f, b2 = 0.999f, eps = static_cast<float>(c.epsilon), wd = 0.01f, lrf = static_cast<float>(lr);
+          const float bc1 = static_cast<float>(1.0 - std::pow(0.9, k)), bc2_sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(0.999, k)));
+          const float shrink = decoupled ? static_cast<float>(1.0 - lr * 0.01) : 1.0f;
+          const float step_size = keras ? lrf * bc2_sqrt / bc1 : lrf / bc1;
+          for (std::size_t i = 0; i < n; ++i) {
+            float g = static_cast<float>(grad[i]);
+            if (!decoupled) g = g + wd * fx[i];
+            fm[i] = b1 * fm[i] + (1.0f - b1) * g;
+            fv[i] = b2 * fv[i] + (1.0f - b2) * g * g;
+            float vh = fv[i];
+            if (amsgrad) vh = fvmax[i] = std::max(fvmax[i], fv[i]);
+            const float denom = keras ? std::sqrt(vh) + eps : std::sqrt(vh) / bc2_sqrt + eps;
+            fx[i] = fx[i] * shrink - step_size * fm[i] / denom;
+          }
+        }
+        INFO("keras " << keras << ", amsgrad " << amsgrad << ", decoupled " << decoupled);
+        for (std::size_t i = 0; i < n; ++i) {
+          REQUIRE(x[i] == static_cast<double>(fx[i]));
+          REQUIRE(adam.state().m[i] == static_cast<double>(fm[i]));
+          REQUIRE(adam.state().v[i] == static_cast<double>(fv[i]));
+        }
+      }
+}
+
+TEST_CASE("Adam, dtype float32 differs from float64 by float32 rounding only", "[adam]") {
+  AdamConfig c32;
+  c32.float32 = true;
+  Adam a32(c32, 1), a64(AdamConfig{}, 1);
+  std::vector<double> x32{0.5}, x64{0.5}, g(1);
+  for (int t = 0; t < 100; ++t) {
+    g[0] = std::cos(0.3 * t);
+    a32.step(x32, g, 0.01);
+    a64.step(x64, g, 0.01);
+  }
+  CHECK(x32[0] != x64[0]);
+  CHECK(x32[0] == static_cast<double>(static_cast<float>(x32[0])));
+  CHECK(x32[0] == Approx(x64[0]).epsilon(1e-5));
+}

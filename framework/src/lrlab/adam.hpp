@@ -12,6 +12,13 @@
 // with k = t + 1 for update t. The two forms differ only in where eps enters; Keras's default eps
 // is 1e-7, PyTorch's 1e-8. When a schedule cycles beta_1 (PyTorch's cycle_momentum), the beta_1 of
 // update t is used both for m and for its bias correction, as PyTorch does.
+//
+// "dtype": "float32" (float64 is the default) makes Adam what it is on float32 variables in Keras
+// (its default) or PyTorch: the parameters, m and v are float32 numbers (still held in double
+// arrays, which hold them exactly, so checkpoints and restores are unchanged), and every operation
+// of the update rounds to float32. Its scalars (lr, the betas, eps, the bias corrections) are
+// computed in double and rounded to float once, as PyTorch passes them to its kernels. A gradient
+// from a float64 task is rounded to float32 first.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -28,6 +35,7 @@ struct AdamConfig {
   double weight_decay = 0.0;
   bool decoupled_weight_decay = false;
   bool keras_epsilon = false;
+  bool float32 = false;  // "dtype": "float32"
 
   // From a resolved "optimizer" section.
   static AdamConfig from_json(const Json& optimizer);
@@ -46,6 +54,10 @@ class Adam {
   // Apply one update to `x` with gradient `grad`, rate `lr` and first-moment decay `beta_1`.
   void step(std::span<double> x, std::span<const double> grad, double lr, double beta_1);
   void step(std::span<double> x, std::span<const double> grad, double lr) { step(x, grad, lr, config_.beta_1); }
+
+  // Round `x` to what the optimizer holds: float32 numbers with dtype float32 (the initial
+  // parameters, before the first update), else nothing.
+  void round_to_dtype(std::span<double> x) const;
 
   const AdamConfig& config() const { return config_; }
   const AdamState& state() const { return state_; }

@@ -1,6 +1,8 @@
 #pragma once
-// The Adam update loop (the formulas are in adam.hpp), for one scalar type: Adam runs the double
-// version; the benchmarks (bench/adam_bench.cpp) measure float too. Specialised at compile time
+// The Adam update loop (the formulas are in adam.hpp), for one scalar type T of arithmetic, on
+// arrays of a storage type S: Adam runs double on double, and float on double for "dtype":
+// "float32" (the arrays hold float32 numbers, widened exactly; every operation rounds to float);
+// the benchmarks (bench/adam_bench.cpp) measure float on float too. Specialised at compile time
 // per variant, so each one is a single branch-free pass over memory: 7 arrays' worth of traffic per
 // parameter (read x, g, m, v; write x, m, v), and the compiler vectorises it.
 //
@@ -38,28 +40,29 @@ struct AdamScalars {
   T bc2_sqrt;    // sqrt(1 - beta_2^k)
 };
 
-template <typename T, bool Keras, bool AmsGrad>
+template <typename T, bool Keras, bool AmsGrad, typename S = T>
 [[gnu::always_inline]] inline
-void adam_update(std::size_t n, T* __restrict x, const T* __restrict grad, T* __restrict m, T* __restrict v,
-                 T* __restrict v_max, const AdamScalars<T>& s) {
+void adam_update(std::size_t n, S* __restrict x, const S* __restrict grad, S* __restrict m, S* __restrict v,
+                 S* __restrict v_max, const AdamScalars<T>& s) {
   const T step_size = Keras ? s.lr * s.bc2_sqrt / s.bc1 : s.lr / s.bc1;
   // Copies, so the loop reads no memory that the stores could alias: it stays vectorised.
   const T b1 = s.b1, b2 = s.b2, eps = s.eps, wd = s.wd, shrink = s.shrink, bc2_sqrt = s.bc2_sqrt, one = 1;
   const bool l2 = s.l2;
   for (std::size_t i = 0; i < n; ++i) {
-    const T g = l2 ? grad[i] + wd * x[i] : grad[i];
-    const T mi = b1 * m[i] + (one - b1) * g;
-    const T vi = b2 * v[i] + (one - b2) * g * g;
+    const T xi = static_cast<T>(x[i]), gi = static_cast<T>(grad[i]);
+    const T g = l2 ? gi + wd * xi : gi;
+    const T mi = b1 * static_cast<T>(m[i]) + (one - b1) * g;
+    const T vi = b2 * static_cast<T>(v[i]) + (one - b2) * g * g;
     m[i] = mi;
     v[i] = vi;
     T vh = vi;
     if constexpr (AmsGrad) {
-      vh = std::max(v_max[i], vi);
+      vh = std::max(static_cast<T>(v_max[i]), vi);
       v_max[i] = vh;
     }
     // PyTorch: denom = sqrt(v) / sqrt(bc2) + eps (a division, as torch does, for the same bits).
     const T denom = Keras ? std::sqrt(vh) + eps : std::sqrt(vh) / bc2_sqrt + eps;
-    x[i] = x[i] * shrink - step_size * mi / denom;
+    x[i] = xi * shrink - step_size * mi / denom;
   }
 }
 
@@ -68,5 +71,7 @@ void adam_pass(bool keras_epsilon, bool amsgrad, std::size_t n, double* x, const
                double* v_max, const AdamScalars<double>& s);
 void adam_pass(bool keras_epsilon, bool amsgrad, std::size_t n, float* x, const float* grad, float* m, float* v,
                float* v_max, const AdamScalars<float>& s);
+void adam_pass(bool keras_epsilon, bool amsgrad, std::size_t n, double* x, const double* grad, double* m, double* v,
+               double* v_max, const AdamScalars<float>& s);  // float arithmetic on float32 numbers held in double
 
 }  // namespace lrlab
