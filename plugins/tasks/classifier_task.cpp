@@ -1,6 +1,7 @@
 #include "classifier_task.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace lrlab::tasks {
 namespace {
@@ -18,7 +19,18 @@ constexpr Eigen::Index eval_chunk = 1024;
 
 }  // namespace
 
-TaskPtr make_classifier(const Params& params, const TaskContext& ctx, const ClassifierModel& model) {
+std::vector<Param> classifier_params() {
+  std::vector<Param> params = data_params();
+  // No default: at float64 the parameter stays out of the stored configuration, so that trials from
+  // before it existed keep their keys.
+  params.push_back(Param::string("dtype", "the network's arithmetic: float64 (when absent) or float32, Keras's default "
+                                          "(pair it with the optimizer's dtype for a float32 trial)")
+                       .one_of({"float64", "float32"}));
+  return params;
+}
+
+TaskPtr make_classifier(const Params& params, const TaskContext& ctx, ClassifierModel model) {
+  model.float32 = params.has("dtype") && params.string("dtype") == "float32";
   const DataOptions options = DataOptions::from(params);
   auto data = shared_split(options, ctx);
   const std::string& file = data->source->source;
@@ -54,37 +66,79 @@ ClassifierTask::ClassifierTask(std::shared_ptr<const SplitData> data, const Data
 
 void ClassifierTask::initialize(std::span<double> x) { network_.initialize(x, model_.init, seed_); }
 
-double ClassifierTask::loss_and_gradient(std::int64_t step, std::span<const double> x, std::span<double> grad) {
-  const std::span<const std::size_t> batch = batches_.batch(step);
-  const auto b = static_cast<Eigen::Index>(batch.size());
-  batch_x_.resize(data_->train_x.rows(), b);
-  batch_y_.resize(batch.size());
-  for (Eigen::Index j = 0; j < b; ++j) {
-    const auto i = batch[static_cast<std::size_t>(j)];
-    batch_x_.col(j) = data_->train_x.col(static_cast<Eigen::Index>(i));
-    batch_y_[static_cast<std::size_t>(j)] = data_->train_y[i];
+namespace {
+
+// The parameters in T: double needs no copy, float rounds them into `copy`.
+template <typename T>
+std::span<const T> as(std::span<const double> x, std::vector<T>& copy) {
+  if constexpr (std::is_same_v<T, double>) {
+    return x;
+  } else {
+    copy.resize(x.size());
+    std::transform(x.begin(), x.end(), copy.begin(), [](double v) { return static_cast<T>(v); });
+    return copy;
   }
-  const Eigen::MatrixXd& logits = network_.forward(x, batch_x_, ws_);
-  const LossSum sum = output_loss(model_.loss, logits, batch_y_, &dlogits_);
-  dlogits_ /= static_cast<double>(b);  // the batch's mean loss, as PyTorch's reduction='mean'
-  network_.backward(x, batch_x_, dlogits_, ws_, grad);
-  return sum.loss / static_cast<double>(b) + network_.add_l2_penalty(x, model_.l2, grad);
 }
 
-LossSum ClassifierTask::loss_over(std::span<const double> x, const Eigen::MatrixXd& examples,
-                                  const std::vector<int>& labels) {
+}  // namespace
+
+template <typename T>
+double ClassifierTask::step_in(Buffers<T>& b, std::span<const std::size_t> batch, std::span<const double> x,
+                               std::span<double> grad) {
+  const auto n = static_cast<Eigen::Index>(batch.size());
+  b.batch_x.resize(data_->train_x.rows(), n);
+  batch_y_.resize(batch.size());
+  for (Eigen::Index j = 0; j < n; ++j) {
+    const auto i = batch[static_cast<std::size_t>(j)];
+    b.batch_x.col(j) = data_->train_x.col(static_cast<Eigen::Index>(i)).template cast<T>();
+    batch_y_[static_cast<std::size_t>(j)] = data_->train_y[i];
+  }
+  const std::span<const T> xt = as<T>(x, b.x);
+  std::span<T> gt;
+  if constexpr (std::is_same_v<T, double>) {
+    gt = grad;
+  } else {
+    b.grad.resize(grad.size());
+    gt = b.grad;
+  }
+  const Eigen::MatrixX<T>& logits = network_.forward(xt, b.batch_x, b.ws);
+  const LossSum sum = output_loss(model_.loss, logits, batch_y_, &b.dlogits);
+  b.dlogits /= static_cast<T>(n);  // the batch's mean loss, as PyTorch's reduction='mean'
+  network_.backward(xt, b.batch_x, b.dlogits, b.ws, gt);
+  const double penalty = network_.add_l2_penalty(std::span<const T>(xt), model_.l2, gt);
+  if constexpr (!std::is_same_v<T, double>) std::copy(gt.begin(), gt.end(), grad.begin());
+  return sum.loss / static_cast<double>(n) + penalty;
+}
+
+double ClassifierTask::loss_and_gradient(std::int64_t step, std::span<const double> x, std::span<double> grad) {
+  const std::span<const std::size_t> batch = batches_.batch(step);
+  return model_.float32 ? step_in(f32_, batch, x, grad) : step_in(f64_, batch, x, grad);
+}
+
+template <typename T>
+LossSum ClassifierTask::loss_in(Buffers<T>& b, std::span<const double> x, const Eigen::MatrixXd& examples,
+                                const std::vector<int>& labels) {
+  const std::span<const T> xt = as<T>(x, b.x);
   LossSum total;
   for (Eigen::Index start = 0; start < examples.cols(); start += eval_chunk) {
     const Eigen::Index count = std::min(eval_chunk, examples.cols() - start);
-    const Eigen::MatrixXd& logits = network_.forward(x, examples.middleCols(start, count), ws_);
-    const LossSum part = output_loss(model_.loss, logits,
-                                     std::span<const int>(labels).subspan(static_cast<std::size_t>(start),
-                                                                          static_cast<std::size_t>(count)),
-                                     nullptr);
+    const auto labels_of_chunk = std::span<const int>(labels).subspan(static_cast<std::size_t>(start), static_cast<std::size_t>(count));
+    LossSum part;
+    if constexpr (std::is_same_v<T, double>) {
+      part = output_loss(model_.loss, network_.forward(xt, examples.middleCols(start, count), b.ws), labels_of_chunk, static_cast<Eigen::MatrixX<T>*>(nullptr));
+    } else {
+      b.chunk = examples.middleCols(start, count).template cast<T>();
+      part = output_loss(model_.loss, network_.forward(xt, b.chunk, b.ws), labels_of_chunk, static_cast<Eigen::MatrixX<T>*>(nullptr));
+    }
     total.loss += part.loss;
     total.correct += part.correct;
   }
   return total;
+}
+
+LossSum ClassifierTask::loss_over(std::span<const double> x, const Eigen::MatrixXd& examples,
+                                  const std::vector<int>& labels) {
+  return model_.float32 ? loss_in(f32_, x, examples, labels) : loss_in(f64_, x, examples, labels);
 }
 
 Metrics ClassifierTask::evaluate(std::span<const double> x) {

@@ -8,6 +8,11 @@
 //   evaluate_test            test_loss and test_accuracy over the test share (split.test), if any
 // Reported losses are the data loss alone: the L2 penalty is part of what the optimizer
 // minimises, not of how well the model fits, so val_loss stays comparable across l2 values.
+//
+// "dtype": "float32" runs the network in float32 (Keras's default; float64 when absent): the
+// parameters and examples are rounded to float32 on the way in, every product and activation
+// computes in float, and the gradient comes back as the float32 numbers it is. Together with the
+// optimizer's "dtype": "float32", the whole trial is float32.
 #include <memory>
 #include <vector>
 
@@ -26,11 +31,15 @@ struct ClassifierModel {
   Init init = Init::zeros;
   double l2 = 0.0;
   OutputLoss loss = OutputLoss::softmax_cross_entropy;
+  bool float32 = false;  // "dtype": "float32"
 };
+
+// The parameters every classifier task declares: the data's (data_params()) and "dtype".
+std::vector<Param> classifier_params();
 
 // Loads (or finds) the data, checks it suits the model, builds the task. Throws ParamError or
 // TaskError.
-TaskPtr make_classifier(const Params& params, const TaskContext& ctx, const ClassifierModel& model);
+TaskPtr make_classifier(const Params& params, const TaskContext& ctx, ClassifierModel model);
 
 class ClassifierTask final : public Task {
  public:
@@ -54,6 +63,17 @@ class ClassifierTask final : public Task {
   const SplitData& data() const { return *data_; }
 
  private:
+  // The network's buffers in one scalar type; the task keeps one of each and uses its dtype's.
+  template <typename T>
+  struct Buffers {
+    DenseNetwork::Workspace<T> ws;
+    Eigen::MatrixX<T> batch_x, dlogits, chunk;
+    std::vector<T> x, grad;  // the parameters and gradient in T (float only: double uses the caller's)
+  };
+  template <typename T>
+  double step_in(Buffers<T>& b, std::span<const std::size_t> batch, std::span<const double> x, std::span<double> grad);
+  template <typename T>
+  LossSum loss_in(Buffers<T>& b, std::span<const double> x, const Eigen::MatrixXd& examples, const std::vector<int>& labels);
   LossSum loss_over(std::span<const double> x, const Eigen::MatrixXd& examples, const std::vector<int>& labels);
 
   std::shared_ptr<const SplitData> data_;
@@ -62,8 +82,8 @@ class ClassifierTask final : public Task {
   Minibatches batches_;
   bool eval_train_;
   std::uint64_t seed_;
-  DenseNetwork::Workspace ws_;
-  Eigen::MatrixXd batch_x_, dlogits_;
+  Buffers<double> f64_;
+  Buffers<float> f32_;
   std::vector<int> batch_y_;
 };
 

@@ -8,8 +8,12 @@
 // passes are matrix products over the whole batch, with no copies of the weights. The products
 // are gemm.hpp's (a fixed summation order: the same bits on every CPU); Eigen holds the buffers
 // and does the elementwise work.
+//
+// The passes run in double or in float (the data tasks' "dtype"): the scalar type T of the
+// parameters, the inputs and the workspace.
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include <Eigen/Core>
@@ -30,11 +34,12 @@ class DenseNetwork {
  public:
   // What one forward pass leaves behind for the backward pass; owned by the caller (one per
   // trial), so the network itself is immutable and its buffers are reused from step to step.
+  template <typename T>
   struct Workspace {
-    std::vector<Eigen::MatrixXd> z;  // pre-activations of each layer (the last: the logits)
-    std::vector<Eigen::MatrixXd> a;  // activations of each hidden layer
-    Eigen::MatrixXd delta, back;     // gradients flowing backwards
-    gemm::Scratch gemm;              // the products' packing buffers
+    std::vector<Eigen::MatrixX<T>> z;  // pre-activations of each layer (the last: the logits)
+    std::vector<Eigen::MatrixX<T>> a;  // activations of each hidden layer
+    Eigen::MatrixX<T> delta, back;     // gradients flowing backwards
+    gemm::Scratch gemm;                // the products' packing buffers
   };
 
   // widths: the input dimension, each hidden layer's width, the number of outputs.
@@ -46,17 +51,20 @@ class DenseNetwork {
   void initialize(std::span<double> x, Init init, std::uint64_t seed) const;
 
   // The logits of the examples in the columns of `input`, at parameters `x`.
-  const Eigen::MatrixXd& forward(std::span<const double> x, const Eigen::Ref<const Eigen::MatrixXd>& input,
-                                 Workspace& ws) const;
+  template <typename T>
+  const Eigen::MatrixX<T>& forward(std::span<const T> x, const Eigen::Ref<const Eigen::MatrixX<std::type_identity_t<T>>>& input,
+                                   Workspace<T>& ws) const;
 
   // After forward() on the same x and input: the gradient with respect to x of a loss whose
   // gradient with respect to the logits is `dlogits` (overwritten on the way), into `grad`.
-  void backward(std::span<const double> x, const Eigen::Ref<const Eigen::MatrixXd>& input, Eigen::MatrixXd& dlogits,
-                Workspace& ws, std::span<double> grad) const;
+  template <typename T>
+  void backward(std::span<const T> x, const Eigen::Ref<const Eigen::MatrixX<std::type_identity_t<T>>>& input, Eigen::MatrixX<T>& dlogits,
+                Workspace<T>& ws, std::span<T> grad) const;
 
   // The L2 penalty (l2 / 2) * sum of squared weights, biases excluded (as Keras's kernel_regularizer
   // and the usual weight decay exclude them); adds its gradient l2 * W to `grad`.
-  double add_l2_penalty(std::span<const double> x, double l2, std::span<double> grad) const;
+  template <typename T>
+  double add_l2_penalty(std::span<const T> x, double l2, std::span<T> grad) const;
 
  private:
   struct Layer {

@@ -8,7 +8,7 @@
 namespace lrlab::tasks {
 
 void register_logistic_regression(Registry& r) {
-  std::vector<Param> params = data_params();
+  std::vector<Param> params = classifier_params();
   params.push_back(Param::real("l2", "L2 penalty l2/2 * ||w||^2 on the weights (not the bias)").def(0.0).at_least(0));
   r.add_task({.name = "logistic_regression",
               .summary = "binary logistic regression on a CSV data set with two classes",

@@ -20,7 +20,9 @@ struct LossSum {
 
 // The loss of `logits` against `labels`; with `dlogits`, also d(loss sum)/d(logits) into it.
 // Both are computed in a numerically stable form (log-sum-exp, softplus) that does not overflow
-// for large logits.
-LossSum output_loss(OutputLoss kind, const Eigen::MatrixXd& logits, std::span<const int> labels, Eigen::MatrixXd* dlogits);
+// for large logits, in the logits' scalar type (double or float); the sum over the batch is kept
+// in double either way.
+template <typename T>
+LossSum output_loss(OutputLoss kind, const Eigen::MatrixX<T>& logits, std::span<const int> labels, Eigen::MatrixX<T>* dlogits);
 
 }  // namespace lrlab::tasks

@@ -8,7 +8,7 @@
 namespace lrlab::tasks {
 
 void register_mlp(Registry& r) {
-  std::vector<Param> params = data_params();
+  std::vector<Param> params = classifier_params();
   params.push_back(Param::integers("hidden", "width of each hidden layer, input side first").def(Json::array({64})).at_least(1));
   params.push_back(Param::string("activation", "the hidden layers' activation").def("relu").one_of({"relu", "tanh", "gelu"}));
   params.push_back(Param::string("init", "weight initialisation, from the trial seed: he (normal, 2/fan_in) or "

@@ -8,7 +8,7 @@
 namespace lrlab::tasks {
 
 void register_softmax_regression(Registry& r) {
-  std::vector<Param> params = data_params();
+  std::vector<Param> params = classifier_params();
   params.push_back(Param::real("l2", "L2 penalty l2/2 * ||W||^2 on the weights (not the biases)").def(0.0).at_least(0));
   r.add_task({.name = "softmax_regression",
               .summary = "multinomial logistic regression on a CSV data set",

@@ -127,17 +127,19 @@ TEST_CASE("gemm: shapes that do not agree are refused", "[gemm]") {
 TEST_CASE("gemm: a trial's results are the same bits on every path the CPU runs (LRLAB_GEMM_PATH)", "[gemm][e2e]") {
   using namespace lrlab::test;
   const auto dir = temp_dir("gemm_paths");
-  // An MLP with two hidden layers of odd widths (every product has edge blocks) and softmax
-  // regression, evaluated on the validation set in chunks.
+  // An MLP with two hidden layers of odd widths (every product has edge blocks), in float64 and in
+  // float32, and softmax regression in float32, each with Adam in float64 and in float32.
   const std::string data = std::string(LRLAB_SOURCE_DIR) + "/experiments/data/digits.csv.gz";
   write_file(dir / "spec.json", R"({"name": "gemm_paths", "seed": 5, "task": {"type": "quadratic"},
     "optimizer": {"learning_rate": 0.003}, "schedule": {"type": "cosine_decay", "decay_steps": 120},
     "budget": {"steps": 120}, "evaluate": {"every_steps": 40},
-    "grid": {"task": [
+    "grid": {"optimizer.dtype": ["float64", "float32"], "task": [
       {"type": "mlp", "data": ")" + data + R"(", "label_column": -1, "standardize": true, "hidden": [37, 13],
        "batch_size": 29},
+      {"type": "mlp", "data": ")" + data + R"(", "label_column": -1, "standardize": true, "hidden": [37, 13],
+       "batch_size": 29, "dtype": "float32"},
       {"type": "softmax_regression", "data": ")" + data + R"(", "label_column": -1, "standardize": true,
-       "batch_size": 64}]}})");
+       "batch_size": 64, "dtype": "float32"}]}})");
   std::string reference;
   int paths = 0;
   for (const Path path : {Path::baseline, Path::avx2, Path::avx512}) {

@@ -106,3 +106,41 @@ TEST_CASE("mlp: parameter errors", "[mlp]") {
   CHECK_THROWS_WITH(make_task(mlp_spec({{"hidden", {8, 0}}})), Contains("/task/hidden/1") && Contains(">= 1"));
   CHECK_THROWS_WITH(make_task(mlp_spec({{"init", "lecun"}})), Contains("/task/init"));
 }
+
+// "dtype": "float32": the same network computed in float. Its loss, gradient and evaluation agree
+// with the float64 ones to float32 precision, its gradient is made of float32 numbers, and it is
+// not the float64 computation (some gradient element differs).
+TEST_CASE("classifier tasks: dtype float32 computes the float64 network's loss and gradient in float", "[mlp][dtype]") {
+  const std::string two_classes = (temp_dir("dtype") / "two.csv").string();
+  write_file(two_classes, blobs_csv(2, 5, 30));
+  const std::vector<Json> specs{
+      mlp_spec({{"activation", "relu"}}), mlp_spec({{"activation", "gelu"}, {"l2", 0.1}}), mlp_spec({{"activation", "tanh"}}),
+      Json{{"type", "softmax_regression"}, {"data", mlp_blobs_file()}, {"batch_size", 8}, {"standardize", true}},
+      Json{{"type", "logistic_regression"}, {"data", two_classes}, {"batch_size", 8}, {"standardize", true}}};
+  for (const Json& spec : specs) {
+    CAPTURE(spec.dump());
+    auto f64 = make_task(spec);
+    auto f32 = make_task(with(spec, {{"dtype", "float32"}}));
+    std::vector<double> x = probe_point(*f64, 0.3);
+    for (double& v : x) v = static_cast<float>(v);  // the float32 numbers an float32 Adam would hold
+    std::vector<double> g64(x.size()), g32(x.size());
+    for (const std::int64_t step : {0, 5}) {
+      const double l64 = f64->loss_and_gradient(step, x, g64), l32 = f32->loss_and_gradient(step, x, g32);
+      CHECK(l32 == Approx(l64).epsilon(1e-5));
+      double scale = 0.0, worst = 0.0;
+      bool differs = false;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        CHECK(g32[i] == static_cast<double>(static_cast<float>(g32[i])));
+        scale = std::max(scale, std::abs(g64[i]));
+        worst = std::max(worst, std::abs(g32[i] - g64[i]));
+        differs = differs || g32[i] != g64[i];
+      }
+      CHECK(worst <= 1e-5 * scale);
+      CHECK(differs);
+    }
+    const auto m64 = f64->evaluate(x), m32 = f32->evaluate(x);
+    CHECK(*m32.get("val_loss") == Approx(*m64.get("val_loss")).epsilon(1e-5));
+  }
+  auto bad = [&] { make_task(mlp_spec({{"dtype", "float16"}})); };
+  CHECK_THROWS_WITH(bad(), Contains("float64 | float32"));
+}
