@@ -62,7 +62,7 @@ void run(const Blocking& blocking, Kernel kernel, View<const T> a, View<const T>
     return buffer.data() + (misalignment ? line - misalignment : 0);
   };
   T* ap = aligned(a_buffer<T>(s), static_cast<std::size_t>((c.rows + mr - 1) / mr * mr * k));
-  T* bp = aligned(b_buffer<T>(s), static_cast<std::size_t>(nr * blocking.lanes<T>() * k));
+  T* bp = aligned(b_buffer<T>(s), static_cast<std::size_t>(nr * k));
   kernel(a, b, c, ap, bp);
 }
 

@@ -12,6 +12,8 @@
 //
 // Vectors are GCC's vector extensions (clang has them too): the compiler maps them onto the
 // registers of the instruction set the file is compiled for.
+#include <utility>
+
 #include "gemm_paths.hpp"
 
 namespace lrlab::tasks::gemm {
@@ -51,18 +53,23 @@ struct Kernel {
       for (std::ptrdiff_t r = rows; r < MR; ++r) out[r] = T(0);
     }
   }
-  // Columns j0 .. j0+NR of B (k rows) as k groups of NR vectors, each value in every lane (so the
-  // block loads its operands instead of broadcasting them), zero past the last column.
+  // Columns j0 .. j0+NR of B (k rows) as k groups of NR values, zero past the last column.
   static void pack_b(const View<const T>& b, std::ptrdiff_t j0, T* out) {
     const std::ptrdiff_t cols = lesser(NR, b.cols - j0), cs = b.col_stride;
     const T* row = b.data + j0 * cs;
-    for (std::ptrdiff_t p = 0; p < b.rows; ++p, out += NR * W, row += b.row_stride) {
-      for (std::ptrdiff_t c = 0; c < NR; ++c) {
-        const T value = c < cols ? row[c * cs] : T(0);
-        for (int l = 0; l < W; ++l) out[c * W + l] = value;
-      }
+    for (std::ptrdiff_t p = 0; p < b.rows; ++p, out += NR, row += b.row_stride) {
+      for (std::ptrdiff_t c = 0; c < cols; ++c) out[c] = row[c * cs];
+      for (std::ptrdiff_t c = cols; c < NR; ++c) out[c] = T(0);
     }
   }
+  // Every lane = *p: one broadcast load (an initialiser list of W copies, which compilers emit as
+  // a broadcast; a loop over the lanes becomes shuffles).
+  template <std::size_t... Lane>
+  static Vec splat(const T* p, std::index_sequence<Lane...>) {
+    const T s = *p;
+    return Vec{((void)Lane, s)...};
+  }
+  static Vec splat(const T* p) { return splat(p, std::make_index_sequence<W>{}); }
 
   // One MR x NR block of C from packed panels: each lane sums its products over k in order. A full
   // block of a C whose columns are contiguous is stored straight from the registers; any other goes
@@ -72,11 +79,11 @@ struct Kernel {
     Vec acc[NR][MV];
     for (int j = 0; j < NR; ++j)
       for (int v = 0; v < MV; ++v) acc[j][v] = Vec{};
-    for (std::ptrdiff_t p = 0; p < k; ++p, a += MR, b += NR * W) {
+    for (std::ptrdiff_t p = 0; p < k; ++p, a += MR, b += NR) {
       Vec av[MV];
       for (int v = 0; v < MV; ++v) av[v] = *reinterpret_cast<const Unaligned*>(a + v * W);
       for (int j = 0; j < NR; ++j) {
-        const Vec bj = *reinterpret_cast<const Unaligned*>(b + j * W);
+        const Vec bj = splat(b + j);
         for (int v = 0; v < MV; ++v) acc[j][v] = acc[j][v] + av[v] * bj;
       }
     }
