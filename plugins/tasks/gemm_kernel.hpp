@@ -46,7 +46,8 @@ struct Kernel {
     for (std::ptrdiff_t p = 0; p < k; ++p, out += MR) {
       const T* column = first + p * cs;
       if (rows == MR && rs == 1) {
-        for (int r = 0; r < MR; ++r) out[r] = column[r];
+        for (int v = 0; v < MV; ++v)
+          *reinterpret_cast<Unaligned*>(out + v * W) = *reinterpret_cast<const Unaligned*>(column + v * W);
         continue;
       }
       for (std::ptrdiff_t r = 0; r < rows; ++r) out[r] = column[r * rs];
