@@ -15,7 +15,7 @@ void BM_adam(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   std::vector<T> x(n, T(0.5)), g(n, T(0.01)), m(n, T(0)), v(n, T(0));
   // The scalars of update k = 10 at lr 1e-3, PyTorch's form (the default).
-  const lrlab::AdamScalars<T> s{T(1e-3), T(0.9), T(0.999), T(1e-8), T(0), false, T(1), T(1 - 0.3486784401), T(0.0998)};
+  const auto s = lrlab::AdamScalars<T>::from(false, 1e-3, 0.9, 0.999, 1e-8, 0, false, 1, 1 - 0.3486784401, 0.0998);
   for (auto _ : state) {
     lrlab::adam_pass(false, false, n, x.data(), g.data(), m.data(), v.data(), nullptr, s);
     benchmark::ClobberMemory();

@@ -95,18 +95,14 @@ void Adam::step(std::span<double> x, std::span<const double> grad, double lr, do
   const bool l2 = wd != 0.0 && !config_.decoupled_weight_decay;
   const double shrink = (wd != 0.0 && config_.decoupled_weight_decay) ? 1.0 - lr * wd : 1.0;
   double* v_max = config_.amsgrad ? state_.v_max.data() : nullptr;
+  const bool keras = config_.keras_epsilon;
   if (config_.float32) {
-    // Each scalar computed in double, then rounded once to float: as PyTorch hands its Python-float
-    // scalars to a float32 kernel.
-    const auto f = [](double d) { return static_cast<float>(d); };
-    const AdamScalars<float> s{f(lr), f(b1), f(b2), f(eps), f(wd), l2, f(shrink), f(bc1), f(bc2_sqrt)};
-    adam_pass(config_.keras_epsilon, config_.amsgrad, x.size(), x.data(), grad.data(), state_.m.data(), state_.v.data(),
-              v_max, s);
+    const auto s = AdamScalars<float>::from(keras, lr, b1, b2, eps, wd, l2, shrink, bc1, bc2_sqrt);
+    adam_pass(keras, config_.amsgrad, x.size(), x.data(), grad.data(), state_.m.data(), state_.v.data(), v_max, s);
     return;
   }
-  const AdamScalars<double> s{lr, b1, b2, eps, wd, l2, shrink, bc1, bc2_sqrt};
-  adam_pass(config_.keras_epsilon, config_.amsgrad, x.size(), x.data(), grad.data(), state_.m.data(), state_.v.data(),
-            v_max, s);
+  const auto s = AdamScalars<double>::from(keras, lr, b1, b2, eps, wd, l2, shrink, bc1, bc2_sqrt);
+  adam_pass(keras, config_.amsgrad, x.size(), x.data(), grad.data(), state_.m.data(), state_.v.data(), v_max, s);
 }
 
 }  // namespace lrlab

@@ -438,9 +438,10 @@ struct TrialPlan::State {
       case optimizer: {
         Json opt = resolver.object(declared, optimizer_params(), "/optimizer");
         if (!opt.contains("epsilon")) opt["epsilon"] = opt["epsilon_mode"] == "keras" ? 1e-7 : 1e-8;
-        // dtype came after databases existed: at its default it stays out of the stored
-        // configuration, so that every float64 trial keeps its trial key.
-        if (opt["dtype"] == "float64") opt.erase("dtype");
+        // dtype came after databases existed: left to its default it stays out of the stored
+        // configuration, so that every float64 trial keeps its trial key (written, it is stored,
+        // as any parameter written out: the same rule as the data tasks' dtype).
+        if (!declared.contains("dtype")) opt.erase("dtype");
         return opt;
       }
       case schedule: return resolver.component(Kind::schedule, declared, "/schedule");

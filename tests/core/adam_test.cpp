@@ -107,8 +107,8 @@ TEST_CASE("Adam over 200000 updates: bit for bit the plain formula, constant and
 }
 
 // dtype float32: the update written out again in float arithmetic, operation by operation as
-// adam.hpp states it (scalars computed in double and rounded once), must give the same bits; the
-// parameters and moments stay float32 numbers.
+// adam.hpp states it (scalars computed in double and rounded once: 1 - beta too, and the step
+// size), must give the same bits; the parameters and moments stay float32 numbers.
 TEST_CASE("Adam, dtype float32: every operation rounds to float32, scalars rounded once", "[adam]") {
   for (const bool keras : {false, true})
     for (const bool amsgrad : {false, true})
@@ -136,15 +136,16 @@ TEST_CASE("Adam, dtype float32: every operation rounds to float32, scalars round
           adam.step(x, grad, lr);
           // The reference.
           const double k = t + 1.0;
-          const float b1 = 0.9f, b2 = 0.999f, eps = static_cast<float>(c.epsilon), wd = 0.01f, lrf = static_cast<float>(lr);
-          const float bc1 = static_cast<float>(1.0 - std::pow(0.9, k)), bc2_sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(0.999, k)));
+          const float b1 = 0.9f, b2 = 0.999f, eps = static_cast<float>(c.epsilon), wd = 0.01f;
+          const double bc1 = 1.0 - std::pow(0.9, k), bc2 = std::sqrt(1.0 - std::pow(0.999, k));
+          const float bc2_sqrt = static_cast<float>(bc2), c1 = static_cast<float>(1.0 - 0.9), c2 = static_cast<float>(1.0 - 0.999);
           const float shrink = decoupled ? static_cast<float>(1.0 - lr * 0.01) : 1.0f;
-          const float step_size = keras ? lrf * bc2_sqrt / bc1 : lrf / bc1;
+          const float step_size = static_cast<float>(keras ? lr * bc2 / bc1 : lr / bc1);
           for (std::size_t i = 0; i < n; ++i) {
             float g = static_cast<float>(grad[i]);
             if (!decoupled) g = g + wd * fx[i];
-            fm[i] = b1 * fm[i] + (1.0f - b1) * g;
-            fv[i] = b2 * fv[i] + (1.0f - b2) * g * g;
+            fm[i] = b1 * fm[i] + c1 * g;
+            fv[i] = b2 * fv[i] + c2 * g * g;
             float vh = fv[i];
             if (amsgrad) vh = fvmax[i] = std::max(fvmax[i], fv[i]);
             const float denom = keras ? std::sqrt(vh) + eps : std::sqrt(vh) / bc2_sqrt + eps;
@@ -173,4 +174,20 @@ TEST_CASE("Adam, dtype float32 differs from float64 by float32 rounding only", "
   CHECK(x32[0] != x64[0]);
   CHECK(x32[0] == static_cast<double>(static_cast<float>(x32[0])));
   CHECK(x32[0] == Approx(x64[0]).epsilon(1e-5));
+}
+
+// A beta_2 that float32 cannot tell from 1 (0.99999999999 rounds to 1.0f): 1 - beta_2 is taken in
+// double, 1e-11, as PyTorch does, so v still grows and the update stays finite and PyTorch-like
+// (1 - float(beta_2) would be 0: v = 0 and a division 0 / 0).
+TEST_CASE("Adam, dtype float32: 1 - beta is computed before rounding", "[adam]") {
+  AdamConfig c;
+  c.float32 = true;
+  c.beta_2 = 0.99999999999;
+  Adam adam(c, 1);
+  std::vector<double> x{1.0}, g{0.5};
+  adam.step(x, g, 0.01);
+  CHECK(adam.state().v[0] == static_cast<double>(static_cast<float>(static_cast<float>(1.0 - 0.99999999999) * 0.5f * 0.5f)));
+  CHECK(adam.state().v[0] > 0.0);
+  CHECK(std::isfinite(x[0]));
+  CHECK(x[0] == Approx(0.99).epsilon(1e-3));  // the first update moves by about lr
 }

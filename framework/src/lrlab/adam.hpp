@@ -16,8 +16,9 @@
 // "dtype": "float32" (float64 is the default) makes Adam what it is on float32 variables in Keras
 // (its default) or PyTorch: the parameters, m and v are float32 numbers (still held in double
 // arrays, which hold them exactly, so checkpoints and restores are unchanged), and every operation
-// of the update rounds to float32. Its scalars (lr, the betas, eps, the bias corrections) are
-// computed in double and rounded to float once, as PyTorch passes them to its kernels. A gradient
+// of the update rounds to float32. Its scalars (the betas, 1 - each beta, eps, the step size
+// lr / (1 - beta_1^k), sqrt(1 - beta_2^k)) are computed in double and rounded to float once, as
+// PyTorch passes them to its kernels. A gradient
 // from a float64 task is rounded to float32 first.
 #include <cstdint>
 #include <span>

@@ -31,28 +31,39 @@
 
 namespace lrlab {
 
+// The update's scalars, each computed in double and rounded to T once (for float32, as PyTorch
+// hands its Python-float scalars to a float32 kernel: 1 - beta_2 is float(1 - 0.9999999), not
+// 1 - float(0.9999999), which would lose all but a few bits of it).
 template <typename T>
 struct AdamScalars {
-  T lr, b1, b2, eps, wd;
+  T b1, one_minus_b1, b2, one_minus_b2, eps, wd;
   bool l2;       // add wd * x to the gradient (L2; not with decoupled weight decay)
   T shrink;      // x is multiplied by it first: 1 - lr * wd for AdamW, else 1
-  T bc1;         // 1 - beta_1^k
+  T step_size;   // pytorch: lr / (1 - beta_1^k); keras: lr * sqrt(1 - beta_2^k) / (1 - beta_1^k)
   T bc2_sqrt;    // sqrt(1 - beta_2^k)
+
+  // bc1 = 1 - beta_1^k, bc2_sqrt = sqrt(1 - beta_2^k), shrink as above.
+  static AdamScalars from(bool keras, double lr, double b1, double b2, double eps, double wd, bool l2, double shrink,
+                          double bc1, double bc2_sqrt) {
+    const auto t = [](double d) { return static_cast<T>(d); };
+    return {t(b1), t(1.0 - b1), t(b2), t(1.0 - b2), t(eps), t(wd), l2, t(shrink),
+            t(keras ? lr * bc2_sqrt / bc1 : lr / bc1), t(bc2_sqrt)};
+  }
 };
 
 template <typename T, bool Keras, bool AmsGrad, typename S = T>
 [[gnu::always_inline]] inline
 void adam_update(std::size_t n, S* __restrict x, const S* __restrict grad, S* __restrict m, S* __restrict v,
                  S* __restrict v_max, const AdamScalars<T>& s) {
-  const T step_size = Keras ? s.lr * s.bc2_sqrt / s.bc1 : s.lr / s.bc1;
   // Copies, so the loop reads no memory that the stores could alias: it stays vectorised.
-  const T b1 = s.b1, b2 = s.b2, eps = s.eps, wd = s.wd, shrink = s.shrink, bc2_sqrt = s.bc2_sqrt, one = 1;
+  const T b1 = s.b1, c1 = s.one_minus_b1, b2 = s.b2, c2 = s.one_minus_b2, eps = s.eps, wd = s.wd, shrink = s.shrink,
+          step_size = s.step_size, bc2_sqrt = s.bc2_sqrt;
   const bool l2 = s.l2;
   for (std::size_t i = 0; i < n; ++i) {
     const T xi = static_cast<T>(x[i]), gi = static_cast<T>(grad[i]);
     const T g = l2 ? gi + wd * xi : gi;
-    const T mi = b1 * static_cast<T>(m[i]) + (one - b1) * g;
-    const T vi = b2 * static_cast<T>(v[i]) + (one - b2) * g * g;
+    const T mi = b1 * static_cast<T>(m[i]) + c1 * g;
+    const T vi = b2 * static_cast<T>(v[i]) + c2 * g * g;
     m[i] = mi;
     v[i] = vi;
     T vh = vi;
