@@ -1,4 +1,4 @@
-// lrlab export DB --table steps|evals|events|trials [--experiment NAME] --format csv|jsonl [-o FILE]
+// lrlab export DB --table steps|evals|events|trials [--experiment NAME|ID] --format csv|jsonl [-o FILE]
 //
 // One table of one experiment, row by row, with grid values as columns (lrlab/analysis/export.hpp).
 #include <iostream>
@@ -43,7 +43,7 @@ void add_export(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("export", "write one table of an experiment as csv or jsonl, with grid values as columns");
   cmd->add_option("db", o->db, "the results database")->required();
   cmd->add_option("--table", o->table, "steps, evals, events or trials")->required();
-  cmd->add_option("--experiment", o->experiment, "experiment name (default: the latest experiment)");
+  cmd->add_option("--experiment", o->experiment, "experiment name or id (default: the latest experiment)");
   cmd->add_option("--format", o->format, "csv (default) or jsonl (one JSON object per line)");
   cmd->add_option("-o,--output", o->output, "file to write (default: stdout)");
   cmd->callback([&action, o] { action = [o] { return export_table(*o); }; });

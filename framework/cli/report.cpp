@@ -1,4 +1,4 @@
-// lrlab report DB -o report.html [--experiment NAME] [--metric NAME] [--by PATH,...] [--within PATH,...]
+// lrlab report DB -o report.html [--experiment NAME|ID] [--metric NAME] [--by PATH,...] [--within PATH,...]
 //              [--correction holm|bh|none]
 //
 // One self-contained HTML file to share a result (lrlab/analysis/report.hpp says what it holds).
@@ -42,7 +42,7 @@ void add_report(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("report", "write one self-contained HTML report of an experiment");
   cmd->add_option("db", o->db, "the results database")->required();
   cmd->add_option("-o,--output", o->output, "the HTML file")->required();
-  cmd->add_option("--experiment", o->experiment, "experiment name (default: the latest experiment)");
+  cmd->add_option("--experiment", o->experiment, "experiment name or id (default: the latest experiment)");
   cmd->add_option("--metric", o->request.summary.metric, "the summary's metric (default test_loss when stored, else best_val_loss)");
   cmd->add_option("--by", o->by, "group by these dotted config paths (comma-separated)");
   cmd->add_option("--within", o->within, "rank the summary separately within each value of these config paths");

@@ -1,4 +1,5 @@
 // lrlab run SPEC.json [--db PATH] [--jobs N] [--plugin-dir DIR]... [--fresh] [--quiet]
+// lrlab run DB [--experiment NAME|ID] [--db PATH] ...   (a stored spec again: stored_spec.hpp)
 //
 // Parses the options and prints; the run itself is the core's use case (runner.hpp): validate
 // everything first (a bad spec exits 2 and creates nothing), then resume the latest experiment of
@@ -13,7 +14,10 @@ void add_run(CLI::App& app, Action& action) {
   auto o = std::make_shared<RunRequest>();
   auto quiet = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("run", "run an experiment (resumes an unfinished one); under mpirun, across the ranks");
-  cmd->add_option("spec", o->spec, "the experiment spec (JSON)")->required();
+  cmd->add_option("spec", o->spec, "the experiment spec (JSON), or a results database: run one of its stored specs again")
+      ->required();
+  cmd->add_option("--experiment", o->experiment,
+                  "with a database for SPEC: the experiment (name or id; default the latest) whose spec to run");
   cmd->add_option("--db", o->db, "results database (default results/<name>.db)");
   cmd->add_option("--jobs,-j", o->jobs, "trials run in parallel, per MPI rank (default: all cores)")
       ->check(CLI::NonNegativeNumber);

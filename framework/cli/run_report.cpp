@@ -48,8 +48,9 @@ void print_run_summary(const RunSummary& s) {
                  "rerun the same command once there is room, and it resumes\n",
                  s.db_path.string().c_str(), r.write_failure.c_str(), held.c_str(), static_cast<long long>(r.interrupted));
   }
-  for (const auto& [index, error] : r.failures)
-    std::fprintf(stderr, "lrlab: trial %lld failed: %s\n", static_cast<long long>(index), error.c_str());
+  // trial_id: the number verify --trial, export-schedule --trial and SQL on the trials table take.
+  for (const auto& [trial_id, error] : r.failures)
+    std::fprintf(stderr, "lrlab: trial %lld failed: %s\n", static_cast<long long>(trial_id), error.c_str());
 }
 
 }  // namespace lrlab::cli

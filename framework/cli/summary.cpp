@@ -1,4 +1,4 @@
-// lrlab summary DB [--experiment NAME] [--by PATH,...] [--within PATH,...] [--where SQL]
+// lrlab summary DB [--experiment NAME|ID] [--by PATH,...] [--within PATH,...] [--where SQL]
 //                  [--metric NAME[,NAME...]] [--correction holm|bh|none] [--format table|csv|json]
 //
 // Which configuration won, by how much, and is the difference real? (lrlab/analysis/summary_table.hpp
@@ -72,7 +72,7 @@ void add_summary(CLI::App& app, Action& action) {
   auto o = std::make_shared<SummaryOptions>();
   auto* cmd = app.add_subcommand("summary", "rank configurations with confidence intervals and corrected paired tests");
   cmd->add_option("db", o->db, "the results database")->required();
-  cmd->add_option("--experiment", o->experiment, "experiment name (default: the latest experiment)");
+  cmd->add_option("--experiment", o->experiment, "experiment name or id (default: the latest experiment)");
   cmd->add_option("--by", o->by, "group by these dotted config paths (comma-separated), e.g. schedule.type");
   cmd->add_option("--within", o->within, "rank separately within each value of these config paths (default: task, when the grid varies it)");
   cmd->add_option("--where", o->request.where, "keep only the trials matching this SQL condition on the trials table");

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <optional>
@@ -18,6 +19,8 @@
 #include "lrlab/mpi_transport.hpp"
 #include "lrlab/process_transport.hpp"
 #include "lrlab/sha256.hpp"
+#include "lrlab/spec_change.hpp"
+#include "lrlab/stored_spec.hpp"
 #include "lrlab/store.hpp"
 #include "lrlab/thread_transport.hpp"
 #include "lrlab/trial_pool.hpp"
@@ -39,8 +42,20 @@ struct Planned {
   std::vector<LibraryInfo> libraries;  // the plugin libraries the trials use
   std::vector<Input> inputs;           // what decides the numbers besides the spec (inputs.hpp)
 
+  std::optional<std::int64_t> stored_experiment;  // run from a database: the experiment whose spec it is
+
   explicit Planned(const RunRequest& r) {
-    const Spec spec = load_spec(r.spec);
+    Spec spec;
+    if (is_sqlite_file(r.spec)) {
+      StoredSpec stored = load_stored_spec(r.spec, r.experiment);
+      spec = std::move(stored.spec);
+      stored_experiment = stored.experiment_id;
+    } else {
+      if (!r.experiment.empty())
+        throw SpecError("", "--experiment chooses an experiment of a database given instead of a spec; " + r.spec.string() +
+                                " is not a database");
+      spec = load_spec(r.spec);
+    }
     catalog.emplace(Catalog::standard(r.plugin_dirs));
     resolver.emplace(*catalog);
     ex = plan_experiment(spec, *resolver, shared);
@@ -60,8 +75,11 @@ struct Planned {
   }
 };
 
+// The database a run writes: --db, else the database its spec came from, else results/<name>.db.
 fs::path db_path_of(const RunRequest& r, const Experiment& ex) {
-  return r.db.empty() ? fs::path("results") / (ex.name + ".db") : r.db;
+  if (!r.db.empty()) return r.db;
+  if (is_sqlite_file(r.spec)) return r.spec;
+  return fs::path("results") / (ex.name + ".db");
 }
 
 // The database side of a run: the experiment resumed or created, and the trials left to run.
@@ -76,7 +94,9 @@ struct Opened {
 
 // A resume goes on only with the inputs the experiment was made from: the same data (by content),
 // plugin libraries and build numerics. An experiment made before inputs were recorded gets them now.
-void check_inputs(const Experiment& ex, const std::vector<Input>& inputs, Opened& d) {
+// An edited spec (spec_change.hpp) may use inputs the experiment did not: those are recorded, and
+// only the recorded ones must be unchanged.
+void check_inputs(const Experiment& ex, const std::vector<Input>& inputs, Opened& d, bool edited) {
   const std::vector<Input> recorded = Store::recorded_inputs(d.store->connection(), d.experiment_id);
   if (recorded.empty()) {
     std::fprintf(stderr,
@@ -86,8 +106,20 @@ void check_inputs(const Experiment& ex, const std::vector<Input>& inputs, Opened
     d.store->record_inputs(d.experiment_id, inputs);
     return;
   }
-  const auto changes = input_changes(recorded, inputs, "at creation", "now");
-  if (changes.empty()) return;
+  std::vector<Input> compared = inputs, added;
+  if (edited) {
+    compared.clear();
+    for (const auto& in : inputs) {
+      const bool known = std::any_of(recorded.begin(), recorded.end(),
+                                     [&](const Input& was) { return was.kind == in.kind && was.name == in.name; });
+      (known ? compared : added).push_back(in);
+    }
+  }
+  const auto changes = input_changes(recorded, compared, "at creation", "now");
+  if (changes.empty()) {
+    if (!added.empty()) d.store->record_inputs(d.experiment_id, added);
+    return;
+  }
   std::string list;
   for (const auto& c : changes) list += "\n  " + c;
   throw SpecError("", d.db_path.string() + " holds experiment \"" + ex.name + "\" made from other inputs than this run's:" +
@@ -131,32 +163,30 @@ void check_trials(const Experiment& ex, Opened& d) {
                               "to no trial were removed").c_str() : "");
 }
 
-// A search whose `trials` alone was raised: the stored experiment grows by the new points
-// (searches are the outermost axis, so the trials planned before keep their indices). Returns the
-// old and new counts; `raised` false when the specs differ otherwise. Lowering it is refused: the stored
-// trials past the new count would be outside the plan.
-struct TrialsRaised {
-  bool raised = false;
-  std::int64_t from = 0, to = 0;
-};
-TrialsRaised search_trials_raised(const std::string& stored, const Experiment& ex, const fs::path& db_path) {
-  const Json before = Json::parse(stored, nullptr, false);
-  Json now = Json::parse(ex.spec_json);
-  const auto trials_of = [](const Json& spec) -> std::optional<std::int64_t> {
-    if (!spec.is_object() || !spec.contains("search") || !spec["search"].is_object()) return std::nullopt;
-    const Json& t = spec["search"].value("trials", Json());
-    if (!t.is_number_integer()) return std::nullopt;
-    return t.get<std::int64_t>();
-  };
-  const auto old_n = trials_of(before), new_n = trials_of(now);
-  if (!old_n || !new_n || *old_n == *new_n) return {};
-  now["search"]["trials"] = *old_n;
-  if (now != before) return {};
-  if (*new_n < *old_n)
-    throw SpecError("/search/trials", db_path.string() + " holds experiment \"" + ex.name + "\" with " + std::to_string(*old_n) +
-                                          " search trials: lowering them to " + std::to_string(*new_n) +
-                                          " would drop trials it holds; raise it, or rerun with --fresh");
-  return {true, *old_n, *new_n};
+// The spec was edited since the experiment was stored (spec_change.hpp): an edit that keeps every
+// stored trial changes the experiment in place, and says what it did; any other is refused with
+// the differences and the ways out, before anything is written.
+SpecChange judge_spec_change(const Experiment& ex, const Store::ExperimentRef& latest, Opened& d) {
+  SpecChange c = compare_spec(d.store->connection(), latest.id, latest.spec_json, ex);
+  if (!c.accepted)
+    throw SpecError("", d.db_path.string() + " already holds experiment \"" + ex.name + "\" (id " + std::to_string(latest.id) +
+                            ") with a different spec (sha256 " + latest.spec_sha256.substr(0, 12) + ", this spec " +
+                            ex.spec_sha256.substr(0, 12) + "):" + spec_differences_text(c.differences) + "\n" + c.refusal +
+                            ". Ways out: --fresh adds a new experiment to the file (the stored one stays, as experiment " +
+                            std::to_string(latest.id) + "), --db writes another file, or give the spec a new \"name\"");
+  return c;
+}
+
+void apply_spec_change(const Experiment& ex, const Store::ExperimentRef& latest, const SpecChange& c, Opened& d) {
+  const std::string what = spec_differences_text(c.differences);
+  d.store->change_experiment(latest.id, ex, c.moved, c.added);
+  const auto n = [](std::int64_t v) { return std::to_string(v); };
+  if (c.added.empty())
+    std::fprintf(stderr, "lrlab: %s: the spec changed, no trial did; the stored spec is updated:%s\n", ex.name.c_str(), what.c_str());
+  else
+    std::fprintf(stderr, "lrlab: %s: the spec grew: the %s trials stored are kept%s, %s added:%s\n", ex.name.c_str(),
+                 n(c.stored).c_str(), c.moved.empty() ? "" : (" (" + n(static_cast<std::int64_t>(c.moved.size())) + " with a new trial_index)").c_str(),
+                 n(static_cast<std::int64_t>(c.added.size())).c_str(), what.c_str());
 }
 
 void open_store(const RunRequest& r, const Planned& p, Opened& d) {
@@ -169,24 +199,19 @@ void open_store(const RunRequest& r, const Planned& p, Opened& d) {
   d.store.emplace(d.db_path);
   Store& store = *d.store;
 
-  auto latest = store.latest_experiment(ex.name);
+  // A stored spec run into its own database continues that very experiment, also an older one of
+  // its name; anything else continues the latest experiment of the name.
+  std::error_code ec;
+  const bool own_db = p.stored_experiment && fs::equivalent(d.db_path, r.spec, ec);
+  auto latest = own_db ? store.experiment(*p.stored_experiment) : store.latest_experiment(ex.name);
   if (latest && !r.fresh) {
-    const TrialsRaised raised =
-        latest->spec_sha256 == ex.spec_sha256 ? TrialsRaised{} : search_trials_raised(latest->spec_json, ex, d.db_path);
-    if (latest->spec_sha256 != ex.spec_sha256 && !raised.raised)
-      throw SpecError("", d.db_path.string() + " already holds experiment \"" + ex.name + "\" with a different spec (sha256 " +
-                              latest->spec_sha256.substr(0, 12) + ", this spec " + ex.spec_sha256.substr(0, 12) +
-                              "): rerun with --fresh to add a new experiment to it, or choose another --db");
     d.experiment_id = latest->id;
     d.resumed = true;
-    check_inputs(ex, p.inputs, d);
-    if (raised.raised) {
-      const std::int64_t per_point = ex.trials.size() / raised.to;  // the cases, grid and repeats of one search point
-      store.grow_experiment(latest->id, ex, raised.from * per_point);
-      std::fprintf(stderr, "lrlab: %s: search.trials raised from %lld to %lld: the %lld trials stored are kept, %lld added\n",
-                   ex.name.c_str(), static_cast<long long>(raised.from), static_cast<long long>(raised.to),
-                   static_cast<long long>(raised.from * per_point), static_cast<long long>((raised.to - raised.from) * per_point));
-    }
+    const bool edited = latest->spec_sha256 != ex.spec_sha256;
+    std::optional<SpecChange> change;
+    if (edited) change = judge_spec_change(ex, *latest, d);
+    check_inputs(ex, p.inputs, d, edited);
+    if (change) apply_spec_change(ex, *latest, *change, d);
     check_trials(ex, d);
     store.reset_unfinished(d.experiment_id);
   } else {
@@ -251,6 +276,7 @@ int finish(const RunRequest& r, const Experiment& ex, Opened& d, const SweepRepo
 // The argv of a worker process of `r` (--isolate): this lrlab, the same spec and plugin folders.
 std::vector<std::string> worker_command(const RunRequest& r) {
   std::vector<std::string> argv{fs::read_symlink("/proc/self/exe").string(), "run", r.spec.string(), "--worker", "--quiet"};
+  if (!r.experiment.empty()) argv.insert(argv.end(), {"--experiment", r.experiment});
   for (const auto& d : r.plugin_dirs) {
     argv.push_back("--plugin-dir");
     argv.push_back(d.string());

@@ -35,7 +35,6 @@ SweepReport run_sweep(Transport& transport, Store& store, const TrialPlan& plan,
   report.skipped = report.total - static_cast<std::int64_t>(todo.size());
   for (const auto& w : todo)
     if (w.from) ++report.from_checkpoints;
-  std::unordered_map<std::int64_t, std::int64_t> index_of;  // trial_id -> trial_index of the running trials
   Progress progress(static_cast<std::int64_t>(todo.size()), options.progress);
   const std::size_t capacity =
       options.queue_chunks ? options.queue_chunks : 4 * static_cast<std::size_t>(std::max(1, transport.slots())) + 8;
@@ -51,9 +50,8 @@ SweepReport run_sweep(Transport& transport, Store& store, const TrialPlan& plan,
       else if (out.status == status::paused) ++report.paused;
       else {
         ++report.failed;
-        report.failures.emplace_back(index_of.at(c.trial_id), out.error);
+        report.failures.emplace_back(c.trial_id, out.error);
       }
-      index_of.erase(c.trial_id);
     }
     writer.push(std::move(c));
   };
@@ -85,7 +83,6 @@ SweepReport run_sweep(Transport& transport, Store& store, const TrialPlan& plan,
         ready = Work{plan.trial(p.index, p.made), p.trial_id, p.from, p.until, p.made};
       }
       if (!ready || !transport.start(*ready)) break;
-      index_of.emplace(ready->trial_id, ready->trial.index);
       ready.reset();
       ++in_flight;
     }

@@ -430,6 +430,13 @@ std::optional<Store::ExperimentRef> Store::latest_experiment(const std::string& 
   return ExperimentRef{s.int64(0), s.text(1), s.text(2)};
 }
 
+std::optional<Store::ExperimentRef> Store::experiment(std::int64_t id) {
+  sqlite::Statement s(db_, "SELECT experiment_id, spec_sha256, spec_json FROM experiments WHERE experiment_id=?1");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return ExperimentRef{s.int64(0), s.text(1), s.text(2)};
+}
+
 namespace {
 
 const char* const insert_trial_sql =
@@ -549,12 +556,21 @@ std::int64_t Store::restore_trials(std::int64_t experiment_id, const TrialPlan& 
   return orphans;
 }
 
-void Store::grow_experiment(std::int64_t experiment_id, const Experiment& ex, std::int64_t first_new) {
+void Store::change_experiment(std::int64_t experiment_id, const Experiment& ex,
+                              const std::vector<std::pair<std::int64_t, std::int64_t>>& moved,
+                              const std::vector<std::int64_t>& added) {
   sqlite::Transaction tx(db_);
-  sqlite::Statement e(db_, "UPDATE experiments SET spec_json=?2, spec_sha256=?3, spec_path=?4 WHERE experiment_id=?1");
-  e.bind(1, experiment_id).bind(2, ex.spec_json).bind(3, ex.spec_sha256).bind(4, ex.spec_path.string()).run();
+  sqlite::Statement e(db_, "UPDATE experiments SET spec_json=?2, spec_sha256=?3, spec_path=?4, description=?5 WHERE experiment_id=?1");
+  e.bind(1, experiment_id).bind(2, ex.spec_json).bind(3, ex.spec_sha256).bind(4, ex.spec_path.string()).bind(5, ex.description).run();
+  // Two passes, so that UNIQUE(experiment_id, trial_index) holds after each statement: the moved
+  // rows first go to -1 - index (negative: no row has one), then to their index.
+  sqlite::Statement m(db_, "UPDATE trials SET trial_index = -1 - ?2 WHERE trial_id = ?1");
+  for (const auto& [trial_id, index] : moved) m.bind(1, trial_id).bind(2, index).run();
+  sqlite::Statement(db_, "UPDATE trials SET trial_index = -1 - trial_index WHERE experiment_id = ?1 AND trial_index < 0")
+      .bind(1, experiment_id)
+      .run();
   sqlite::Statement t(db_, insert_trial_sql);
-  for (std::int64_t index = first_new; index < ex.trials.size(); ++index) insert_trial(t, experiment_id, ex.trials[index]);
+  for (std::int64_t index : added) insert_trial(t, experiment_id, ex.trials[index]);
   tx.commit();
 }
 

@@ -41,9 +41,23 @@ TEST_CASE("choose_experiment: the latest of a name, or the latest of all", "[ana
   chosen = choose_experiment(c, "beta");
   CHECK(chosen.id == 2);
   CHECK(chosen.name == "beta");
-  // An unknown name: the error lists every name there is, once each, sorted.
+  // A number is an experiment_id: the older "alpha", which its name alone no longer reaches.
+  chosen = choose_experiment(c, "1");
+  CHECK(chosen.id == 1);
+  CHECK(chosen.name == "alpha");
+  // An unknown name or number: the error lists every experiment there is, by id.
   CHECK_THROWS_MATCHES(choose_experiment(c, "gamma"), SpecError,
-                       Catch::Message("no experiment named \"gamma\" in " + db.string() + "; it holds: alpha, beta"));
+                       Catch::Message("no experiment named or numbered \"gamma\" in " + db.string() +
+                                      "; it holds (id name): 1 \"alpha\", 2 \"beta\", 3 \"alpha\""));
+  CHECK_THROWS_AS(choose_experiment(c, "4"), SpecError);
+}
+
+TEST_CASE("choose_experiment: a name made of digits wins over the experiment_id it spells", "[analysis][results_db]") {
+  const fs::path db = empty_results_db("results-db-digits");
+  sql_exec(db, experiment_row(1, "2") + experiment_row(2, "beta"));
+  const sqlite::Connection c = open_results_read_only(db.string());
+  CHECK(choose_experiment(c, "2").id == 1);
+  CHECK(choose_experiment(c, "1").id == 1);
 }
 
 TEST_CASE("choose_experiment: a database without experiments says so", "[analysis][results_db]") {
@@ -51,5 +65,5 @@ TEST_CASE("choose_experiment: a database without experiments says so", "[analysi
   const sqlite::Connection c = open_results_read_only(db.string());
   CHECK_THROWS_MATCHES(choose_experiment(c, ""), SpecError, Catch::Message(db.string() + " holds no experiment yet"));
   CHECK_THROWS_MATCHES(choose_experiment(c, "alpha"), SpecError,
-                       Catch::Message("no experiment named \"alpha\" in " + db.string() + " (it holds none)"));
+                       Catch::Message("no experiment named or numbered \"alpha\" in " + db.string() + " (it holds none)"));
 }

@@ -108,9 +108,13 @@ TEST_CASE("a trial whose plugin throws fails alone: the others run, exit 1, the 
   auto r = run_lrlab({"run", "spec.json", "--db", "f.db", "--plugin-dir", LRLAB_TEST_PLUGINS}, dir);
   CHECK(r.rc == 1);
   CHECK_THAT(r.err, Contains("2 completed") && Contains("1 failed") &&
-                        Contains("trial 1 failed: faulty task: deliberate failure at step 12"));
+                        Contains("trial 2 failed: faulty task: deliberate failure at step 12"));
   CHECK(sql1(dir / "f.db", "SELECT group_concat(status) FROM (SELECT status FROM trials ORDER BY trial_index)") ==
         "completed,failed,completed");
+  // The number in the message is the trial_id every other command takes.
+  CHECK(sql1(dir / "f.db", "SELECT status FROM trials WHERE trial_id = 2") == "failed");
+  r = run_lrlab({"verify", "f.db", "--trial", "2", "--plugin-dir", LRLAB_TEST_PLUGINS}, dir);
+  CHECK_THAT(r.out + r.err, Contains("trial 2") && !Contains("no trial with trial_id"));
   CHECK(sql1(dir / "f.db", "SELECT steps_done || ' ' || error FROM trials WHERE trial_index = 1") ==
         "12 faulty task: deliberate failure at step 12");
   CHECK(sql1(dir / "f.db", "SELECT count(*) FROM steps WHERE trial_id IN (SELECT trial_id FROM trials WHERE trial_index != 1)") == "60");
@@ -308,7 +312,7 @@ TEST_CASE("isolate: a trial that crashes its process fails alone, with the signa
   INFO(r.err);
   CHECK(r.rc == 1);
   CHECK_THAT(r.err, Contains("3 completed") && Contains("1 failed") &&
-                        Contains("trial 1 failed: the trial crashed: its process was killed by signal 11"));
+                        Contains("trial 2 failed: the trial crashed: its process was killed by signal 11"));
   CHECK(sql1(dir / "c.db", "SELECT group_concat(status) FROM (SELECT status FROM trials ORDER BY trial_index)") ==
         "completed,failed,completed,completed");
   CHECK(sql1(dir / "c.db", "SELECT count(*) FROM steps s JOIN trials t USING(trial_id) WHERE t.status = 'completed'") == "90");

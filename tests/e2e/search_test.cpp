@@ -120,7 +120,7 @@ TEST_CASE("search: raising trials from 20 to 30 keeps the first 20 and runs 10, 
   auto r = run_lrlab({"run", "spec.json", "--jobs", "2", "--db", "grow.db"}, dir);
   INFO(r.err);
   REQUIRE(r.rc == 0);
-  CHECK_THAT(r.err, Contains("search.trials raised from 20 to 30: the 40 trials stored are kept, 20 added"));
+  CHECK_THAT(r.err, Contains("the spec grew: the 40 trials stored are kept, 20 added:\n  /search/trials: 20 -> 30"));
   CHECK_THAT(r.err, Contains("20 trials in") && Contains("resumed with 40 already done"));
   // The first 20 points' trials are untouched (ids, keys, the run that computed them, every row),
   // the new ones were run by the second run, and the whole is what a 30-trial run stores.
@@ -136,7 +136,7 @@ TEST_CASE("search: raising trials from 20 to 30 keeps the first 20 and runs 10, 
   write_file(dir / "spec.json", search_spec(25));
   r = run_lrlab({"run", "spec.json", "--db", "grow.db"}, dir);
   CHECK(r.rc == 2);
-  CHECK_THAT(r.err, Contains("/search/trials") && Contains("lowering them to 25 would drop trials"));
+  CHECK_THAT(r.err, Contains("/search/trials: 30 -> 25") && Contains("10 of the 60 trials it holds are not in the new plan"));
   CHECK(db_content(db) == before);
   // Another change as well as the trials is a different spec, as always.
   write_file(dir / "spec.json", search_spec(40, 60));

@@ -94,8 +94,10 @@ TEST_CASE("scheduler: fills free slots only, counts each outcome once, writes ev
   CHECK(r.stopped_early == 1);
   CHECK(r.interrupted == 0);
   REQUIRE(r.failures.size() == 2);
-  CHECK(r.failures[0] == std::make_pair(std::int64_t{1}, std::string("scripted failure")));
-  CHECK(r.failures[1].first == 5);
+  // By trial_id, the number users are given everywhere: here trial_index + 1.
+  CHECK(r.failures[0] == std::make_pair(std::int64_t{2}, std::string("scripted failure")));
+  CHECK(r.failures[1].first == 6);
+  CHECK(test::sql1(s.dir / "s.db", "SELECT trial_index FROM trials WHERE trial_id = 6") == "5");
   const fs::path db = s.dir / "s.db";
   CHECK(test::sql1(db, "SELECT count(*) FROM steps") == "7");
   CHECK(test::sql1(db, "SELECT group_concat(status, ',') FROM (SELECT status FROM trials ORDER BY trial_index)") ==

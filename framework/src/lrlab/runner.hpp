@@ -15,7 +15,11 @@
 namespace lrlab {
 
 struct RunRequest {
+  // A spec file, or a results database: then the spec of its experiment `experiment` (a name or
+  // an id; default its latest), run again (stored_spec.hpp). Without --db, into that experiment of
+  // that database (it resumes, or grows); with --db, as the spec file would be.
   std::filesystem::path spec;
+  std::string experiment;
   std::filesystem::path db;  // empty: results/<name>.db under the current folder
   int jobs = 0;              // trial threads per process (0: all cores)
   std::vector<std::filesystem::path> plugin_dirs;

@@ -95,7 +95,7 @@ struct SweepReport {
   std::int64_t paused = 0;  // reached the rung they were run to (counted again when they go on)
   std::int64_t exploited = 0;  // members of a PBT population replaced by a copy of a better one (pbt_sweep.hpp)
   std::int64_t from_checkpoints = 0;                           // trials continued from a checkpoint instead of step 0
-  std::vector<std::pair<std::int64_t, std::string>> failures;  // trial_index, error
+  std::vector<std::pair<std::int64_t, std::string>> failures;  // trial_id, error
   double seconds = 0.0;
   std::string stopped_by;  // set when a part of the transport stopped the sweep
   std::string write_failure;  // set when a commit failed (disk full): the sweep stopped there

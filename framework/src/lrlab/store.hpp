@@ -93,13 +93,17 @@ class Store {
     std::string spec_json;
   };
   std::optional<ExperimentRef> latest_experiment(const std::string& name);
+  // The experiment with this id.
+  std::optional<ExperimentRef> experiment(std::int64_t id);
 
   // Insert the experiment, its inputs and one pending row per trial, in one transaction.
   std::int64_t create_experiment(const Experiment& ex, const std::vector<Input>& inputs = {});
 
-  // A search whose `trials` was raised: the experiment takes the new spec, and the trials from
-  // `first_new` to the plan's end are added, pending. One transaction.
-  void grow_experiment(std::int64_t experiment_id, const Experiment& ex, std::int64_t first_new);
+  // An edit of the spec that keeps every stored trial (spec_change.hpp), in one transaction: the
+  // experiment takes `ex`'s spec and description, the `moved` trials (trial_id, new index) take their
+  // index in the new plan, and the plan's `added` indices get pending rows.
+  void change_experiment(std::int64_t experiment_id, const Experiment& ex,
+                         const std::vector<std::pair<std::int64_t, std::int64_t>>& moved, const std::vector<std::int64_t>& added);
 
   std::vector<TrialRow> trials(std::int64_t experiment_id);
   // Every trials row of the experiment, in trial_index order, one at a time (constant memory).

@@ -17,9 +17,10 @@ struct ExperimentChoice {
   std::string name;
 };
 
-// The latest experiment called `name`, or the latest experiment of all when `name` is empty
-// ("latest": the highest experiment_id, so a rerun of an edited spec wins over the old one).
-// Throws SpecError naming the experiments there are when there is no match.
-ExperimentChoice choose_experiment(const sqlite::Connection& c, const std::string& name);
+// The experiment `which` names: the latest experiment called so, else, when `which` is a number,
+// the one with that experiment_id (so an older experiment of a name that --fresh reused can be
+// chosen); the latest experiment of all when `which` is empty ("latest": the highest
+// experiment_id). Throws SpecError listing the experiments there are (id and name) when none matches.
+ExperimentChoice choose_experiment(const sqlite::Connection& c, const std::string& which);
 
 }  // namespace lrlab::analysis
