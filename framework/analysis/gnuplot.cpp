@@ -59,9 +59,16 @@ struct TempDir {
   }
 };
 
-// Colours that stay apart for up to 12 lines (Paul Tol's "muted" and "bright" sets).
+// Colours that stay apart for up to 12 lines (Paul Tol's "muted" and "bright" sets); past 12 the
+// colours come round again with another dash pattern (solid, dashed, dotted, dash-dot): 48 lines
+// that can be told apart.
 const char* const palette[] = {"#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377",
                                "#332288", "#117733", "#999933", "#882255", "#44AA99", "#DDCC77"};
+constexpr std::size_t dash_patterns = 4;
+
+std::string line_style(std::size_t k) {
+  return "lc rgb " + quoted(palette[k % std::size(palette)]) + " dt " + std::to_string(k / std::size(palette) % dash_patterns + 1);
+}
 
 std::string script(const std::vector<Panel>& panels, const std::string& title, const fs::path& out, bool svg,
                    const fs::path& dir) {
@@ -75,8 +82,9 @@ std::string script(const std::vector<Panel>& panels, const std::string& title, c
   const int panel_height = 300, key_height = 16 * static_cast<int>(lines) + 30;
   const int height = panel_height * static_cast<int>(panels.size()) + key_height + 40;
   std::ostringstream g;
-  if (svg) g << "set terminal svg size " << width << "," << height << " dynamic noenhanced font 'sans,11' background rgb 'white'\n";
-  else g << "set terminal pngcairo size " << width << "," << height << " noenhanced font 'sans,10' background rgb 'white'\n";
+  // fixed: drawn at its own size (a dynamic SVG is stretched to its container, its text with it).
+  if (svg) g << "set terminal svg size " << width << "," << height << " fixed noenhanced font 'sans,11' background rgb 'white'\n";
+  else g << "set terminal pngcairo size " << width << "," << height << " noenhanced font 'sans,11' background rgb 'white'\n";
   g << "set output " << quoted(out.string()) << "\n"
     << "set grid lc rgb '#dddddd'\nset border lc rgb '#555555'\nset style fill transparent solid 0.18 noborder\n"
     << "set autoscale xfix\nset autoscale yfix\nset offsets 0, 0, graph 0.04, graph 0.04\n";  // lines at the extremes stay off the border
@@ -96,7 +104,7 @@ std::string script(const std::vector<Panel>& panels, const std::string& title, c
       << "set title " << quoted(p.title) << "\nset xlabel " << quoted(p.x_label) << "\nset ylabel " << quoted(p.y_label) << "\n"
       << (p.log_y ? "set logscale y\nset format y '%.0e'\n" : "unset logscale y\nset format y '% g'\n")
       << (p.log_x ? "set logscale x\nset format x '%.0e'\n" : "unset logscale x\nset format x '% h'\n")
-      << (last ? "set key below left Left reverse vertical maxcols 1 samplen 2\n" : "unset key\n");
+      << (last ? "set key below left Left reverse vertical maxcols 1 samplen 4\n" : "unset key\n");
     if (p.y_range) g << "set yrange [" << exact(p.y_range->first) << ":" << exact(p.y_range->second) << "]\n";
     else g << "set autoscale yfix\n";
     const fs::path data = dir / ("panel" + std::to_string(i) + ".dat");
@@ -111,13 +119,16 @@ std::string script(const std::vector<Panel>& panels, const std::string& title, c
       const std::string colour = quoted(palette[k % std::size(palette)]);
       const std::string src = (k ? "''" : quoted(data.string())) + " index " + std::to_string(k);
       if (p.curves[k].points) {
+        const Curve& m = p.curves[k];
         g << (k ? ", \\\n     " : "") << src << " using 1:2 with points "
-          << (p.curves[k].crosses ? "pt 2 ps 1.6 lw 2 lc rgb '#000000'" : "pt 7 ps 1.3 lc rgb " + colour) << " title "
-          << quoted(p.curves[k].label);
+          << (m.crosses   ? std::string("pt 2 ps 1.6 lw 2 lc rgb '#000000'")
+              : m.events  ? std::string("pt 8 ps 1.2 lw 1.2 lc rgb '#000000'")
+                          : "pt 7 ps 1.3 lc rgb " + colour)
+          << " title " << quoted(m.label);
         continue;
       }
       g << (k ? ", \\\n     " : "") << src << " using 1:3:4 with filledcurves lc rgb " << colour << " notitle, \\\n     "
-        << "'' index " << k << " using 1:2 with lines lw 1.6 lc rgb " << colour << " title " << quoted(p.curves[k].label);
+        << "'' index " << k << " using 1:2 with lines lw 1.6 " << line_style(k) << " title " << quoted(p.curves[k].label);
     }
     g << "\n";
     if (i == 0 && !title.empty()) g << "unset label 1000\n";  // drawn once, not under every panel

@@ -57,6 +57,47 @@ void collect_paths(const Json& v, const std::string& prefix, std::set<std::strin
 
 }  // namespace
 
+namespace {
+
+// The part of `v` that differs among `all` (one column's values across the groups): of objects,
+// the keys whose values differ, recursively, and "type"; anything else whole.
+Json varying_part(const Json& v, const std::vector<const Json*>& all) {
+  const bool objects = v.is_object() && std::all_of(all.begin(), all.end(), [](const Json* o) { return o->is_object(); });
+  if (!objects) return v;
+  Json out = Json::object();
+  for (const auto& [k, x] : v.items()) {
+    std::vector<const Json*> at;
+    static const Json null_value;
+    for (const Json* o : all) at.push_back(o->contains(k) ? &(*o)[k] : &null_value);
+    const bool differs = std::any_of(at.begin(), at.end(), [&](const Json* y) { return *y != x; });
+    if (k == "type" && x.is_string()) out[k] = x;
+    else if (differs) out[k] = varying_part(x, at);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> Grouping::legend_names() const {
+  std::vector<std::string> out;
+  if (groups.size() < 2) {
+    for (const auto& g : groups) out.push_back(name(g));
+    return out;
+  }
+  std::vector<std::string> parts(groups.size());
+  for (std::size_t k = 0; k < label_columns.size(); ++k) {
+    std::vector<const Json*> column;
+    for (const auto& g : groups) column.push_back(&g.values[k]);
+    if (std::all_of(column.begin(), column.end(), [&](const Json* v) { return *v == *column.front(); })) continue;
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      if (groups[i].values[k].is_null() && groups[i].labels[k] == "-") continue;  // a case without it
+      parts[i] += (parts[i].empty() ? "" : ", ") + label_columns[k] + "=" + value_label(varying_part(groups[i].values[k], column));
+    }
+  }
+  for (std::size_t i = 0; i < groups.size(); ++i) out.push_back(parts[i].empty() ? name(groups[i]) : parts[i]);
+  return out;
+}
+
 std::string Grouping::name(const TrialGroup& g) const {
   std::string s;
   for (std::size_t k = 0; k < g.labels.size(); ++k)
@@ -88,19 +129,21 @@ Grouping group_selected_trials(const sqlite::Connection& c, std::int64_t experim
     // equal cases) is the same computation, bit for bit: counted once, or it would pose as evidence.
     if (!keys.insert(s.text(5)).second) continue;
     std::vector<std::string> labels, within;
+    std::vector<Json> values;
     std::string key;
     const Json config = Json::parse(s.text(3));
     for (const auto& p : r.within) within.push_back(value_label(at_path(config, p)));
     for (const auto& l : within) key += l + '\x1e';
     if (!by.empty()) {
-      for (const auto& p : by) labels.push_back(value_label(at_path(config, p)));
+      for (const auto& p : by) values.push_back(at_path(config, p));
+      for (const auto& v : values) labels.push_back(value_label(v));
       for (const auto& l : labels) key += l + '\x1f';
     } else {
       key += s.text(3);  // everything but the repeat; its grid point names it for people
     }
     auto [it, fresh] = index.emplace(key, out.groups.size());
     if (fresh) {
-      out.groups.push_back(TrialGroup{labels, within, {}});
+      out.groups.push_back(TrialGroup{labels, values, within, {}});
       if (by.empty()) grids.push_back(Json::parse(s.text(4)));
     }
     out.groups[it->second].trials.push_back({s.int64(0), s.int64(1), s.text(2), s.int64(6)});
@@ -114,8 +157,15 @@ Grouping group_selected_trials(const sqlite::Connection& c, std::int64_t experim
           out.label_columns.push_back(k);
     for (std::size_t g = 0; g < out.groups.size(); ++g) {
       auto& labels = out.groups[g].labels;
-      for (const auto& column : out.label_columns) labels.push_back(grids[g].contains(column) ? value_label(grids[g][column]) : "-");
-      if (labels.empty()) labels.push_back("(all trials)");
+      auto& values = out.groups[g].values;
+      for (const auto& column : out.label_columns) {
+        values.push_back(grids[g].contains(column) ? grids[g][column] : Json());
+        labels.push_back(grids[g].contains(column) ? value_label(grids[g][column]) : "-");
+      }
+      if (labels.empty()) {
+        labels.push_back("(all trials)");
+        values.push_back("(all trials)");
+      }
     }
     if (out.label_columns.empty()) out.label_columns.push_back("configuration");
   }

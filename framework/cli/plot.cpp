@@ -1,5 +1,6 @@
-// lrlab plot DB -o FILE.svg|FILE.png [--experiment NAME] [--metrics lr,train_loss,val_loss]
-//           [--by PATH,...] [--per-trial] [--log-y auto|on|off] [--searched [--metric NAME]]
+// lrlab plot DB -o FILE.svg|FILE.png [--experiment NAME|ID] [--metrics lr,train_loss,val_loss]
+//           [--by PATH,...] [--where SQL] [--per-trial] [--log-y auto|on|off|PANEL=on,...]
+//           [--x step|epoch|lr|time] [--smooth W] [--no-events] [--searched [--metric NAME]]
 //
 // One picture of a sweep: a panel per metric, one line per configuration (the mean over repeats,
 // the band from their minimum to their maximum) or per trial (lrlab/analysis/curves.hpp), drawn by
@@ -17,8 +18,9 @@ namespace lrlab::cli {
 namespace {
 
 struct PlotOptions {
-  std::string db, experiment, metrics, by, output, log_y = "auto", metric;
-  bool per_trial = false, searched = false;
+  std::string db, experiment, metrics, by, output, log_y = "auto", metric, where, x = "step";
+  double smooth = 0;
+  bool per_trial = false, searched = false, no_events = false;
 };
 
 int plot(const PlotOptions& o) {
@@ -35,7 +37,16 @@ int plot(const PlotOptions& o) {
     std::cerr << "lrlab: wrote " << o.output << "\n";
     return exit_ok;
   }
-  const analysis::Chart chart = analysis::experiment_chart(c, ex, {split_list(o.metrics), split_list(o.by), o.per_trial, o.log_y});
+  analysis::PlotRequest r;
+  r.metrics = split_list(o.metrics);
+  r.by = split_list(o.by);
+  r.per_trial = o.per_trial;
+  r.log_y = o.log_y;
+  r.where = o.where;
+  r.x = o.x;
+  r.smooth = o.smooth;
+  r.events = !o.no_events;
+  const analysis::Chart chart = analysis::experiment_chart(c, ex, r);
   analysis::draw_chart(chart.panels, chart.title, o.output);
   std::cerr << "lrlab: wrote " << o.output << "\n";
   return exit_ok;
@@ -48,7 +59,7 @@ void add_plot(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("plot", "draw rates and losses of an experiment to SVG or PNG (gnuplot)");
   cmd->add_option("db", o->db, "the results database")->required();
   cmd->add_option("-o,--output", o->output, "the picture: FILE.svg or FILE.png")->required();
-  cmd->add_option("--experiment", o->experiment, "experiment name (default: the latest experiment)");
+  cmd->add_option("--experiment", o->experiment, "experiment name or id (default: the latest experiment)");
   cmd->add_option("--metrics", o->metrics, "panels, comma-separated: lr, train_loss or evals metrics (default lr,train_loss,val_loss)");
   cmd->add_option("--by", o->by, "one line per value of these dotted config paths, e.g. schedule.type");
   cmd->add_flag("--per-trial", o->per_trial, "one line per trial instead of the mean over repeats");
@@ -56,7 +67,14 @@ void add_plot(CLI::App& app, Action& action) {
                 "a searched experiment: a panel per searched numeric parameter, each configuration's mean metric against "
                 "its value (log x for log-drawn ones), the best region and configuration marked");
   cmd->add_option("--metric", o->metric, "with --searched: the metric (default as summary: test_loss when stored, else best_val_loss)");
-  cmd->add_option("--log-y", o->log_y, "auto (default: log when values span > 30x), on or off");
+  cmd->add_option("--log-y", o->log_y,
+                  "auto (default: log when the values, the extreme 1% aside, span > 30x), on or off; for every panel, "
+                  "or per panel: lr=on,val_loss=off");
+  cmd->add_option("--where", o->where, "only the trials matching this SQL condition on the trials table (as summary's)");
+  cmd->add_option("--x", o->x, "the x axis: step (default), epoch, lr (the rate at the step) or time (seconds)")
+      ->check(CLI::IsMember({"step", "epoch", "lr", "time"}));
+  cmd->add_option("--smooth", o->smooth, "debiased moving average of each trial's values, weight in [0, 1) (TensorBoard's)");
+  cmd->add_flag("--no-events", o->no_events, "no marks where policies acted (events table)");
   cmd->callback([&action, o] { action = [o] { return plot(*o); }; });
 }
 

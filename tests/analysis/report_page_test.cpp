@@ -72,12 +72,19 @@ TEST_CASE("report_html: the sections of a hand-written experiment", "[analysis][
   CHECK_THAT(page, Contains("<code>lrlab summary results/x.db --experiment a&lt;b&gt;&amp;c --metric best_val_loss</code>"));
   // The summary's warnings, as the command prints them on stderr.
   CHECK_THAT(page, Contains("<li>warning: too few repeats: with 1 paired repeat the exact two-sided Wilcoxon"));
-  // The curves, inline: SVG without its XML prologue.
-  CHECK(occurrences(page, "<svg") == 1);
+  // The curves, inline (SVG without its XML prologue), and the summary's intervals: lr 0.1 has two
+  // repeats (1.0 and 2.0: mean 1.5, interval 1.5 -+ 12.706 * 0.5), lr 0.2 one (mean 3, no interval).
+  CHECK(occurrences(page, "<svg") == 2);
   CHECK(page.find("<?xml") == std::string::npos);
-  // Two of the three actions listed, the count of all, and where to find the rest.
-  CHECK(occurrences(page, "<td>plateau</td>") == 2);
-  CHECK_THAT(page, Contains("the first 2 of 3 actions; all of them: <code>lrlab export results/x.db --table events</code>"));
+  CHECK_THAT(page, Contains("<title>optimizer.learning_rate=0.1: mean 1.5, 95% interval -4.853 to 7.853</title>"));
+  CHECK_THAT(page, Contains("<title>optimizer.learning_rate=0.2: mean 3, 95% interval  to </title>"));
+  // The three actions of trial 1 grouped into one row with their count, the first message, and
+  // where to find each action.
+  CHECK(occurrences(page, "<td>plateau</td>") == 1);
+  CHECK_THAT(page, Contains("<tr><td class=\"num\">1</td><td>{&quot;optimizer.learning_rate&quot;: 0.1}</td><td class=\"num\">0</td>"
+                            "<td>reduce_on_plateau</td><td>lr_change</td><td class=\"num\">3</td><td class=\"num\">0</td>"
+                            "<td class=\"num\">2</td>"));
+  CHECK_THAT(page, Contains("every action, one row each: <code>lrlab export results/x.db --experiment 1 --table events</code>"));
   // The failed trial, with its error escaped.
   CHECK_THAT(page, Contains("<h2>Failed trials</h2>") && Contains("<td>bad &lt;input&gt;</td>"));
   CHECK_THAT(page, Contains("spec SHA-256 <code>cafe</code>"));

@@ -20,6 +20,7 @@ struct GroupedTrial {
 // One configuration: the trials that differ only in their repeat (or share the `by` values).
 struct TrialGroup {
   std::vector<std::string> labels;  // one per Grouping::label_columns
+  std::vector<Json> values;         // the same, as JSON (null: a case without it)
   std::vector<std::string> within;  // one per Grouping::within_columns: which ranking it belongs to
   std::vector<GroupedTrial> trials;
 };
@@ -30,6 +31,11 @@ struct Grouping {
   std::vector<TrialGroup> groups;  // in the order of the trials' first appearance (trial_index)
   // "schedule.type=cosine_decay, optimizer.learning_rate=0.01"
   std::string name(const TrialGroup& g) const;
+  // Each group's name for a legend, in the order of `groups`: only what differs between the
+  // groups. A column with one value everywhere is left out, and of a component or object only the
+  // keys whose values differ are shown (its "type" always): task=mlp(hidden=[32]) rather than
+  // every constant parameter of the task. One group alone is named by name().
+  std::vector<std::string> legend_names() const;
 };
 
 // Group an experiment's trials by configuration: by the resolved config (everything but the
