@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "lrlab/component_json.hpp"
 #include "lrlab/errors.hpp"
+#include "lrlab/experiment.hpp"
 #include "lrlab/resolve.hpp"
 #include "lrlab/suggest.hpp"
 #include "output.hpp"
@@ -16,8 +17,24 @@ struct DescribeOptions {
   std::string format = "text";
 };
 
-void describe_one(const ComponentInfo& c) {
-  std::cout << c.name << " (" << to_string(c.kind) << ", from " << c.library << ")\n  " << c.summary << "\n\n";
+// Adam is the spec's "optimizer" section rather than a plugin component, but users look it up by
+// name like the rest: the same page, from the section's declarations (experiment.hpp).
+ComponentInfo adam_info() {
+  ComponentInfo c;
+  c.name = "adam";
+  c.library = "the core (the spec's \"optimizer\" section)";
+  c.summary = "Adam, the optimizer every trial uses; AdamW with decoupled_weight_decay, AMSGrad with amsgrad";
+  c.formula = "m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  p -= lr_t m / (1 - b1^t) / (sqrt(v / (1 - b2^t)) + eps)"
+              "  (epsilon_mode keras: eps added to the raw sqrt(v), as tf.keras does)";
+  c.source = "Kingma & Ba 2015; the update of torch.optim.Adam (epsilon_mode pytorch) or tf.keras.optimizers.Adam (epsilon_mode keras)";
+  c.notes = "lr_t is the schedule's rate at step t (after the policies); docs/contracts.md has the step conventions";
+  c.params = optimizer_params();
+  c.example = Json{{"optimizer", {{"learning_rate", 0.001}, {"beta_2", 0.999}, {"epsilon_mode", "pytorch"}}}};
+  return c;
+}
+
+void describe_one(const ComponentInfo& c, const std::string& kind) {
+  std::cout << c.name << " (" << kind << ", from " << c.library << ")\n  " << c.summary << "\n\n";
   std::cout << "Formula:  " << c.formula << "\n";
   std::cout << "Source:   " << c.source << "\n";
   if (!c.notes.empty()) std::cout << "Notes:    " << c.notes << "\n";
@@ -44,6 +61,18 @@ int describe(const DescribeOptions& o) {
     names.push_back(c->name);
     if (c->name == o.name) hits.push_back(c);
   }
+  if (o.name == "adam" || o.name == "optimizer") {
+    const ComponentInfo adam = adam_info();
+    if (o.format == "json") {
+      Json j = component_json(adam);
+      j["kind"] = "optimizer";
+      std::cout << j.dump(2) << "\n";
+    } else {
+      describe_one(adam, "optimizer");
+    }
+    return exit_ok;
+  }
+  names.push_back("adam");
   if (hits.empty()) throw SpecError("", "no component named " + o.name + did_you_mean(o.name, names) + " (see `lrlab plugins`)");
   if (o.format == "json") {
     Json all = Json::array();
@@ -51,7 +80,7 @@ int describe(const DescribeOptions& o) {
     std::cout << (all.size() == 1 ? all[0] : all).dump(2) << "\n";
     return exit_ok;
   }
-  for (const auto* c : hits) describe_one(*c);
+  for (const auto* c : hits) describe_one(*c, to_string(c->kind));
   return exit_ok;
 }
 }  // namespace

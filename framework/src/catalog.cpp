@@ -144,9 +144,20 @@ void Catalog::load_directory(const fs::path& dir) {
     throw PluginLoadError("plugin folder " + dir.string() + " does not exist or is not a folder");
   warn_if_writable_by_others(dir, "plugin folder");
   std::vector<fs::path> files;
+  std::vector<std::string> others;  // shared libraries that are not named as plugins
   for (const auto& e : fs::directory_iterator(dir)) {
     const std::string fname = e.path().filename().string();
-    if (e.is_regular_file() && fname.starts_with("lrlab_") && e.path().extension() == ".so") files.push_back(e.path());
+    if (!e.is_regular_file() || e.path().extension() != ".so") continue;
+    if (fname.starts_with("lrlab_")) files.push_back(e.path());
+    else others.push_back(fname);
+  }
+  if (!others.empty()) {
+    // A plugin built by hand as libfoo.so would otherwise be skipped without a word.
+    std::sort(others.begin(), others.end());
+    std::string list;
+    for (const auto& f : others) list += (list.empty() ? "" : ", ") + f;
+    std::fprintf(stderr, "lrlab: warning: plugin folder %s holds .so files that are not loaded: %s (lrlab loads only "
+                 "lrlab_*.so: name a plugin lrlab_<name>.so, as lrlab_add_plugin does)\n", dir.string().c_str(), list.c_str());
   }
   std::sort(files.begin(), files.end());  // a stable order, whatever the file system's
   for (const auto& f : files) load_library(f);
@@ -206,7 +217,8 @@ const ComponentInfo& Catalog::find(Kind kind, const std::string& name, const std
     std::string known;
     for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
     throw SpecError(pointer, std::string("unknown ") + to_string(kind) + " type " + name + did_you_mean(name, names) +
-                                 " (known: " + known + ")");
+                                 " (known: " + known + "); a type from a plugin of your own needs its folder: "
+                                 "--plugin-dir DIR or LRLAB_PLUGIN_PATH (`lrlab plugins` lists what is loaded)");
   }
   std::string files;
   for (const auto* h : hits) files += "\n  " + h->library;

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -55,12 +56,31 @@ Connection open_read_only(const std::string& path) {
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) {
     const int err = errno;
-    if (err == ENOENT) throw StoreError("no database at " + path);
+    if (err == ENOENT)
+      throw StoreError("no database at " + path +
+                       (path.ends_with(".json") ? " (a results database is the file `lrlab run` writes: results/<name>.db "
+                                                  "unless --db says otherwise)" : ""));
     throw StoreError("cannot open database " + path + ": " + std::strerror(err) +
                      (err == ENAMETOOLONG ? " (a name in a path may have at most 255 bytes, a whole path 4095)" : ""));
   }
   if (S_ISDIR(st.st_mode)) throw StoreError(path + " is a folder, not a database file");
   if (!S_ISREG(st.st_mode)) throw StoreError(path + " is not a regular file, so not a results database");
+  // A spec given where a database belongs (`lrlab summary bc.json`) is told apart from a damaged
+  // database: SQLite's own message would be "file is not a database".
+  if (st.st_size > 0) {
+    char head[16] = {};
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    const std::size_t got = f ? std::fread(head, 1, sizeof head, f) : 0;
+    if (f) std::fclose(f);
+    if (f && (got < sizeof head || std::memcmp(head, "SQLite format 3", 16) != 0)) {
+      std::size_t first = 0;
+      while (first < got && std::isspace(static_cast<unsigned char>(head[first]))) ++first;
+      if (first < got && head[first] == '{')
+        throw StoreError(path + " is a JSON file (an experiment spec?), not a results database: `lrlab run " + path +
+                         "` runs a spec and writes its results to results/<name>.db, which this command reads");
+      throw StoreError(path + " is not an SQLite database (it does not start with SQLite's header)");
+    }
+  }
   // A reader of a WAL database needs its -shm file, which SQLite creates beside the database when
   // it is absent: in a folder this process cannot write (read-only media, another user's results)
   // that fails, with "attempt to write a readonly database" or "unable to open database file".

@@ -25,11 +25,9 @@ find_package(lrlab @sdk_version@ REQUIRED)
 lrlab_add_plugin(@name@ SOURCES @name@.cpp)
 
 # The unit test links the plugin's objects (@name@_plugin_objects) directly: no loader involved.
-find_package(Catch2 2 REQUIRED)
+# Catch2 v3 where it is installed, else v2 (<lrlab/catch2.hpp> compiles against either).
 enable_testing()
-add_executable(@name@_test @name@_test.cpp)
-target_link_libraries(@name@_test PRIVATE @name@_plugin_objects Catch2::Catch2)
-add_test(NAME @name@_test COMMAND @name@_test)
+lrlab_add_plugin_test(@name@_test SOURCES @name@_test.cpp PLUGINS @name@)
 )TPL";
 
 inline constexpr std::string_view readme = R"TPL(# @name@: an lrlab @kind@ plugin
@@ -37,7 +35,9 @@ inline constexpr std::string_view readme = R"TPL(# @name@: an lrlab @kind@ plugi
 Written by `lrlab new-plugin @kind@ @name@`:
 
 - `@name@.cpp`: the @kind@, its parameters, and the plugin's entry point (`LRLAB_PLUGIN_COMPONENTS`).
-- `@name@_test.cpp`: its unit test (Catch2), with the plugin linked in: no loader needed.
+- `@name@_test.cpp`: its unit test (Catch2 v2 or v3), with the plugin linked in: no loader
+  needed. **It fails until you fill in the TODOs** of `@name@.cpp` (summary, formula, source, the
+  code) and of the test itself (values written out by hand from your formula).
 - `experiment.json`: a small sweep that uses it.
 - `CMakeLists.txt`: `find_package(lrlab)` and `lrlab_add_plugin(@name@ ...)`, which builds
   `build/lrlab_@name@.so`.

@@ -1,11 +1,16 @@
 #pragma once
-// `lrlab new-plugin task NAME`: a small quadratic task whose problem data is made once per sweep
-// and shared read-only between trials through SharedData, as a data set would be.
+// `lrlab new-plugin task NAME`: a task named NAME whose model is a placeholder to replace: a
+// quadratic bowl, with the problem made once per sweep and shared read-only between trials through
+// SharedData, as a data set would be. Its summary, formula and source say TODO: the scaffold's own
+// test fails until they are filled in (docs/writing-plugins.md); its other tests (the gradient by
+// central differences, seeds, sharing) hold for any task. docs/examples/plugins/small_bowl is a
+// filled-in one.
 #include <string_view>
 
 namespace lrlab::cli::templates {
 
-inline constexpr std::string_view task_source = R"TPL(// @name@: a small quadratic bowl,
+inline constexpr std::string_view task_source = R"TPL(// @name@: TODO say what Adam trains here: the model, its data, its loss.
+// As written, a placeholder to replace: a quadratic bowl
 //   f(x) = 1/2 sum_i h_i (x_i - c_i)^2,  h_i = i + 1,  c_i ~ N(0, 1) from the experiment seed,
 // started from x_i ~ N(0, 1) drawn from the trial seed.
 // One Task object per trial holds that trial's state. What all trials share (here the problem;
@@ -21,6 +26,7 @@ inline constexpr std::string_view task_source = R"TPL(// @name@: a small quadrat
 
 namespace {
 
+// TODO: what every trial shares, read-only (a data set, a problem drawn once per sweep).
 struct Problem {
   std::vector<double> h, c;
 };
@@ -39,6 +45,7 @@ class Bowl final : public lrlab::Task {
     for (double& xi : x) xi = rng.normal();
   }
 
+  // TODO: the loss of step t's batch at x, with its gradient written into grad.
   double loss_and_gradient(std::int64_t, std::span<const double> x, std::span<double> grad) override {
     double f = 0.0;
     for (std::size_t i = 0; i < x.size(); ++i) {
@@ -49,6 +56,7 @@ class Bowl final : public lrlab::Task {
     return f;
   }
 
+  // TODO: the validation metrics at x (val_loss at least; val_accuracy for a classifier).
   lrlab::Metrics evaluate(std::span<const double> x) override {
     std::vector<double> unused(x.size());
     lrlab::Metrics m;
@@ -88,10 +96,13 @@ lrlab::TaskPtr make(const lrlab::Params& p, const lrlab::TaskContext& ctx) {
 
 void register_@name@(lrlab::Registry& registry) {
   registry.add_task({.name = "@name@",
-                     .summary = "a quadratic bowl with curvatures 1..n and a random minimiser",
-                     .formula = "f(x) = 1/2 sum_i (i + 1) (x_i - c_i)^2,  c_i ~ N(0, 1)",
-                     .source = "the standard test problem for step sizes",
-                     .notes = "val_loss is the exact loss; the minimum is 0.",
+                     // What `lrlab plugins` and `lrlab describe @name@` show; @name@_test.cpp
+                     // fails while any says TODO.
+                     .summary = "TODO: what @name@ trains, in one line",
+                     .formula = "TODO: its loss, e.g. f(x) = 1/2 sum_i h_i (x_i - c_i)^2",
+                     .source = "TODO: where the model or data come from",
+                     .notes = "",
+                     // TODO: the parameters of the model and its data.
                      .params = {lrlab::Param::integer("dimension", "number of parameters").def(5).at_least(1),
                                 lrlab::Param::integer("steps_per_epoch", "updates per epoch (there is no data)")
                                     .def(10)
@@ -105,10 +116,11 @@ void register_@name@(lrlab::Registry& registry) {
 LRLAB_PLUGIN_COMPONENTS(@name@, "0.1.0", register_@name@);
 )TPL";
 
-inline constexpr std::string_view task_test = R"TPL(// Tests of @name@, with the plugin linked into this binary (@name@_plugin_objects).
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+inline constexpr std::string_view task_test = R"TPL(// Tests of @name@, with the plugin linked into this binary (@name@_plugin_objects). The first
+// fails until @name@.cpp's summary, formula and source are filled in.
+#include <lrlab/catch2.hpp>
 
+#include <string>
 #include <vector>
 
 #include <lrlab/sdk.hpp>
@@ -129,6 +141,16 @@ lrlab::TaskPtr make(lrlab::SharedData& shared, std::uint64_t seed, std::int64_t 
 }
 
 }  // namespace
+
+TEST_CASE("@name@ says what it is: no TODO left in its summary, formula and source") {
+  lrlab::Registry r;
+  lrlab_plugin_register_@name@(r);
+  const auto& c = r.components().front();
+  for (const std::string& text : {c.summary, c.formula, c.source}) {
+    INFO("fill in @name@.cpp's summary, formula and source: " << text);
+    CHECK(text.find("TODO") == std::string::npos);
+  }
+}
 
 TEST_CASE("@name@'s gradient matches central differences") {
   lrlab::SharedData shared;
