@@ -12,7 +12,7 @@
 # reports to <tree>/sanitizer-reports/, printed at the end.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/scripts/deps.sh"
+"$root/scripts/deps.sh" --test
 jobs="$(nproc)"
 steps=("$@")
 ((${#steps[@]})) || steps=(asan tsan fuzz)

@@ -180,3 +180,43 @@ TEST_CASE("plot: a pruned configuration's line ends in a cross where the pruner 
   REQUIRE(r.rc == 0);
   CHECK_THAT(parse_svg(dir / "p.svg").out, Contains("pruned (a pruner stopped it here)"));
 }
+
+TEST_CASE("plot: the options of a readable picture through the CLI, and 14 lines told apart by dashes", "[analysis][plot]") {
+  const fs::path dir = temp_dir("plot-options");
+  // 14 learning rates with a plateau policy: more lines than colours, and policy actions.
+  write_file(dir / "spec.json", R"({
+    "name": "many", "seed": 2, "repeats": 1,
+    "task": {"type": "quadratic", "dimension": 3, "condition_number": 20, "noise_std": 0.4, "steps_per_epoch": 10},
+    "budget": {"epochs": 6},
+    "policies": [{"type": "reduce_on_plateau", "monitor": "val_loss", "factor": 0.5, "patience": 0}],
+    "grid": {"optimizer.learning_rate": [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11, 0.12, 0.13, 0.14]}
+  })");
+  auto r = run_lrlab({"run", "spec.json", "--db", "m.db", "--quiet"}, dir);
+  REQUIRE(r.rc == 0);
+  r = run_lrlab({"plot", "m.db", "-o", "m.svg", "--metrics", "lr,val_loss", "--x", "epoch", "--smooth", "0.5",
+                 "--log-y", "lr=on,val_loss=off", "--where", "json_extract(config_json, '$.optimizer.learning_rate') > 0.005"},
+                dir);
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  const auto parsed = parse_svg(dir / "m.svg");
+  REQUIRE(parsed.rc == 0);
+  // Legends name only what differs: the rate, not the task or the policy.
+  CHECK_THAT(parsed.out, Contains("optimizer.learning_rate=0.14") && !Contains("quadratic"));
+  CHECK_THAT(parsed.out, Contains("epoch") && Contains("smoothed, weight 0.5") && Contains("trials where"));
+  // Lines 13 and 14 share the colours of lines 1 and 2 and are dashed.
+  const std::string svg = read_file(dir / "m.svg");
+  CHECK_THAT(svg, Contains("stroke-dasharray"));
+  // Policy actions are marked at steps, with --x step (the default).
+  r = run_lrlab({"plot", "m.db", "-o", "s.svg", "--metrics", "lr"}, dir);
+  REQUIRE(r.rc == 0);
+  CHECK_THAT(parse_svg(dir / "s.svg").out, Contains("policy action (events table)"));
+  r = run_lrlab({"plot", "m.db", "-o", "n.svg", "--metrics", "lr", "--no-events"}, dir);
+  REQUIRE(r.rc == 0);
+  CHECK_THAT(parse_svg(dir / "n.svg").out, !Contains("policy action"));
+  // Bad values are usage errors.
+  r = run_lrlab({"plot", "m.db", "-o", "x.svg", "--x", "wall"}, dir);
+  CHECK(r.rc != 0);
+  r = run_lrlab({"plot", "m.db", "-o", "x.svg", "--smooth", "1.5"}, dir);
+  CHECK(r.rc == 2);
+  CHECK_FALSE(fs::exists(dir / "x.svg"));
+}
