@@ -130,7 +130,11 @@ std::string choose_y_axis(Panel& p, const std::string& force_log, bool tail) {
     if (!aside[i]) kept.push_back(extents[i]);
   Extent range = union_of(kept);
   const bool narrowed = range.lo > all_full.lo || range.hi < all_full.hi;
-  if (!narrowed && !tail) return "";
+  if (!narrowed && !tail) {
+    // Zeros and negatives have no place on a log axis: say how many are left out.
+    const auto off = std::count_if(means.begin(), means.end(), [](double y) { return !(y > 0); });
+    return p.log_y && off > 0 ? std::to_string(off) + " values off the axis (zero or negative, on a log axis)" : "";
+  }
   // A range too narrow to read: 0.3 decades at least on a log axis (three constant rates), a
   // sliver around a constant on a linear one.
   const double min_range = p.log_y ? 0.3 : (range.hi > range.lo ? 0.0 : std::max(std::abs(range.lo) * 1e-3, 1e-12));

@@ -7,6 +7,9 @@
 #include <fcntl.h>
 
 #include <cerrno>
+#include <algorithm>
+#include <limits>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -93,13 +96,24 @@ std::string script(const std::vector<Panel>& panels, const std::string& title, c
   const double title_share = title.empty() ? 0.0 : 40.0 / height;
   const double panel_share = (1.0 - key_share - title_share) / static_cast<double>(panels.size());
   if (!title.empty()) g << "set label 1000 " << quoted(title) << " at screen 0.5, screen " << 1.0 - title_share / 2 << " center font ',13'\n";
+  // Panels over the same x axis share its range, so that a step lines up from panel to panel (an
+  // evaluation panel would otherwise start at the first evaluation, the rate panel at step 0).
+  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo;
+  bool shared_x = true;
+  for (const auto& p : panels) {
+    shared_x = shared_x && p.x_label == panels.front().x_label && p.log_x == panels.front().log_x;
+    for (const auto& c : p.curves)
+      for (double x : c.x)
+        if (std::isfinite(x) && (!p.log_x || x > 0)) x_lo = std::min(x_lo, x), x_hi = std::max(x_hi, x);
+  }
+  if (shared_x && panels.size() > 1 && x_hi > x_lo) g << "set xrange [" << exact(x_lo) << ":" << exact(x_hi) << "]\n";
   g << "set multiplot\n";
   for (std::size_t i = 0; i < panels.size(); ++i) {
     const Panel& p = panels[i];
     const bool last = i + 1 == panels.size();
     const double top = 1.0 - title_share - panel_share * static_cast<double>(i);
     g << "set origin 0, " << (last ? 0.0 : top - panel_share) << "\nset size 1, " << (last ? panel_share + key_share : panel_share) << "\n"
-      << "set tmargin 2\nset bmargin " << (last ? std::to_string(3 + static_cast<int>(lines)) : std::string("3")) << "\n"
+      << "set tmargin 2\nset bmargin " << (last ? std::to_string(5 + static_cast<int>(lines)) : std::string("3")) << "\n"
       << "set lmargin 12\nset rmargin 3\n"
       << "set title " << quoted(p.title) << "\nset xlabel " << quoted(p.x_label) << "\nset ylabel " << quoted(p.y_label) << "\n"
       << (p.log_y ? "set logscale y\nset format y '%.0e'\n" : "unset logscale y\nset format y '% g'\n")

@@ -38,6 +38,12 @@ pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; 
 code { overflow-wrap: anywhere; }
 )CSS";
 
+// What --experiment names this experiment by: its name while that name means it (the latest of the
+// name), else its id (a --fresh rerun of the name superseded it).
+std::string experiment_argument(const sqlite::Connection& c, const ExperimentChoice& ex) {
+  return choose_experiment(c, ex.name).id == ex.id ? ex.name : std::to_string(ex.id);
+}
+
 // A table in its scrolling box.
 void boxed_table(std::ostream& out, const Table& t, const std::string& css_class = "") {
   out << "<div class=\"scroll\">";
@@ -86,7 +92,8 @@ std::string report_html(const sqlite::Connection& c, const ExperimentChoice& ex,
     out << "<div class=\"chart\">" << intervals << "</div>\n";
   out << "<p class=\"muted\">mean, sd and a 95% Student-t interval over repeats; diff_vs_best, paired_t_p and wilcoxon_p "
          "compare each configuration with the best on the same repeats (same seeds). Reproduce: <code>lrlab summary "
-      << html_escape(r.db_path) << " --experiment " << html_escape(ex.name) << " --metric " << html_escape(metric) << "</code></p>\n";
+      << html_escape(r.db_path) << " --experiment " << html_escape(experiment_argument(c, ex)) << " --metric "
+      << html_escape(metric) << "</code></p>\n";
 
   out << "<h2>Curves</h2>\n<p class=\"muted\">one line per configuration: the mean over repeats, shaded from their "
          "minimum to their maximum; rates and losses on log axes where they span decades.</p>\n"

@@ -48,7 +48,7 @@ void describe_one(const ComponentInfo& c, const std::string& kind) {
     t.rows.push_back({p.name, std::string(to_string(p.type)), def, allowed, p.doc});
   };
   for (const auto& p : c.params) row(p);
-  if (c.kind == Kind::schedule) row(unit_param());
+  if (kind == "schedule") row(unit_param());  // every schedule takes "unit"; Adam (kind optimizer) does not
   print(std::cout, t, Format::table);
   std::cout << "\nExample:\n  " << c.example.dump() << "\n";
 }

@@ -19,6 +19,7 @@
 #include "lrlab/inputs.hpp"
 #include "lrlab/replay.hpp"
 #include "lrlab/spec.hpp"
+#include "lrlab/stored_spec.hpp"
 #include "lrlab/store.hpp"
 #include "lrlab/verify.hpp"
 
@@ -67,39 +68,6 @@ void warn_on_inputs(const sqlite::Connection& c, std::int64_t experiment_id, con
       std::cerr << "lrlab: warning: plugin " << p.text(0) << " differs from the one recorded: " << it->second->path.string()
                 << " has sha256 " << it->second->sha256.substr(0, 12) << ", the run used " << p.text(1) << " with "
                 << p.text(2).substr(0, 12) << "\n";
-  }
-}
-
-// The plugin libraries the experiments' runs used that are not loaded now (an out-of-tree plugin
-// run with --plugin-dir): loaded from the paths the runs recorded, so that verify needs no
-// --plugin-dir for them. One that is gone from there is named with the folder to pass.
-void load_recorded_plugins(const sqlite::Connection& c, const std::vector<std::int64_t>& experiments, Catalog& catalog) {
-  std::map<std::string, std::string> wanted;  // plugin -> recorded path (the latest run's)
-  sqlite::Statement p(c, std::string("SELECT rp.plugin, rp.path FROM run_plugins rp JOIN runs r USING(run_id) "
-                                     "WHERE r.experiment_id = ?1 AND rp.path != ''") +
-                             (c.has_column("run_plugins", "used") ? " AND rp.used = 1" : "") + " ORDER BY rp.run_id");
-  for (const std::int64_t id : experiments) {
-    p.bind(1, id);
-    while (p.step()) wanted[p.text(0)] = p.text(1);
-    p.reset();
-  }
-  for (const auto& [plugin, path] : wanted) {
-    const bool loaded = std::any_of(catalog.libraries().begin(), catalog.libraries().end(),
-                                    [&](const LibraryInfo& lib) { return lib.name == plugin; });
-    if (loaded) continue;
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) {
-      std::cerr << "lrlab: warning: plugin " << plugin << " used by the run was loaded from " << path
-                << ", which is gone: pass the folder that holds it now with --plugin-dir\n";
-      continue;
-    }
-    try {
-      catalog.load_library(path);
-      std::cerr << "lrlab: plugin " << plugin << " loaded from the path the run recorded: " << path << "\n";
-    } catch (const std::exception& e) {
-      std::cerr << "lrlab: warning: plugin " << plugin << " could not be loaded from the path the run recorded: " << e.what()
-                << "\n";
-    }
   }
 }
 

@@ -57,6 +57,7 @@ struct Planned {
       spec = load_spec(r.spec);
     }
     catalog.emplace(Catalog::standard(r.plugin_dirs));
+    if (stored_experiment) load_recorded_plugins(sqlite::open_read_only(r.spec.string()), {*stored_experiment}, *catalog);
     resolver.emplace(*catalog);
     ex = plan_experiment(spec, *resolver, shared);
     libraries = used_libraries(*catalog, ex);
@@ -179,14 +180,15 @@ SpecChange judge_spec_change(const Experiment& ex, const Store::ExperimentRef& l
 
 void apply_spec_change(const Experiment& ex, const Store::ExperimentRef& latest, const SpecChange& c, Opened& d) {
   const std::string what = spec_differences_text(c.differences);
-  d.store->change_experiment(latest.id, ex, c.moved, c.added);
+  d.store->change_experiment(latest.id, ex, c.kept, c.added);
   const auto n = [](std::int64_t v) { return std::to_string(v); };
+  const std::string shown = what.empty() ? " (the same values; only the order of keys changed)" : ":" + what;
   if (c.added.empty())
-    std::fprintf(stderr, "lrlab: %s: the spec changed, no trial did; the stored spec is updated:%s\n", ex.name.c_str(), what.c_str());
+    std::fprintf(stderr, "lrlab: %s: the spec changed, no trial did; the stored spec is updated%s\n", ex.name.c_str(), shown.c_str());
   else
-    std::fprintf(stderr, "lrlab: %s: the spec grew: the %s trials stored are kept%s, %s added:%s\n", ex.name.c_str(),
-                 n(c.stored).c_str(), c.moved.empty() ? "" : (" (" + n(static_cast<std::int64_t>(c.moved.size())) + " with a new trial_index)").c_str(),
-                 n(static_cast<std::int64_t>(c.added.size())).c_str(), what.c_str());
+    std::fprintf(stderr, "lrlab: %s: the spec grew: the %s trials stored are kept%s, %s added%s\n", ex.name.c_str(),
+                 n(c.stored).c_str(), c.renumbered == 0 ? "" : (" (" + n(c.renumbered) + " with a new trial_index)").c_str(),
+                 n(static_cast<std::int64_t>(c.added.size())).c_str(), shown.c_str());
 }
 
 void open_store(const RunRequest& r, const Planned& p, Opened& d) {

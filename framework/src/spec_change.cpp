@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <unordered_map>
 
 #include "lrlab/pbt.hpp"
@@ -117,9 +118,13 @@ SpecChange compare_spec(const sqlite::Connection& db, std::int64_t experiment_id
   const Json after = Json::parse(ex.spec_json);
   c.differences = spec_differences(before, after);
 
-  std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>> stored;  // key -> trial_id, trial_index
-  Store::each_trial(db, experiment_id, [&](const StoredTrial& row) { stored[row.trial_key] = {row.trial_id, row.trial_index}; });
-  c.stored = static_cast<std::int64_t>(stored.size());
+  // The stored rows by key, in trial_index order: a plan with a value written twice in a grid list
+  // has two trials of one key, and each stored row is matched once.
+  std::unordered_map<std::string, std::deque<StoredTrial>> stored;
+  Store::each_trial(db, experiment_id, [&](const StoredTrial& row) {
+    stored[row.trial_key].push_back(row);
+    ++c.stored;
+  });
 
   if ((pruned_or_pbt(before) || pruned_or_pbt(after)) && !only_text(c.differences)) {
     c.refusal = "a pruner's or population-based training's decisions were taken over every trial the experiment holds, "
@@ -129,19 +134,30 @@ SpecChange compare_spec(const sqlite::Connection& db, std::int64_t experiment_id
   std::int64_t kept = 0;
   for (const TrialConfig& t : ex.trials) {
     const auto it = stored.find(t.key);
-    if (it == stored.end()) {
+    if (it == stored.end() || it->second.empty()) {
       c.added.push_back(t.index);
       continue;
     }
+    const StoredTrial row = it->second.front();
+    it->second.pop_front();
+    // The key says the configuration and seed are the plan's; a row edited by hand would say
+    // otherwise, and is refused here, before anything is written.
+    if (row.config_json != t->config_text || row.seed != static_cast<std::int64_t>(t.seed) || row.repeat != t.repeat) {
+      c.refusal = "trial " + std::to_string(row.trial_id) + "'s row is not the trial its key names (edited by hand?)";
+      c.kept.clear();
+      c.added.clear();
+      return c;
+    }
     ++kept;
-    if (it->second.second != t.index) c.moved.emplace_back(it->second.first, t.index);
+    c.kept.emplace_back(row.trial_id, t.index);
+    if (row.trial_index != t.index) ++c.renumbered;
   }
   c.dropped = c.stored - kept;
   if (c.dropped > 0) {
     c.refusal = std::to_string(c.dropped) + " of the " + std::to_string(c.stored) +
                 " trials it holds are not in the new plan (a trial is kept only when its resolved configuration and "
                 "seed are unchanged)";
-    c.moved.clear();
+    c.kept.clear();
     c.added.clear();
     return c;
   }

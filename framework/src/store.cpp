@@ -562,10 +562,11 @@ void Store::change_experiment(std::int64_t experiment_id, const Experiment& ex,
   sqlite::Transaction tx(db_);
   sqlite::Statement e(db_, "UPDATE experiments SET spec_json=?2, spec_sha256=?3, spec_path=?4, description=?5 WHERE experiment_id=?1");
   e.bind(1, experiment_id).bind(2, ex.spec_json).bind(3, ex.spec_sha256).bind(4, ex.spec_path.string()).bind(5, ex.description).run();
-  // Two passes, so that UNIQUE(experiment_id, trial_index) holds after each statement: the moved
-  // rows first go to -1 - index (negative: no row has one), then to their index.
-  sqlite::Statement m(db_, "UPDATE trials SET trial_index = -1 - ?2 WHERE trial_id = ?1");
-  for (const auto& [trial_id, index] : moved) m.bind(1, trial_id).bind(2, index).run();
+  // Two passes, so that UNIQUE(experiment_id, trial_index) holds after each statement: the kept
+  // rows first go to -1 - index (negative: no row has one), then to their index; each takes its
+  // grid point in the new plan as its grid_json.
+  sqlite::Statement m(db_, "UPDATE trials SET trial_index = -1 - ?2, grid_json = ?3 WHERE trial_id = ?1");
+  for (const auto& [trial_id, index] : moved) m.bind(1, trial_id).bind(2, index).bind(3, ex.trials[index]->grid_point.dump()).run();
   sqlite::Statement(db_, "UPDATE trials SET trial_index = -1 - trial_index WHERE experiment_id = ?1 AND trial_index < 0")
       .bind(1, experiment_id)
       .run();

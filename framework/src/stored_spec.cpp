@@ -1,9 +1,13 @@
 #include "lrlab/stored_spec.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <map>
 #include <fstream>
 
 #include "lrlab/errors.hpp"
+#include "lrlab/sha256.hpp"
 #include "lrlab/sqlite.hpp"
 
 namespace lrlab {
@@ -43,6 +47,45 @@ StoredSpec load_stored_spec(const std::filesystem::path& db, const std::string& 
                         spec_path.empty() ? std::filesystem::current_path() : spec_path.parent_path());
   out.spec.file = spec_path;
   return out;
+}
+
+void load_recorded_plugins(const sqlite::Connection& c, const std::vector<std::int64_t>& experiments, Catalog& catalog) {
+  struct Recorded {
+    std::string path, sha256;
+  };
+  std::map<std::string, Recorded> wanted;  // plugin -> the latest run's path and bytes
+  sqlite::Statement p(c, std::string("SELECT rp.plugin, rp.path, rp.sha256 FROM run_plugins rp JOIN runs r USING(run_id) "
+                                     "WHERE r.experiment_id = ?1 AND rp.path != ''") +
+                             (c.has_column("run_plugins", "used") ? " AND rp.used = 1" : "") + " ORDER BY rp.run_id");
+  for (const std::int64_t id : experiments) {
+    p.bind(1, id);
+    while (p.step()) wanted[p.text(0)] = {p.text(1), p.text(2)};
+    p.reset();
+  }
+  for (const auto& [plugin, rec] : wanted) {
+    const bool loaded = std::any_of(catalog.libraries().begin(), catalog.libraries().end(),
+                                    [&](const LibraryInfo& lib) { return lib.name == plugin; });
+    if (loaded) continue;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(rec.path, ec)) {
+      std::fprintf(stderr, "lrlab: warning: plugin %s used by the run was loaded from %s, which is gone: pass the folder "
+                   "that holds it now with --plugin-dir\n", plugin.c_str(), rec.path.c_str());
+      continue;
+    }
+    if (const std::string now = sha256_file(rec.path); now != rec.sha256) {
+      std::fprintf(stderr, "lrlab: warning: plugin %s at %s is not the library the run used (sha256 %s now, %s then): "
+                   "not loaded; pass the folder of the library the run used with --plugin-dir\n", plugin.c_str(),
+                   rec.path.c_str(), now.substr(0, 12).c_str(), rec.sha256.substr(0, 12).c_str());
+      continue;
+    }
+    try {
+      catalog.load_library(rec.path);
+      std::fprintf(stderr, "lrlab: plugin %s loaded from the path the run recorded: %s\n", plugin.c_str(), rec.path.c_str());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "lrlab: warning: plugin %s could not be loaded from the path the run recorded: %s\n", plugin.c_str(),
+                   e.what());
+    }
+  }
 }
 
 }  // namespace lrlab

@@ -95,6 +95,21 @@ TEST_CASE("verify reloads an out-of-tree plugin from the path its run recorded, 
   INFO(r.err);
   CHECK(r.rc == 0);
   CHECK_THAT(r.err, Contains("loaded from the path the run recorded") && Contains("2 identical, 0 different"));
+  // Running the stored spec again needs no --plugin-dir either.
+  r = run_lrlab({"run", "p.db", "--db", "again.db", "-q"}, dir);
+  INFO(r.err);
+  CHECK(r.rc == 0);
+  CHECK(sql1(dir / "again.db", "SELECT count(*) FROM trials WHERE status = 'completed'") == "2");
+  // Another library at the recorded path is not loaded in its place.
+  const fs::path recorded = dir / "mine" / "lrlab_faulty.so";
+  fs::copy_file(fs::path(LRLAB_BIN).parent_path() / "plugins" / "lrlab_decay.so", dir / "decay.so");
+  fs::rename(recorded, dir / "faulty.so");
+  fs::copy_file(dir / "decay.so", recorded);
+  r = run_lrlab({"verify", "p.db"}, dir);
+  CHECK(r.rc != 0);
+  CHECK_THAT(r.err, Contains("is not the library the run used") && !Contains("loaded from the path the run recorded"));
+  fs::remove(recorded);
+  fs::rename(dir / "faulty.so", recorded);
   // Moved away: the warning says which folder to pass; with it, verify succeeds.
   fs::rename(dir / "mine", dir / "moved");
   r = run_lrlab({"verify", "p.db"}, dir);

@@ -74,6 +74,37 @@ TEST_CASE("spec edits: more repeats, then a schedule inserted in the grid, run o
   CHECK_THAT(r.err, Contains("0 trials in"));
 }
 
+TEST_CASE("spec edits: grid keys reordered or reformatted, a key with its default added, a value twice", "[e2e][spec_change]") {
+  const fs::path dir = temp_dir("spec_reorder");
+  const std::string task = R"("task": {"type": "quadratic", "dimension": 4, "condition_number": 10, "noise_std": 0.2, "steps_per_epoch": 10},)";
+  const auto grid_spec = [&](const std::string& grid) {
+    return R"({"name": "g", "seed": 3, "repeats": 2, )" + task + R"( "budget": {"epochs": 2}, "grid": {)" + grid + "}}";
+  };
+  write_file(dir / "spec.json", grid_spec(R"("optimizer.learning_rate": [0.01, 0.1],
+    "schedule": [{"type": "exponential_decay", "decay_steps": 10, "decay_rate": 0.5}, {"type": "constant"}])"));
+  REQUIRE(run_lrlab({"run", "spec.json", "-q", "--db", "g.db"}, dir).rc == 0);
+  const fs::path db = dir / "g.db";
+  // The keys in the other order, a value's own keys reordered, beta_2 with its default and
+  // another value, and a rate written twice: the 8 stored trials are all still planned.
+  const std::string edited = grid_spec(R"("schedule": [{"decay_rate": 0.5, "type": "exponential_decay", "decay_steps": 10},
+    {"type": "constant"}], "optimizer.learning_rate": [0.01, 0.1, 0.1], "optimizer.beta_2": [0.999, 0.99])");
+  write_file(dir / "spec.json", edited);
+  auto r = run_lrlab({"run", "spec.json", "--db", "g.db"}, dir);
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  CHECK_THAT(r.err, Contains("the 8 trials stored are kept") && Contains("16 added"));
+  CHECK_THAT(r.err, !Contains("deleted by hand"));
+  REQUIRE(run_lrlab({"run", "spec.json", "-q", "--db", "fresh.db"}, dir).rc == 0);
+  CHECK(db_content(db) == db_content(dir / "fresh.db"));
+  // Whole: a rerun has nothing to do, verify finds every trial identical.
+  r = run_lrlab({"run", "spec.json", "--db", "g.db"}, dir);
+  CHECK(r.rc == 0);
+  CHECK_THAT(r.err, Contains("0 trials in"));
+  r = run_lrlab({"verify", "g.db"}, dir);
+  CHECK(r.rc == 0);
+  CHECK_THAT(r.err, Contains("24 identical, 0 different"));
+}
+
 TEST_CASE("spec edits: a description is text, a budget is refused with the differences, the file unchanged", "[e2e][spec_change]") {
   const fs::path dir = temp_dir("spec_refuse");
   write_file(dir / "spec.json", spec(1, constant));
@@ -106,6 +137,10 @@ TEST_CASE("spec edits: a description is text, a budget is refused with the diffe
 
   // --fresh: a second experiment of the same name; the first stays reachable by its id.
   REQUIRE(run_lrlab({"run", "spec.json", "-q", "--db", "e.db", "--fresh"}, dir).rc == 0);
+  // Its report says how to reach it: by its id, since the name now means the second.
+  r = run_lrlab({"report", "e.db", "--experiment", "1", "-o", "one.html"}, dir);
+  REQUIRE(r.rc == 0);
+  CHECK_THAT(read_file(dir / "one.html"), Contains("lrlab summary e.db --experiment 1 --metric"));
   r = run_lrlab({"summary", "e.db", "--experiment", "1", "--format", "csv"}, dir);
   INFO(r.err);
   CHECK(r.rc == 0);

@@ -40,12 +40,15 @@ struct SpecChange {
   std::vector<SpecDifference> differences;
   bool accepted = false;
   std::string refusal;  // why not, when not accepted (without the differences)
-  // Accepted: each stored trial's trial_id with its index in the new plan (only those that move),
-  // and the new plan's indices that no stored trial has (to add, pending).
-  std::vector<std::pair<std::int64_t, std::int64_t>> moved;
+  // Accepted: every stored trial's trial_id with its index in the new plan (its grid point there
+  // becomes its grid_json: a reordered or reformatted grid names the same trial differently), and
+  // the new plan's indices that no stored trial has (to add, pending). A key planned twice (a value
+  // written twice in a grid list) matches its stored rows one each, in order.
+  std::vector<std::pair<std::int64_t, std::int64_t>> kept;
   std::vector<std::int64_t> added;
-  std::int64_t stored = 0;   // trials the experiment holds
-  std::int64_t dropped = 0;  // of them, those the new plan lacks
+  std::int64_t stored = 0;      // trials the experiment holds
+  std::int64_t dropped = 0;     // of them, those the new plan lacks
+  std::int64_t renumbered = 0;  // of the kept, those whose trial_index changes
 };
 
 // Compare the experiment `experiment_id` of `db` (its stored spec `stored_spec_json`) with `ex`,

@@ -101,7 +101,7 @@ class Store {
 
   // An edit of the spec that keeps every stored trial (spec_change.hpp), in one transaction: the
   // experiment takes `ex`'s spec and description, the `moved` trials (trial_id, new index) take their
-  // index in the new plan, and the plan's `added` indices get pending rows.
+  // index and grid point (grid_json) in the new plan, and the plan's `added` indices get pending rows.
   void change_experiment(std::int64_t experiment_id, const Experiment& ex,
                          const std::vector<std::pair<std::int64_t, std::int64_t>>& moved, const std::vector<std::int64_t>& added);
 

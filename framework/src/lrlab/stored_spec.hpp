@@ -7,8 +7,11 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "lrlab/catalog.hpp"
 #include "lrlab/spec.hpp"
+#include "lrlab/sqlite.hpp"
 
 namespace lrlab {
 
@@ -25,5 +28,12 @@ struct StoredSpec {
 // latest of all) in the database `db`. Throws SpecError for an experiment lrlab did not run from a
 // spec (a recorded loop, a range test) or one that is not there.
 StoredSpec load_stored_spec(const std::filesystem::path& db, const std::string& which);
+
+// The plugin libraries the runs of `experiments` used that `catalog` lacks (an out-of-tree plugin
+// run with --plugin-dir), loaded from the paths the runs recorded (run_plugins), so that `verify`
+// and `run DB` need no --plugin-dir for them. One that is gone from there, or whose bytes are no
+// longer those the run used (its SHA-256), is not loaded: a warning on stderr names it and the
+// folder to pass.
+void load_recorded_plugins(const sqlite::Connection& c, const std::vector<std::int64_t>& experiments, Catalog& catalog);
 
 }  // namespace lrlab
