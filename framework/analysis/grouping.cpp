@@ -69,7 +69,8 @@ Json varying_part(const Json& v, const std::vector<const Json*>& all) {
     std::vector<const Json*> at;
     static const Json null_value;
     for (const Json* o : all) at.push_back(o->contains(k) ? &(*o)[k] : &null_value);
-    const bool differs = std::any_of(at.begin(), at.end(), [&](const Json* y) { return *y != x; });
+    const Json& value = x;  // a structured binding cannot be captured in C++20 (clang refuses it)
+    const bool differs = std::any_of(at.begin(), at.end(), [&](const Json* y) { return *y != value; });
     if (k == "type" && x.is_string()) out[k] = x;
     else if (differs) out[k] = varying_part(x, at);
   }

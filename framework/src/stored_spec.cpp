@@ -63,8 +63,9 @@ void load_recorded_plugins(const sqlite::Connection& c, const std::vector<std::i
     p.reset();
   }
   for (const auto& [plugin, rec] : wanted) {
+    const std::string& name = plugin;  // a structured binding cannot be captured in C++20 (clang refuses it)
     const bool loaded = std::any_of(catalog.libraries().begin(), catalog.libraries().end(),
-                                    [&](const LibraryInfo& lib) { return lib.name == plugin; });
+                                    [&](const LibraryInfo& lib) { return lib.name == name; });
     if (loaded) continue;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(rec.path, ec)) {
