@@ -103,7 +103,7 @@ std::vector<Rule> parse_rules(const Json& json) {
   return rules;
 }
 
-PolicyPtr make(const Params& p, const PolicyContext&) { return std::make_unique<EpochRule>(parse_rules(p.raw("rules"))); }
+PolicyPtr make_epoch_rule(const Params& p, const PolicyContext&) { return std::make_unique<EpochRule>(parse_rules(p.raw("rules"))); }
 
 }  // namespace
 
@@ -125,7 +125,7 @@ void register_epoch_rule(Registry& r) {
                       .required()},
        .example = Json::parse(R"({"type": "epoch_rule", "rules": [{"until_epoch": 5, "multiply": 1.0},
                                   {"until_epoch": 10, "multiply": 0.1}, {"multiply": 0.01}]})")},
-      make);
+      make_epoch_rule);
 }
 
 }  // namespace lrlab::manual

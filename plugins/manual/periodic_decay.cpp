@@ -34,7 +34,7 @@ class PeriodicDecay final : public Policy {
   std::int64_t first_at_;
 };
 
-PolicyPtr make(const Params& p, const PolicyContext&) {
+PolicyPtr make_periodic_decay(const Params& p, const PolicyContext&) {
   const std::int64_t every = p.integer("every");
   return std::make_unique<PeriodicDecay>(every, p.real("factor"), p.integer_or("first_at", every));
 }
@@ -55,7 +55,7 @@ void register_periodic_decay(Registry& r) {
                   Param::real("factor", "multiplier of the rate each time").def(0.9).above(0),
                   Param::integer("first_at", "step of the first multiplication; default: every").at_least(0)},
        .example = Json::parse(R"({"type": "periodic_decay", "every": 1000, "factor": 0.9, "first_at": 0})")},
-      make);
+      make_periodic_decay);
 }
 
 }  // namespace lrlab::manual

@@ -89,7 +89,7 @@ class ReduceOnPlateau final : public Policy {
   std::int64_t cooldown_counter_ = 0;
 };
 
-PolicyPtr make(const Params& p, const PolicyContext&) {
+PolicyPtr make_reduce_on_plateau(const Params& p, const PolicyContext&) {
   double threshold = p.real("threshold");
   bool relative = p.string("threshold_mode") == "rel";
   if (p.has("min_delta")) {
@@ -143,7 +143,7 @@ void register_reduce_on_plateau(Registry& r) {
                   Param::real("min_lr", "lower bound of the rate a reduction produces").def(0.0).at_least(0),
                   Param::real("eps", "reductions changing the rate by at most eps are skipped").def(1e-8).at_least(0)},
        .example = Json::parse(R"({"type": "reduce_on_plateau", "monitor": "val_loss", "factor": 0.5, "patience": 2})")},
-      make);
+      make_reduce_on_plateau);
 }
 
 }  // namespace lrlab::plateau

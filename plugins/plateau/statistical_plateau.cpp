@@ -77,7 +77,7 @@ class StatisticalPlateau final : public Policy {
   std::size_t budget_ = 0;
 };
 
-PolicyPtr make(const Params& p, const PolicyContext&) {
+PolicyPtr make_statistical_plateau(const Params& p, const PolicyContext&) {
   return std::make_unique<StatisticalPlateau>(StatisticalPlateau::Config{
       .window = static_cast<std::size_t>(p.integer("window")),
       .factor = p.real("factor"),
@@ -120,7 +120,7 @@ void register_statistical_plateau(Registry& r) {
                   Param::integer("checks_per_window", "how many times per `window` steps the test runs").def(200).at_least(1),
                   Param::real("min_lr", "lower bound of the rate a reduction produces").def(0.0).at_least(0)},
        .example = Json::parse(R"({"type": "statistical_plateau", "window": 500, "factor": 0.1})")},
-      make);
+      make_statistical_plateau);
 }
 
 }  // namespace lrlab::plateau

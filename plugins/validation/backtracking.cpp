@@ -60,7 +60,7 @@ class Backtracking final : public Policy {
   std::optional<Best> best_;
 };
 
-PolicyPtr make(const Params& p, const PolicyContext&) {
+PolicyPtr make_backtracking(const Params& p, const PolicyContext&) {
   return std::make_unique<Backtracking>(Monitor::from(p),
                                         p.real("factor"), p.integer("max_backtracks"));
 }
@@ -82,7 +82,7 @@ void register_backtracking(Registry& r) {
                   Param::real("factor", "multiplier of the rate at each backtrack").def(0.5).above(0).below(1),
                   Param::integer("max_backtracks", "backtracks allowed in one trial").def(10).at_least(0)},
        .example = Json::parse(R"({"type": "backtracking", "factor": 0.5, "max_backtracks": 5})")},
-      make);
+      make_backtracking);
 }
 
 }  // namespace lrlab::validation

@@ -40,7 +40,7 @@ class BoldDriver final : public Policy {
   std::optional<double> previous_;
 };
 
-PolicyPtr make(const Params& p, const PolicyContext&) {
+PolicyPtr make_bold_driver(const Params& p, const PolicyContext&) {
   return std::make_unique<BoldDriver>(Monitor::from(p),
                                       p.real("increase"), p.real("decrease"));
 }
@@ -60,7 +60,7 @@ void register_bold_driver(Registry& r) {
                   Param::real("increase", "multiplier after an improvement").def(1.1).at_least(1),
                   Param::real("decrease", "multiplier after a worsening").def(0.5).above(0).at_most(1)},
        .example = Json::parse(R"({"type": "bold_driver", "increase": 1.1, "decrease": 0.5})")},
-      make);
+      make_bold_driver);
 }
 
 }  // namespace lrlab::validation

@@ -88,7 +88,7 @@ class EarlyStopping final : public Policy {
   std::int64_t evaluations_ = 0;
 };
 
-PolicyPtr make(const Params& p, const PolicyContext& ctx) {
+PolicyPtr make_early_stopping(const Params& p, const PolicyContext& ctx) {
   Monitor m = Monitor::from(p);
   std::optional<double> baseline;
   if (p.has("baseline")) baseline = p.real("baseline");
@@ -123,7 +123,7 @@ void register_early_stopping(Registry& r) {
                   Param::boolean("restore_best", "restore the best parameters when stopping").def(false).alias(
                       "restore_best_weights")},
        .example = Json::parse(R"({"type": "early_stopping", "monitor": "val_loss", "patience": 5, "restore_best": true})")},
-      make);
+      make_early_stopping);
 }
 
 }  // namespace lrlab::validation
