@@ -36,7 +36,7 @@ void BM_task_step(benchmark::State& state, std::string task_json, const std::vec
   const std::size_t n = task->dimension();
   std::vector<double> x(n), g(n);
   task->initialize(x);
-  lrlab::Adam adam(trial->adam, n);
+  lrlab::Adam adam(lrlab::AdamConfig::from_json(trial->optimizer), n);
   adam.round_to_dtype(x);
   std::int64_t t = 0;
   for (auto _ : state) {

@@ -5,6 +5,7 @@
 #include "lrlab/component_json.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/experiment.hpp"
+#include "lrlab/optimizer.hpp"
 #include "lrlab/resolve.hpp"
 #include "lrlab/suggest.hpp"
 #include "output.hpp"
@@ -17,22 +18,8 @@ struct DescribeOptions {
   std::string format = "text";
 };
 
-// Adam is the spec's "optimizer" section rather than a plugin component, but users look it up by
-// name like the rest: the same page, from the section's declarations (experiment.hpp).
-ComponentInfo adam_info() {
-  ComponentInfo c;
-  c.name = "adam";
-  c.library = "the core (the spec's \"optimizer\" section)";
-  c.summary = "Adam, the optimizer every trial uses; AdamW with decoupled_weight_decay, AMSGrad with amsgrad";
-  c.formula = "m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  p -= lr_t m / (1 - b1^t) / (sqrt(v / (1 - b2^t)) + eps)"
-              "  (epsilon_mode keras: eps added to the raw sqrt(v), as tf.keras does)";
-  c.source = "Kingma & Ba 2015; the update of torch.optim.Adam (epsilon_mode pytorch) or tf.keras.optimizers.Adam (epsilon_mode keras)";
-  c.notes = "lr_t is the schedule's rate at step t (after the policies); docs/contracts.md has the step conventions";
-  c.params = optimizer_params();
-  c.example = Json{{"optimizer", {{"learning_rate", 0.001}, {"beta_2", 0.999}, {"epsilon_mode", "pytorch"}}}};
-  return c;
-}
-
+// The optimizers are the spec's "optimizer" section rather than plugin components, but users look
+// them up by name like the rest: the same page, from their declarations (optimizer.hpp).
 void describe_one(const ComponentInfo& c, const std::string& kind) {
   std::cout << c.name << " (" << kind << ", from " << c.library << ")\n  " << c.summary << "\n\n";
   std::cout << "Formula:  " << c.formula << "\n";
@@ -48,7 +35,7 @@ void describe_one(const ComponentInfo& c, const std::string& kind) {
     t.rows.push_back({p.name, std::string(to_string(p.type)), def, allowed, p.doc});
   };
   for (const auto& p : c.params) row(p);
-  if (kind == "schedule") row(unit_param());  // every schedule takes "unit"; Adam (kind optimizer) does not
+  if (kind == "schedule") row(unit_param());  // every schedule takes "unit"; an optimizer does not
   print(std::cout, t, Format::table);
   std::cout << "\nExample:\n  " << c.example.dump() << "\n";
 }
@@ -61,18 +48,18 @@ int describe(const DescribeOptions& o) {
     names.push_back(c->name);
     if (c->name == o.name) hits.push_back(c);
   }
-  if (o.name == "adam" || o.name == "optimizer") {
-    const ComponentInfo adam = adam_info();
+  const OptimizerDecl* optimizer = find_optimizer(o.name == "optimizer" ? "adam" : o.name);
+  if (optimizer) {
     if (o.format == "json") {
-      Json j = component_json(adam);
+      Json j = component_json(optimizer->doc);
       j["kind"] = "optimizer";
       std::cout << j.dump(2) << "\n";
     } else {
-      describe_one(adam, "optimizer");
+      describe_one(optimizer->doc, "optimizer");
     }
     return exit_ok;
   }
-  names.push_back("adam");
+  for (const auto& name : optimizer_names()) names.push_back(name);
   if (hits.empty()) throw SpecError("", "no component named " + o.name + did_you_mean(o.name, names) + " (see `lrlab plugins`)");
   if (o.format == "json") {
     Json all = Json::array();

@@ -138,6 +138,12 @@ void Catalog::load_library(const fs::path& file) {
   open_libraries().push_back(std::move(lib));
 }
 
+namespace {
+// Libraries lrlab's own plugins keep beside them and open themselves: not plugins, no warning.
+// (The torch plugin's LibTorch half, plugins/torch/torch_entry.hpp.)
+bool is_plugin_helper(const std::string& file_name) { return file_name == "torch_task_impl.so"; }
+}  // namespace
+
 void Catalog::load_directory(const fs::path& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
@@ -149,7 +155,7 @@ void Catalog::load_directory(const fs::path& dir) {
     const std::string fname = e.path().filename().string();
     if (!e.is_regular_file() || e.path().extension() != ".so") continue;
     if (fname.starts_with("lrlab_")) files.push_back(e.path());
-    else others.push_back(fname);
+    else if (!is_plugin_helper(fname)) others.push_back(fname);
   }
   if (!others.empty()) {
     // A plugin built by hand as libfoo.so would otherwise be skipped without a word.

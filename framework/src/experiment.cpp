@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "lrlab/errors.hpp"
+#include "lrlab/optimizer.hpp"
 #include "lrlab/random.hpp"
 #include "lrlab/sha256.hpp"
 
@@ -44,9 +45,9 @@ const std::vector<Param>& spec_params() {
 }
 
 const std::vector<Param>& optimizer_params() {
-  static const std::vector<Param> p{
-      Param::string("type", "the optimizer").def("adam").one_of({"adam"}),
-      Param::real("learning_rate", "base learning rate (schedules start from it)").def(0.001).above(0),
+  static const std::vector<Param> p = [] {
+    std::vector<Param> p = common_optimizer_params();
+    p.insert(p.end(), {
       Param::real("beta_1", "decay of the first moment").def(0.9).at_least(0).below(1),
       Param::real("beta_2", "decay of the second moment").def(0.999).at_least(0).below(1),
       Param::real("epsilon", "added to the denominator; default 1e-8 (pytorch) or 1e-7 (keras)").at_least(0),
@@ -57,7 +58,9 @@ const std::vector<Param>& optimizer_params() {
       Param::string("dtype", "float64, or float32: the parameters and Adam's state are float32 numbers and the update "
                              "computes in float32 (Keras's default; docs/contracts.md)")
           .def("float64").one_of({"float64", "float32"}),
-  };
+    });
+    return p;
+  }();
   return p;
 }
 

@@ -1,8 +1,10 @@
 #include "lrlab/json_schema.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "lrlab/experiment.hpp"
+#include "lrlab/optimizer.hpp"
 #include "lrlab/pbt.hpp"
 #include "lrlab/pruner.hpp"
 #include "lrlab/resolve.hpp"
@@ -100,6 +102,29 @@ Json section_schema(const std::vector<Param>& params, const std::string& descrip
   return s;
 }
 
+// The "optimizer" section: the parameters of the type it names (Adam's when it names none).
+Json optimizer_schema(const std::string& description) {
+  Json cases = Json::array();
+  for (const auto& d : optimizers()) {
+    Json when = {{"properties", {{"type", {{"const", d.doc.name}}}}}};
+    if (d.doc.name != "adam") when["required"] = {"type"};
+    cases.push_back({{"if", when}, {"then", section_schema(d.doc.params, d.doc.summary)}});
+  }
+  return {{"type", "object"},
+          {"description", description},
+          {"properties", {{"type", {{"type", "string"}, {"enum", optimizer_names()}}}}},
+          {"allOf", cases}};
+}
+
+// Every optimizer's parameters once (a grid path under "optimizer" may name any of them).
+std::vector<Param> all_optimizer_params() {
+  std::vector<Param> all;
+  for (const auto& d : optimizers())
+    for (const auto& p : d.doc.params)
+      if (std::none_of(all.begin(), all.end(), [&](const Param& q) { return q.name == p.name; })) all.push_back(p);
+  return all;
+}
+
 // Exactly one of two keys (budget, evaluate).
 Json exactly_one(Json s, const char* a, const char* b) {
   s["oneOf"] = Json::array({Json{{"required", {a}}}, Json{{"required", {b}}}});
@@ -118,7 +143,7 @@ Json grid_schema() {
   const struct {
     const char* root;
     const std::vector<Param>& params;
-  } sections[] = {{"optimizer", optimizer_params()}, {"budget", budget_params()},
+  } sections[] = {{"optimizer", all_optimizer_params()}, {"budget", budget_params()},
                   {"evaluate", evaluate_params()}, {"record", record_params()}};
   auto list_of = [](Json item) { return Json{{"type", "array"}, {"minItems", 1}, {"items", std::move(item)}}; };
   Json props = Json::object();
@@ -263,7 +288,7 @@ Json spec_schema(const Catalog& catalog) {
     if (p.name == "task") s = schema_ref("task");
     else if (p.name == "schedule") s = schema_ref("schedule");
     else if (p.name == "policies") s = {{"type", "array"}, {"items", schema_ref("policy")}};
-    else if (p.name == "optimizer") s = section_schema(optimizer_params(), p.doc);
+    else if (p.name == "optimizer") s = optimizer_schema(p.doc);
     else if (p.name == "budget") s = exactly_one(section_schema(budget_params(), p.doc), "epochs", "steps");
     else if (p.name == "evaluate") s = exactly_one(section_schema(evaluate_params(), p.doc), "every_epochs", "every_steps");
     else if (p.name == "record") s = section_schema(record_params(), p.doc);

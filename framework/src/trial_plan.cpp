@@ -9,6 +9,7 @@
 
 #include "lrlab/errors.hpp"
 #include "lrlab/experiment.hpp"
+#include "lrlab/optimizer.hpp"
 #include "lrlab/pbt.hpp"
 #include "lrlab/search_space.hpp"
 #include "lrlab/sha256.hpp"
@@ -264,6 +265,15 @@ void set_path(Json& doc, const Setting& s, const Json& value, const std::string&
 }
 
 // Exactly one of two keys.
+// The declaration an "optimizer" section names: Adam's when it names none, or none known (then
+// resolving it against Adam's parameters says what is wrong with its "type").
+const OptimizerDecl& optimizer_declaration(const Json& declared) {
+  const Json* type = declared.is_object() && declared.contains("type") ? &declared["type"] : nullptr;
+  if (type && type->is_string())
+    if (const OptimizerDecl* d = find_optimizer(type->get<std::string>())) return *d;
+  return *find_optimizer("adam");
+}
+
 void one_of_two(const Json& obj, const char* a, const char* b, const std::string& pointer) {
   if (obj.contains(a) == obj.contains(b))
     throw SpecError(pointer, std::string("give exactly one of \"") + a + "\" and \"" + b + "\", received " + obj.dump());
@@ -347,7 +357,7 @@ struct TrialPlan::State {
     SharedData* shared = nullptr;
     const std::vector<MetricUse>* metrics = nullptr;
     std::set<std::string> types;
-    std::string schedule_built, policies_built;  // the last checked builds, by section text and context
+    std::string schedule_built, policies_built, optimizer_built;  // the last checked builds, by section text and context
   };
 
   std::int64_t point_of(const std::vector<std::size_t>& choice) const {
@@ -436,7 +446,8 @@ struct TrialPlan::State {
     switch (s) {
       case task: return resolver.component(Kind::task, declared, "/task");
       case optimizer: {
-        Json opt = resolver.object(declared, optimizer_params(), "/optimizer");
+        Json opt = resolver.object(declared, optimizer_declaration(declared).doc.params, "/optimizer");
+        if (opt["type"] != "adam") return opt;
         if (!opt.contains("epsilon")) opt["epsilon"] = opt["epsilon_mode"] == "keras" ? 1e-7 : 1e-8;
         // dtype came after databases existed: left to its default it stays out of the stored
         // configuration, so that every float64 trial keeps its trial key (written, it is stored,
@@ -529,7 +540,7 @@ struct TrialPlan::State {
       point->experiment_seed = exp_seed;
       const Json& bud = sec[budget].value;
       point->task = sec[task].value;
-      point->adam = AdamConfig::from_json(sec[optimizer].value);
+      point->optimizer = sec[optimizer].value;
       point->learning_rate = sec[optimizer].value["learning_rate"].get<double>();
       point->schedule = sec[schedule].value;
       point->policies = sec[policies].value.get<std::vector<Json>>();
@@ -554,6 +565,14 @@ struct TrialPlan::State {
           checking->policies_built = std::move(key);
         }
         for (const MetricUse& use : *checking->metrics) check_metric(use.metric, shape, use.pointer, use.who);
+        if (sec[optimizer].text != checking->optimizer_built) {
+          try {
+            make_optimizer(point->optimizer, 1);
+          } catch (const ParamError& e) {
+            throw SpecError(pointer_join("/optimizer", e.param()), e.what());
+          }
+          checking->optimizer_built = sec[optimizer].text;
+        }
       }
       const Json& ev = sec[evaluate].value;
       point->eval_every = ev.contains("every_steps") ? ev["every_steps"].get<std::int64_t>()
@@ -642,7 +661,7 @@ TrialConfig TrialPlan::at(std::int64_t index) const {
 std::set<std::string> TrialPlan::check(const std::filesystem::path& spec_dir, SharedData& shared,
                                        const std::vector<MetricUse>& metrics) const {
   State& s = *state_;
-  State::Checking checking{spec_dir, &shared, &metrics, {}, {}, {}};
+  State::Checking checking{spec_dir, &shared, &metrics, {}, {}, {}, {}};
   State::Cache cache;  // its own: the shared one stays as it was
   const std::lock_guard lock(s.mutex);  // `shapes` grows
   s.check_replaced_sections();

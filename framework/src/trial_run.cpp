@@ -4,9 +4,9 @@
 #include <chrono>
 #include <cmath>
 
-#include "lrlab/adam.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/format.hpp"
+#include "lrlab/optimizer.hpp"
 #include "lrlab/rate_control.hpp"
 #include "lrlab/task_build.hpp"
 
@@ -15,8 +15,9 @@ namespace {
 
 // Bumped whenever the layout of a trial's state changes: an older checkpoint is refused (the trial
 // then reruns from the start), never misread.
-// 2: the selected step and its test metrics; 3: the task's model state (Task::persist_model).
-constexpr std::uint32_t state_format = 3;
+// 2: the selected step and its test metrics; 3: the task's model state (Task::persist_model);
+// 4: the optimizer's type and state in bytes of its own (optimizer.hpp), not Adam's moments.
+constexpr std::uint32_t state_format = 4;
 
 using Clock = std::chrono::steady_clock;
 
@@ -35,11 +36,17 @@ void load_model_state(Task& task, std::string bytes, const std::string& type) {
   if (!a.at_end()) throw std::runtime_error("task " + type + " loads less model state than it saved");
 }
 
+void load_optimizer_state(Optimizer& optimizer, std::string bytes, const std::string& type) {
+  StateArchive a = StateArchive::loading(std::move(bytes));
+  a(optimizer);
+  if (!a.at_end()) throw std::runtime_error("optimizer " + type + " loads less state than it saved");
+}
+
 struct Snapshot {
   std::vector<double> x;
-  AdamState adam;
-  std::string model;  // Task::persist_model's bytes
-  void persist(StateArchive& a) { a(x, adam.m, adam.v, adam.v_max, adam.updates, model); }
+  std::string optimizer;  // Optimizer::persist's bytes
+  std::string model;      // Task::persist_model's bytes
+  void persist(StateArchive& a) { a(x, optimizer, model); }
 };
 
 }  // namespace
@@ -67,18 +74,18 @@ class TrialRun::State final : public RateHost {
   }
 
   std::int64_t steps_done() const { return out_.steps_done; }
-  void save_model(std::ostream& out) { task_->save_model(x_, out); }
+  void save_model(std::ostream& out) { task_->save_model(evaluated(), out); }
   bool ended() const { return ended_; }
   const TrialConfig& config() const { return config_; }
   const TrialEnv& env() const { return env_; }
 
   // RateHost
   void event(EventRow&& row) override { chunk_.events.push_back(std::move(row)); }
-  void save_best() override { best_ = Snapshot{x_, adam_->state(), model_state(*task_)}; }
+  void save_best() override { best_ = Snapshot{x_, StateArchive::save(*optimizer_), model_state(*task_)}; }
   bool restore_best() override {
     if (!best_) return false;
     x_ = best_->x;
-    adam_->set_state(best_->adam);
+    load_optimizer_state(*optimizer_, best_->optimizer, optimizer_type());
     load_model_state(*task_, best_->model, point_.task["type"].get<std::string>());
     restored_since_eval_ = true;
     return true;
@@ -86,6 +93,9 @@ class TrialRun::State final : public RateHost {
 
  private:
   bool stop_requested() const { return rates_->stop_requested(); }
+  // The parameters evaluations, tests and saved models see (the optimizer's evaluation point).
+  std::span<const double> evaluated() const { return optimizer_->evaluation_point(x_); }
+  std::string optimizer_type() const { return point_.optimizer.at("type").get<std::string>(); }
   bool evaluate(std::int64_t steps_done, bool record, bool notify_policies);
   void persist(StateArchive& a, const Checkpoint* from);
   double elapsed() const { return elapsed_before_ + std::chrono::duration<double>(Clock::now() - started_at_).count(); }
@@ -101,7 +111,7 @@ class TrialRun::State final : public RateHost {
 
   TaskPtr task_;
   std::unique_ptr<RateControl> rates_;  // the schedule, the policies and their factors
-  std::unique_ptr<Adam> adam_;
+  OptimizerPtr optimizer_;
   std::vector<double> x_, grad_;
   std::optional<Snapshot> best_;
   bool restored_since_eval_ = false;
@@ -136,9 +146,9 @@ void TrialRun::State::start(const Checkpoint* from) {
   const std::size_t n = task_->dimension();
   x_.assign(n, 0.0);
   grad_.assign(n, 0.0);
-  adam_ = std::make_unique<Adam>(point_.adam, n);
+  optimizer_ = make_optimizer(point_.optimizer, n);
   task_->initialize(x_);  // also when resuming: a task may set itself up there
-  adam_->round_to_dtype(x_);
+  optimizer_->start(x_);
   if (!from) return;
   StateArchive a = StateArchive::loading(from->state);
   persist(a, from);
@@ -163,9 +173,15 @@ void TrialRun::State::persist(StateArchive& a, const Checkpoint* from) {
     throw std::runtime_error("a trial can be forked only from a trial of the same task");
   if (!fork && !same_task) throw std::runtime_error("the checkpoint belongs to another task or seed");
 
-  AdamState adam = adam_->state();
-  a(x_, adam.m, adam.v, adam.v_max, adam.updates);
-  adam_->set_state(adam);
+  std::string optimizer_type = this->optimizer_type();
+  std::string optimizer_bytes = a.is_loading() ? std::string() : StateArchive::save(*optimizer_);
+  a(x_, optimizer_type, optimizer_bytes);
+  if (a.is_loading()) {
+    if (optimizer_type != this->optimizer_type())
+      throw std::runtime_error("the checkpoint holds the state of optimizer " + optimizer_type + ", this trial uses " +
+                               this->optimizer_type());
+    load_optimizer_state(*optimizer_, std::move(optimizer_bytes), optimizer_type);
+  }
   // The model's state goes with the parameters, into a fork too.
   std::string model_bytes = a.is_loading() ? std::string() : model_state(*task_);
   a(model_bytes);
@@ -219,7 +235,7 @@ Checkpoint TrialRun::State::checkpoint() const {
 
 // Evaluate after `steps_done` updates; returns false when the result diverged.
 bool TrialRun::State::evaluate(std::int64_t steps_done, bool record, bool notify_policies) {
-  const Metrics m = task_->evaluate(x_);
+  const Metrics m = task_->evaluate(evaluated());
   const std::int64_t epoch = (steps_done - 1) / point_.steps_per_epoch;
   if (record)
     for (const auto& [name, value] : m.values) chunk_.evals.push_back({steps_done, epoch, name, value});
@@ -236,7 +252,7 @@ bool TrialRun::State::evaluate(std::int64_t steps_done, bool record, bool notify
       // Model selection: the best validation loss so far. The test metrics are taken here, where
       // validation (and nothing else) chose, and stored; policies never see them.
       out_.selected_step = steps_done;
-      const Metrics t = task_->evaluate_test(x_);
+      const Metrics t = task_->evaluate_test(evaluated());
       out_.test_loss = t.get("test_loss");
       out_.test_accuracy = t.get("test_accuracy");
     }
@@ -271,7 +287,7 @@ bool TrialRun::State::run_to(std::int64_t until) {
                    " at step " + std::to_string(t);
       break;
     }
-    adam_->step(x_, grad_, lr, b1 ? *b1 : point_.adam.beta_1);
+    optimizer_->step(x_, grad_, lr, b1);
     out_.steps_done = t + 1;
     out_.final_train_loss = loss;
     rates_->after_step(StepInfo{t, epoch, loss, lr}, *this);
@@ -298,7 +314,7 @@ TrialOutcome TrialRun::State::finish() {
   const bool ran = out_.status == status::completed || out_.status == status::stopped_early;
   if (ran && done > 0 && (last_eval_step_ != done || restored_since_eval_)) evaluate(done, last_eval_step_ != done, false);
   if (ran && done > 0) {
-    const Metrics t = task_->evaluate_test(x_);
+    const Metrics t = task_->evaluate_test(evaluated());
     out_.final_test_loss = t.get("test_loss");
     out_.final_test_accuracy = t.get("test_accuracy");
   }

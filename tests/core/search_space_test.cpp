@@ -165,7 +165,7 @@ TEST_CASE("search: the plan is search points (outermost) x cases x grid x repeat
     const std::int64_t point = i / 4;  // 2 grid values x 2 repeats per search point
     INFO("trial " << i);
     CHECK(t.point->learning_rate == s.point(point)["optimizer.learning_rate"].get<double>());
-    CHECK(t.point->adam.beta_1 == (i / 2 % 2 == 0 ? 0.8 : 0.9));
+    CHECK(t.point->optimizer["beta_1"].get<double>() == (i / 2 % 2 == 0 ? 0.8 : 0.9));
     CHECK(t.repeat == i % 2);
     CHECK(t.point->grid_point["optimizer.learning_rate"] == s.point(point)["optimizer.learning_rate"]);
   }

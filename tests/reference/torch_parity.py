@@ -25,6 +25,11 @@ Cases (--case, default all):
              PyTorch's: the same tolerances (measured: 3.1e-6 losses, 3.2e-5 parameters, ten
              times closer than `float32`; what is left is float32 rounding amplified over 200
              steps: ATen fuses multiply-adds that lrlab rounds twice).
+  sgd        torch.optim.SGD(lr=0.05, momentum=0.9, dampening=0.1, weight_decay=0.001) (lrlab sgd)
+  nesterov   torch.optim.SGD(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.001)
+  nadam      torch.optim.NAdam(lr=0.01, weight_decay=0.01) (lrlab nadam with torch_1_13: PyTorch 1.13's
+             product of momenta; the default dtype float64, else 1.13 keeps that product in float32)
+  radam      torch.optim.RAdam(lr=0.01, weight_decay=0.01) (lrlab radam: rectified from update 6 on)
 float64 cases must agree to 1e-10 relative, losses and parameters. A parameter's relative
 difference is taken against max(|a|, |b|, 1e-3), so that elements near zero are judged absolutely.
 
@@ -65,7 +70,27 @@ CASES = {
     "adamw": {"optimizer": {"type": "adam", "learning_rate": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True}},
     "float32": {"optimizer": {"type": "adam", "learning_rate": 0.01}, "dtype": "float32"},
     "float32_adam": {"optimizer": {"type": "adam", "learning_rate": 0.01, "dtype": "float32"}, "dtype": "float32"},
+    "sgd": {"optimizer": {"type": "sgd", "learning_rate": 0.05, "momentum": 0.9, "dampening": 0.1, "weight_decay": 0.001}},
+    "nesterov": {"optimizer": {"type": "sgd", "learning_rate": 0.05, "momentum": 0.9, "nesterov": True,
+                               "weight_decay": 0.001}},
+    "nadam": {"optimizer": {"type": "nadam", "learning_rate": 0.01, "weight_decay": 0.01, "torch_1_13": True}},
+    "radam": {"optimizer": {"type": "radam", "learning_rate": 0.01, "weight_decay": 0.01}},
 }
+
+
+def torch_optimizer(o: dict, params) -> torch.optim.Optimizer:
+    """PyTorch's optimizer for lrlab's "optimizer" section `o` (single-tensor code paths)."""
+    lr = o["learning_rate"]
+    if o["type"] == "sgd":
+        return torch.optim.SGD(params, lr=lr, momentum=o.get("momentum", 0.0), dampening=o.get("dampening", 0.0),
+                               weight_decay=o.get("weight_decay", 0.0), nesterov=o.get("nesterov", False), foreach=False)
+    if o["type"] == "nadam":
+        return torch.optim.NAdam(params, lr=lr, weight_decay=o.get("weight_decay", 0.0), foreach=False)
+    if o["type"] == "radam":
+        return torch.optim.RAdam(params, lr=lr, weight_decay=o.get("weight_decay", 0.0), foreach=False)
+    if o.get("decoupled_weight_decay"):
+        return torch.optim.AdamW(params, lr=lr, weight_decay=o["weight_decay"])
+    return torch.optim.Adam(params, lr=lr)
 
 
 def make_files(work: pathlib.Path) -> None:
@@ -82,10 +107,7 @@ def python_run(work: pathlib.Path, case: dict) -> tuple[list[float], float, dict
     data = torch.load(str(work / "pairs.pt"))
     x, y = data["inputs"][:CLASSES].to(dtype), data["targets"][:CLASSES]
     o = case["optimizer"]
-    if o.get("decoupled_weight_decay"):
-        opt = torch.optim.AdamW(model.parameters(), lr=o["learning_rate"], weight_decay=o["weight_decay"])
-    else:
-        opt = torch.optim.Adam(model.parameters(), lr=o["learning_rate"])
+    opt = torch_optimizer(o, model.parameters())
     sched = None
     if "schedule" in case:
         s = case["schedule"]
@@ -153,6 +175,8 @@ def main() -> int:
     ap.add_argument("--case", choices=sorted(CASES), action="append")
     args = ap.parse_args()
     torch.set_num_threads(1)
+    # NAdam's product of momenta is a tensor made with the default dtype (float32 unless set).
+    torch.set_default_dtype(torch.float64)
     work = pathlib.Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
     make_files(work)

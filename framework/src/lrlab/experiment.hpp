@@ -71,6 +71,7 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
 
 // The declarations of the spec's own sections (used by the validator, describe and the schema).
 const std::vector<Param>& spec_params();
+// Adam's: the "optimizer" section of type "adam" (optimizer.hpp has every type's).
 const std::vector<Param>& optimizer_params();
 const std::vector<Param>& budget_params();    // exactly one of epochs, steps
 const std::vector<Param>& evaluate_params();  // exactly one of every_epochs, every_steps

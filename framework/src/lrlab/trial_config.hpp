@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "lrlab/adam.hpp"
 #include "lrlab/json.hpp"
 #include "lrlab/policy.hpp"
 #include "lrlab/schedule.hpp"
@@ -21,7 +20,7 @@ namespace lrlab {
 
 struct PointConfig {
   Json task;  // resolved task declaration {"type": ..., every parameter}
-  AdamConfig adam;
+  Json optimizer;  // the resolved "optimizer" section {"type": ..., every parameter} (optimizer.hpp)
   double learning_rate = 1e-3;  // the base rate the schedule starts from
   Json schedule;                // resolved schedule declaration
   std::vector<Json> policies;   // resolved policy declarations, in the spec's order

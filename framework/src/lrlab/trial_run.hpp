@@ -2,7 +2,7 @@
 // A trial as a resumable unit of work: run it to a given step, take its state as a checkpoint,
 // continue it from that checkpoint later (on another thread, rank or process), or start a new
 // trial from another trial's checkpoint (a fork). Continuing from a checkpoint gives the same bits
-// as never having stopped: the checkpoint holds the parameters, Adam's moments, the policies'
+// as never having stopped: the checkpoint holds the parameters, the optimizer's state, the policies'
 // factors and states (Policy::persist), the task's state (Task::persist), the best snapshot a
 // policy saved, and what the outcome has gathered so far. Schedules are pure functions of the
 // step and need no state.
@@ -12,7 +12,7 @@
 //   policies' before_step(t)              (epoch rules, every-N-steps rules)
 //   lr_t   = schedule(t) x policy factors  (recorded at step t: the rate update t uses)
 //   loss_t = task loss of the batch of update t at the parameters before it, with its gradient
-//   Adam update with lr_t
+//   the optimizer's update with lr_t (optimizer.hpp)
 //   policies' after_step(t)
 //   after every k-th update (or epoch): evaluate, record evals at step t + 1, policies' after_eval
 // A NaN or infinite loss, rate or val_loss ends the trial as `diverged`; an exception as `failed`;
@@ -20,7 +20,7 @@
 // trial or when: the same configuration gives the same rows.
 //
 // A fork (a checkpoint whose trial_key is not this trial's) takes the parameters with the task's
-// model state (Task::persist_model), Adam's state and what the outcome gathered; the task's state only when the task and seed are the same, and each
+// model state (Task::persist_model), the optimizer's state and what the outcome gathered; the task's state only when the task and seed are the same, and each
 // policy's factor and state only when that policy's declaration is the same at the same place
 // (else the policy starts fresh, with factor 1); a best snapshot a policy saved only when every
 // policy came along. The task's declaration must be the same.

@@ -1,0 +1,46 @@
+// The optimizer types, in the order `lrlab describe` and messages list them.
+#include "lrlab/errors.hpp"
+#include "lrlab/optimizer.hpp"
+
+namespace lrlab {
+
+OptimizerDecl adam_optimizer();
+OptimizerDecl sgd_optimizer();
+OptimizerDecl nadam_optimizer();
+OptimizerDecl radam_optimizer();
+OptimizerDecl schedule_free_adamw_optimizer();
+
+const std::vector<OptimizerDecl>& optimizers() {
+  static const std::vector<OptimizerDecl> all = [] {
+    std::vector<OptimizerDecl> v{adam_optimizer(), sgd_optimizer(), nadam_optimizer(), radam_optimizer(),
+                                 schedule_free_adamw_optimizer()};
+    for (auto& d : v) d.doc.library = "the core (the spec's \"optimizer\" section)";
+    return v;
+  }();
+  return all;
+}
+
+const OptimizerDecl* find_optimizer(std::string_view type) {
+  for (const auto& d : optimizers())
+    if (d.doc.name == type) return &d;
+  return nullptr;
+}
+
+std::vector<std::string> optimizer_names() {
+  // Not from optimizers(): the declarations' own "type" parameter lists these names.
+  return {"adam", "sgd", "nadam", "radam", "schedule_free_adamw"};
+}
+
+std::vector<Param> common_optimizer_params() {
+  return {Param::string("type", "the optimizer (`lrlab describe NAME`)").def("adam").one_of(optimizer_names()),
+          Param::real("learning_rate", "base learning rate (schedules start from it)").def(0.001).above(0)};
+}
+
+OptimizerPtr make_optimizer(const Json& resolved, std::size_t dimension) {
+  const std::string type = resolved.value("type", "adam");
+  const OptimizerDecl* d = find_optimizer(type);
+  if (!d) throw std::logic_error("make_optimizer: an unresolved optimizer type " + type);
+  return d->make(resolved, dimension);
+}
+
+}  // namespace lrlab
