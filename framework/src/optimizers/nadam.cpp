@@ -57,7 +57,7 @@ OptimizerDecl nadam_optimizer() {
                   "p -= lr_t (1 - mu_t) / (1 - prod_{i<=t} mu_i) g / d + lr_t mu_{t+1} / (1 - prod_{i<=t+1} mu_i) m / d";
   d.doc.source = "Dozat 2016, \"Incorporating Nesterov Momentum into Adam\"; the update of torch.optim.NAdam";
   d.doc.notes = "weight_decay is L2 (added to the gradient), as in PyTorch 1.13. PyTorch 1.13 multiplies mu_t into the "
-                "next product twice (mu_product * mu * mu_next); PyTorch 2.0 and Dozat's formula do not. lrlab follows "
+                "next product twice (mu_product * mu * mu_next); later PyTorch releases and Dozat's formula do not. lrlab follows "
                 "the formula; torch_1_13: true gives PyTorch 1.13's numbers.";
   d.doc.params = common_optimizer_params();
   d.doc.params.insert(d.doc.params.end(),
