@@ -7,6 +7,8 @@
 #include <limits>
 #include <vector>
 
+#include "lrlab/analysis/table.hpp"
+
 namespace lrlab::analysis {
 
 bool wants_log_y(const Panel& p) {
@@ -28,11 +30,6 @@ double quantile(std::vector<double>& v, double q) {
   return v[k];
 }
 
-std::string short_number(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.3g", v);
-  return b;
-}
 
 }  // namespace
 

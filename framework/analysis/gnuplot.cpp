@@ -175,16 +175,17 @@ void run_gnuplot(const fs::path& gnuplot, const fs::path& script_file, const fs:
 
 }  // namespace
 
-void draw_chart(const std::vector<Panel>& panels, const std::string& title, const fs::path& out) {
+std::string gnuplot_quoted(const std::string& s) { return quoted(s); }
+
+void render_with_gnuplot(const fs::path& out, const GnuplotScript& script_for) {
   const std::string ext = out.extension().string();
   if (ext != ".svg" && ext != ".png")
     throw SpecError("", "the output file must end in .svg or .png; received \"" + out.string() + "\"");
-  if (panels.empty()) throw SpecError("", "nothing to draw");
   const fs::path gnuplot = find_gnuplot();
   TempDir dir;
   // Draw into the temporary folder, then move: a failed run leaves no half-written file behind.
   const fs::path drawn = dir.path / ("chart" + ext);
-  std::ofstream(dir.path / "chart.gp") << script(panels, title, drawn, ext == ".svg", dir.path);
+  std::ofstream(dir.path / "chart.gp") << script_for(drawn, ext == ".svg", dir.path);
   run_gnuplot(gnuplot, dir.path / "chart.gp", dir.path / "gnuplot.err");
   std::error_code ec;
   fs::rename(drawn, out, ec);
@@ -192,6 +193,13 @@ void draw_chart(const std::vector<Panel>& panels, const std::string& title, cons
     fs::copy_file(drawn, out, fs::copy_options::overwrite_existing, ec);
     if (ec) throw StoreError("cannot write " + out.string() + ": " + ec.message());
   }
+}
+
+void draw_chart(const std::vector<Panel>& panels, const std::string& title, const fs::path& out) {
+  if (panels.empty()) throw SpecError("", "nothing to draw");
+  render_with_gnuplot(out, [&](const fs::path& drawn, bool svg, const fs::path& dir) {
+    return script(panels, title, drawn, svg, dir);
+  });
 }
 
 std::string chart_svg(const std::vector<Panel>& panels, const std::string& title) {

@@ -1,15 +1,18 @@
 // lrlab plot DB -o FILE.svg|FILE.png [--experiment NAME|ID] [--metrics lr,train_loss,val_loss]
 //           [--by PATH,...] [--where SQL] [--per-trial] [--log-y auto|on|off|PANEL=on,...]
 //           [--x step|epoch|lr|time] [--smooth W] [--no-events] [--searched [--metric NAME]]
+//           [--heatmap X,Y [--metric NAME]]
 //
 // One picture of a sweep: a panel per metric, one line per configuration (the mean over repeats,
 // the band from their minimum to their maximum) or per trial (lrlab/analysis/curves.hpp), drawn by
-// gnuplot.
+// gnuplot. --searched draws a search's configurations against their values; --heatmap a metric
+// over two configuration paths (lrlab/analysis/heatmap.hpp).
 #include <iostream>
 
 #include "commands.hpp"
 #include "lrlab/analysis/curves.hpp"
 #include "lrlab/analysis/gnuplot.hpp"
+#include "lrlab/analysis/heatmap.hpp"
 #include "lrlab/analysis/search_regions.hpp"
 #include "lrlab/analysis/summary_metrics.hpp"
 #include "lrlab/analysis/summary_table.hpp"
@@ -18,7 +21,7 @@ namespace lrlab::cli {
 namespace {
 
 struct PlotOptions {
-  std::string db, experiment, metrics, by, output, log_y = "auto", metric, where, x = "step";
+  std::string db, experiment, metrics, by, output, log_y = "auto", metric, where, x = "step", heatmap;
   double smooth = 0;
   bool per_trial = false, searched = false, no_events = false;
 };
@@ -26,6 +29,19 @@ struct PlotOptions {
 int plot(const PlotOptions& o) {
   sqlite::Connection c = analysis::open_results_read_only(o.db);
   const analysis::ExperimentChoice ex = analysis::choose_experiment(c, o.experiment);
+  if (!o.heatmap.empty()) {
+    const auto paths = split_list(o.heatmap);
+    if (paths.size() != 2)
+      throw SpecError("", "--heatmap takes two dotted config paths, X,Y (for example optimizer.learning_rate,"
+                          "schedule.steps); received \"" + o.heatmap + "\"");
+    if (o.searched) throw SpecError("", "--heatmap and --searched are two pictures: give one");
+    analysis::SummaryRequest s;
+    s.metric = o.metric.empty() ? analysis::default_metric(c, ex.id) : o.metric;
+    analysis::HeatmapRequest r{paths[0], paths[1], s.metric, analysis::higher_is_better(s), o.where};
+    analysis::draw_heatmap(analysis::heatmap(c, ex, r), o.output);
+    std::cerr << "lrlab: wrote " << o.output << "\n";
+    return exit_ok;
+  }
   if (o.searched) {
     analysis::SummaryRequest r;
     r.metric = o.metric.empty() ? analysis::default_metric(c, ex.id) : o.metric;
@@ -66,7 +82,9 @@ void add_plot(CLI::App& app, Action& action) {
   cmd->add_flag("--searched", o->searched,
                 "a searched experiment: a panel per searched numeric parameter, each configuration's mean metric against "
                 "its value (log x for log-drawn ones), the best region and configuration marked");
-  cmd->add_option("--metric", o->metric, "with --searched: the metric (default as summary: test_loss when stored, else best_val_loss)");
+  cmd->add_option("--heatmap", o->heatmap, "X,Y: the mean of --metric over two config paths, a cell per pair of values "
+                                            "(other paths must not vary: choose with --where)");
+  cmd->add_option("--metric", o->metric, "with --searched or --heatmap: the metric (default as summary: test_loss when stored, else best_val_loss)");
   cmd->add_option("--log-y", o->log_y,
                   "auto (default: log when the values, the extreme 1% aside, span > 30x), on or off; for every panel, "
                   "or per panel: lr=on,val_loss=off");

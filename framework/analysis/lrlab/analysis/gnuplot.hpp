@@ -3,6 +3,7 @@
 // for the same configuration in every panel, the band over repeats shaded. gnuplot is the one from
 // LRLAB_GNUPLOT, else the first on PATH.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,15 @@ namespace lrlab::analysis {
 // appears whole or not at all. Throws with a message naming the package when gnuplot is not
 // installed, and with gnuplot's own message when it fails.
 void draw_chart(const std::vector<Panel>& panels, const std::string& title, const std::filesystem::path& out);
+
+// Any gnuplot picture, as draw_chart draws its own: `script_for(file, svg, folder)` returns the
+// script that draws into `file` (SVG when `svg`, else PNG), with data files of its own in the
+// private `folder`; `out` is checked, appears whole or not at all, and gnuplot's errors are thrown.
+using GnuplotScript = std::function<std::string(const std::filesystem::path& file, bool svg, const std::filesystem::path& folder)>;
+void render_with_gnuplot(const std::filesystem::path& out, const GnuplotScript& script_for);
+
+// A gnuplot string literal: single quotes, a quote doubled.
+std::string gnuplot_quoted(const std::string& s);
 
 // The same chart as SVG text, for inlining into HTML.
 std::string chart_svg(const std::vector<Panel>& panels, const std::string& title);

@@ -57,5 +57,7 @@ std::string csv_field(const std::string& s);
 
 // A double as 17 significant digits ("0.10000000000000001"), which reads back exactly.
 std::string exact(double v);
+// A double to three significant digits ("0.0123"), for labels on pictures.
+std::string short_number(double v);
 
 }  // namespace lrlab::analysis
