@@ -142,6 +142,11 @@ std::string choose_y_axis(Panel& p, const std::string& force_log, bool tail) {
   const double pad = (range.hi - range.lo) * 0.06;
   range.lo -= pad, range.hi += pad;
   p.y_range = p.log_y ? std::make_pair(std::pow(10.0, range.lo), std::pow(10.0, range.hi)) : std::make_pair(range.lo, range.hi);
+  // A loss that diverged towards 1e308 pads the axis past the largest double: keep it finite (and
+  // a log axis positive), or gnuplot is handed "inf".
+  constexpr double largest = std::numeric_limits<double>::max();
+  p.y_range->first = std::clamp(p.y_range->first, p.log_y ? std::numeric_limits<double>::min() : -largest, largest);
+  p.y_range->second = std::clamp(p.y_range->second, p.y_range->first, largest);
 
   std::size_t outside = 0;
   double below = std::numeric_limits<double>::infinity(), above = -below;

@@ -181,13 +181,17 @@ void render_with_gnuplot(const fs::path& out, const GnuplotScript& script_for) {
   const std::string ext = out.extension().string();
   if (ext != ".svg" && ext != ".png")
     throw SpecError("", "the output file must end in .svg or .png; received \"" + out.string() + "\"");
+  std::error_code ec;
+  const fs::path folder = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+  if (!fs::is_directory(folder, ec))
+    throw SpecError("", "cannot write " + out.string() + ": the folder " + folder.string() + " does not exist");
+  if (fs::is_directory(out, ec)) throw SpecError("", "cannot write " + out.string() + ": it is a folder");
   const fs::path gnuplot = find_gnuplot();
   TempDir dir;
   // Draw into the temporary folder, then move: a failed run leaves no half-written file behind.
   const fs::path drawn = dir.path / ("chart" + ext);
   std::ofstream(dir.path / "chart.gp") << script_for(drawn, ext == ".svg", dir.path);
   run_gnuplot(gnuplot, dir.path / "chart.gp", dir.path / "gnuplot.err");
-  std::error_code ec;
   fs::rename(drawn, out, ec);
   if (ec) {  // another file system
     fs::copy_file(drawn, out, fs::copy_options::overwrite_existing, ec);

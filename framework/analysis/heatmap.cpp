@@ -36,24 +36,47 @@ std::size_t position(const std::vector<std::string>& labels, const std::string& 
   return static_cast<std::size_t>(std::find(labels.begin(), labels.end(), label) - labels.begin());
 }
 
+// `value` as an SQL literal for a --where example ("" for an object or a list).
+std::string sql_literal(const Json& value) {
+  if (value.is_number() || value.is_boolean()) return value.dump();
+  if (!value.is_string()) return "";
+  std::string q = "'";
+  for (char ch : value.get<std::string>()) q += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return q + "'";
+}
+
 }  // namespace
 
 Heatmap heatmap(const sqlite::Connection& c, const ExperimentChoice& ex, const HeatmapRequest& r) {
   check_config_paths(c, ex.id, {r.x, r.y}, "--heatmap");
   if (r.x == r.y) throw SpecError("", "--heatmap needs two different paths; received " + r.x + " twice");
+  if (r.y.starts_with(r.x + ".") || r.x.starts_with(r.y + "."))
+    throw SpecError("", "--heatmap needs two separate paths, and " + (r.y.starts_with(r.x + ".") ? r.y + " lies inside " + r.x
+                                                                                                  : r.x + " lies inside " + r.y));
   const Grouping by_cell = group_selected_trials(c, ex.id, GroupingRequest{{r.x, r.y}, {}, r.where});
   const Grouping natural = group_selected_trials(c, ex.id, GroupingRequest{{}, {}, r.where});
   if (by_cell.groups.empty()) throw SpecError("", "no trials to draw" + (r.where.empty() ? "" : " (--where " + r.where + ")"));
+  for (const auto& g : by_cell.groups)
+    for (std::size_t k = 0; k < 2; ++k)
+      if (g.values[k].is_object() || g.values[k].is_array())
+        throw SpecError("", "a heatmap axis takes numbers or names, and " + (k ? r.y : r.x) + " holds " +
+                                (g.values[k].is_object() ? "objects" : "lists") + " (" + g.labels[k] +
+                                "): choose a path inside it, such as " + (k ? r.y : r.x) + ".type");
   if (natural.groups.size() != by_cell.groups.size()) {
-    // A cell would mix configurations: name what else varies.
-    std::string others;
-    for (const auto& col : natural.label_columns)
-      if (col != r.x && col != r.y && !r.x.starts_with(col + ".") && !r.y.starts_with(col + "."))
-        others += (others.empty() ? "" : ", ") + col;
+    // A cell would mix configurations: name what else varies, and how to pick one value of it.
+    std::string others, example;
+    for (std::size_t k = 0; k < natural.label_columns.size(); ++k) {
+      const std::string& col = natural.label_columns[k];
+      if (col == r.x || col == r.y) continue;
+      const bool holds_axis = r.x.starts_with(col + ".") || r.y.starts_with(col + ".");
+      others += (others.empty() ? "" : ", ") + col + (holds_axis ? " (beyond the axis inside it)" : "");
+      const std::string literal = holds_axis ? "" : sql_literal(natural.groups.front().values[k]);
+      if (example.empty() && !literal.empty())
+        example = " (for example --where \"json_extract(config_json, '$." + col + "') = " + literal + "\")";
+    }
     throw SpecError("", "a heatmap cell must be one configuration, but besides " + r.x + " and " + r.y + " the trials differ in " +
-                            (others.empty() ? std::string("other paths") : others) +
-                            ": choose one value of each with --where (for example --where \"json_extract(config_json, "
-                            "'$.optimizer.type') = 'adam'\")");
+                            (others.empty() ? std::string("other configuration values") : others) +
+                            ": choose one value of each with --where" + example);
   }
   const auto values = metric_values(c, ex.id, r.metric);
 
@@ -100,6 +123,9 @@ Heatmap heatmap(const sqlite::Connection& c, const ExperimentChoice& ex, const H
     const bool better = !h.best || (r.maximize ? cell.mean > h.cells[*h.best].mean : cell.mean < h.cells[*h.best].mean);
     if (better) h.best = i;
   }
+  if (!std::isfinite(lo))
+    throw SpecError("", "no finished trial of experiment \"" + ex.name + "\" has a value of " + r.metric +
+                            " to draw (summary --metric lists the metrics there are)");
   h.log_colour = lo > 0 && hi / lo > 30.0;
   std::int64_t repeats = 0;
   for (const auto& cell : h.cells) repeats = std::max(repeats, cell.repeats);
@@ -118,8 +144,14 @@ void draw_heatmap(const Heatmap& h, const fs::path& out) {
   }
   const auto nx = static_cast<int>(h.x_values.size()), ny = static_cast<int>(h.y_values.size());
   render_with_gnuplot(out, [&](const fs::path& file, bool svg, const fs::path& dir) {
-    const int width = std::max({640, 260 + 95 * nx, 60 + 8 * static_cast<int>(h.title.size())});
-    const int height = std::max(420, 190 + 48 * ny);
+    std::string footnote = h.best ? "outlined: the best cell with every repeat" : "no cell has every repeat";
+    if (partial) footnote += "; +: some repeats did not finish (diverged, failed or pruned), the mean is over the rest";
+    std::size_t longest = 0;
+    for (const auto& v : h.x_values) longest = std::max(longest, v.size());
+    const bool slanted = longest > 10;  // long names would run into each other
+    const int width = std::max({640, 260 + 95 * nx, 60 + 8 * static_cast<int>(h.title.size()),
+                                40 + 7 * static_cast<int>(footnote.size())});
+    const int height = std::max(420, 190 + 48 * ny + (slanted ? 6 * static_cast<int>(longest) : 0));
     std::ostringstream g;
     g << (svg ? "set terminal svg size " + std::to_string(width) + "," + std::to_string(height) + " fixed noenhanced font 'sans,12' background rgb 'white'\n"
               : "set terminal pngcairo size " + std::to_string(width) + "," + std::to_string(height) + " noenhanced font 'sans,12' background rgb 'white'\n")
@@ -127,7 +159,9 @@ void draw_heatmap(const Heatmap& h, const fs::path& out) {
       << "set label 2 " << gnuplot_quoted(h.title) << " at screen 0.5, screen 0.95 center font ',13'\nset tmargin 4\n"
       << "set xlabel " << gnuplot_quoted(h.x_path) << "\nset ylabel " << gnuplot_quoted(h.y_path) << "\n"
       << "set xrange [-0.5:" << nx - 0.5 << "]\nset yrange [-0.5:" << ny - 0.5 << "]\n"
-      << "set border lc rgb '#555555'\nunset key\nset tics scale 0\nset bmargin 6\nset rmargin 16\n";
+      << "set border lc rgb '#555555'\nunset key\nset tics scale 0\nset rmargin 16\n"
+      << "set bmargin " << (slanted ? 6 + static_cast<int>(longest) / 2 : 6) << "\n"
+      << (slanted ? "set xtics rotate by -30\n" : "");
     auto tics = [&](const char* axis, const std::vector<std::string>& labels) {
       g << "set " << axis << " (";
       for (std::size_t i = 0; i < labels.size(); ++i) g << (i ? ", " : "") << gnuplot_quoted(labels[i]) << " " << i;
@@ -138,10 +172,10 @@ void draw_heatmap(const Heatmap& h, const fs::path& out) {
     // viridis, dark to light
     g << "set palette defined (0 '#440154', 0.25 '#3b528b', 0.5 '#21918c', 0.75 '#5ec962', 1 '#fde725')\n"
       << "set cblabel " << gnuplot_quoted("mean " + h.metric) << " offset 2\n";
-    if (std::isfinite(lo)) g << "set cbrange [" << exact(lo) << ":" << exact(hi > lo ? hi : lo * (1 + 1e-9) + 1e-300) << "]\n";
+    // One value alone has no scale to show: its cell says it.
+    if (hi > lo) g << "set cbrange [" << exact(lo) << ":" << exact(hi) << "]\n";
+    else g << "set cbrange [" << exact(lo - 1) << ":" << exact(lo + 1) << "]\nunset colorbox\n";
     if (h.log_colour) g << "set logscale cb\nset format cb '%.0e'\n";
-    std::string footnote = "outlined: the best cell with every repeat";
-    if (partial) footnote += "; +: some repeats did not finish (diverged, failed or pruned), the mean is over the rest";
     g << "set label 1 " << gnuplot_quoted(footnote) << " at screen 0.02, screen 0.03 font ',11'\n";
 
     std::ofstream cells(dir / "cells.dat"), grey(dir / "grey.dat"), light(dir / "light.dat"), dark(dir / "dark.dat"),

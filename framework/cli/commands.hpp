@@ -43,7 +43,7 @@ std::string& invocation();
 // --plugin-dir DIR (repeatable), for every command that needs components.
 void add_plugin_dir_option(CLI::App& cmd, std::vector<std::filesystem::path>& dirs);
 
-// "a,b,,c" -> {"a", "b", "c"}: the comma-separated lists of --by and --metrics.
+// "a, b,,c" -> {"a", "b", "c"} (items trimmed, empty ones dropped): the lists of --by, --metrics, --heatmap.
 std::vector<std::string> split_list(const std::string& text);
 
 }  // namespace lrlab::cli

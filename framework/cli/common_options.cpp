@@ -18,8 +18,10 @@ void add_plugin_dir_option(CLI::App& cmd, std::vector<std::filesystem::path>& di
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
-  for (std::string p; std::getline(in, p, ',');)
-    if (!p.empty()) out.push_back(p);
+  for (std::string p; std::getline(in, p, ',');) {
+    const auto b = p.find_first_not_of(" \t"), e = p.find_last_not_of(" \t");  // "a, b" is a and b
+    if (b != std::string::npos) out.push_back(p.substr(b, e - b + 1));
+  }
   return out;
 }
 

@@ -35,6 +35,12 @@ int plot(const PlotOptions& o) {
       throw SpecError("", "--heatmap takes two dotted config paths, X,Y (for example optimizer.learning_rate,"
                           "schedule.steps); received \"" + o.heatmap + "\"");
     if (o.searched) throw SpecError("", "--heatmap and --searched are two pictures: give one");
+    // The options of the curves picture mean nothing here: refused rather than ignored.
+    const std::pair<bool, const char*> curve_options[] = {
+        {o.per_trial, "--per-trial"}, {!o.by.empty(), "--by"}, {!o.metrics.empty(), "--metrics"}, {o.x != "step", "--x"},
+        {o.smooth != 0, "--smooth"}, {o.log_y != "auto", "--log-y"}, {o.no_events, "--no-events"}};
+    for (const auto& [given, name] : curve_options)
+      if (given) throw SpecError("", std::string(name) + " draws curves; --heatmap draws one cell per pair of values (its options: --metric, --where, --experiment)");
     analysis::SummaryRequest s;
     s.metric = o.metric.empty() ? analysis::default_metric(c, ex.id) : o.metric;
     analysis::HeatmapRequest r{paths[0], paths[1], s.metric, analysis::higher_is_better(s), o.where};

@@ -21,7 +21,7 @@ const std::vector<Param>& spec_params() {
       Param::integer("repeats", "runs of each grid point, with seeds shared across grid points").def(1).at_least(1)
           .at_most(static_cast<double>(max_trials)),
       Param::json("task", "what Adam trains: {\"type\": ..., ...}").required(),
-      Param::json("optimizer", "Adam's settings").def(Json::object()),
+      Param::json("optimizer", "the optimizer and its settings: {\"type\": \"adam\" (the default), \"sgd\", \"nadam\", \"radam\" or \"schedule_free_adamw\", ...}").def(Json::object()),
       Param::json("schedule", "the learning-rate schedule: {\"type\": ..., ...}").def(Json{{"type", "constant"}}),
       Param::json("policies", "policies acting on the rate, in order").def(Json::array()),
       Param::json("budget", "{\"epochs\": E} or {\"steps\": S}").required(),

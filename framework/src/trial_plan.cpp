@@ -446,7 +446,19 @@ struct TrialPlan::State {
     switch (s) {
       case task: return resolver.component(Kind::task, declared, "/task");
       case optimizer: {
-        Json opt = resolver.object(declared, optimizer_declaration(declared).doc.params, "/optimizer");
+        const OptimizerDecl& decl = optimizer_declaration(declared);
+        Json opt;
+        try {
+          opt = resolver.object(declared, decl.doc.params, "/optimizer");
+        } catch (const SpecError& e) {
+          // A key of another optimizer (a grid or a case changed the type under it): say whose.
+          const std::string key = e.pointer().substr(e.pointer().rfind('/') + 1);
+          const std::string hint = e.pointer().starts_with("/optimizer/") && e.problem().find("unknown") != std::string::npos
+                                       ? optimizer_key_hint(decl.doc.name, key)
+                                       : "";
+          if (hint.empty()) throw;
+          throw SpecError(e.pointer(), "unknown parameter: " + hint);
+        }
         if (opt["type"] != "adam") return opt;
         if (!opt.contains("epsilon")) opt["epsilon"] = opt["epsilon_mode"] == "keras" ? 1e-7 : 1e-8;
         // dtype came after databases existed: left to its default it stays out of the stored

@@ -58,7 +58,10 @@ void register_wsd(Registry& r) {
                  "(cooldown shapes, 20% default); Hu et al. 2024 (MiniCPM, the WSD name)",
        .notes = "peak is the optimizer's learning_rate. T defaults to the trial's budget. Up to T - D the rate does not "
                 "depend on T: trials of several budgets agree there bit for bit. The last update runs at "
-                "peak * (final_factor + (1 - final_factor) * shape((D - 1) / D)), not exactly at the final rate.",
+                "peak * (final_factor + (1 - final_factor) * shape((D - 1) / D)), not exactly at the final rate; a "
+                "cooldown needs 2 steps at least. Inside a combinator (warmup, sequential) T is still the whole "
+                "budget, while the wrapped schedule's clock starts later: give total_steps there. With \"unit\": "
+                "\"epoch\" the warm-up counts epochs (the first epoch runs at rate 0 with warmup_steps 1).",
        .params = {Param::integer("warmup_steps", "length of the linear warm-up from 0").def(0).at_least(0),
                   Param::real("decay_fraction", "the cooldown's share of total_steps (unless decay_steps is given)")
                       .def(0.2).above(0).at_most(1),
@@ -76,6 +79,13 @@ void register_wsd(Registry& r) {
         const std::int64_t decay = p.has("decay_steps")
                                        ? p.integer("decay_steps")
                                        : std::max<std::int64_t>(1, std::llround(p.real("decay_fraction") * static_cast<double>(total)));
+        // The first update of the cooldown runs at the peak (shape(0) = 1): a cooldown of one step
+        // would leave the rate unchanged, which no one means (decay_fraction 0.2 of a 5-epoch budget).
+        if (decay < 2)
+          throw ParamError(p.has("decay_steps") ? "decay_steps" : "decay_fraction",
+                           "the cooldown would last " + std::to_string(decay) + " step of total_steps " +
+                               std::to_string(total) + ", which runs at the peak rate: it needs 2 steps at least "
+                               "(give decay_steps, or count in steps rather than epochs)");
         const std::int64_t warmup = p.integer("warmup_steps");
         if (warmup + decay > total)
           throw ParamError("warmup_steps", "warmup_steps " + std::to_string(warmup) + " and the cooldown's " +

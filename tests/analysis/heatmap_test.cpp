@@ -99,3 +99,33 @@ TEST_CASE("heatmap: the picture through the command line, SVG and PNG", "[analys
                       Contains("optimizer.momentum") && Contains("0.001") && Contains("outlined: the best cell"));
   CHECK(read_file(dir / "h.png").substr(1, 3) == "PNG");
 }
+
+TEST_CASE("heatmap: axes must be names or numbers, apart, with values, and curve options and missing folders refused", "[analysis][heatmap]") {
+  const fs::path dir = temp_dir("heatmap_axes");
+  const fs::path db = make_db(dir);
+  const auto plot = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"plot", db.string(), "-o", (dir / "h.svg").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_lrlab(args);
+  };
+  auto r = plot({"--heatmap", "optimizer,optimizer.momentum"});
+  CHECK(r.rc == 2);
+  CHECK_THAT(r.err, Contains("optimizer.momentum lies inside optimizer"));
+  r = plot({"--heatmap", "task,optimizer.momentum", "--where", undamped});
+  CHECK(r.rc == 2);
+  CHECK_THAT(r.err, Contains("task holds objects") && Contains("task.type"));
+  r = plot({"--heatmap", "optimizer.learning_rate, optimizer.momentum", "--where", undamped, "--metric", "test_loss"});
+  CHECK(r.rc == 2);  // the quadratic has no test share: no value to draw
+  CHECK_THAT(r.err, Contains("has a value of test_loss"));
+  r = plot({"--heatmap", "optimizer.learning_rate,optimizer.momentum", "--where", undamped, "--per-trial"});
+  CHECK(r.rc == 2);
+  CHECK_THAT(r.err, Contains("--per-trial draws curves"));
+  // The refusal names the path that varies and a --where for one of its values.
+  r = plot({"--heatmap", "optimizer.learning_rate,optimizer.momentum"});
+  CHECK_THAT(r.err, Contains("json_extract(config_json, '$.optimizer.dampening') = 0"));
+  r = run_lrlab({"plot", db.string(), "-o", (dir / "no" / "h.svg").string(), "--heatmap",
+                 "optimizer.learning_rate,optimizer.momentum", "--where", undamped});
+  CHECK(r.rc == 2);
+  CHECK_THAT(r.err, Contains("the folder") && Contains("does not exist"));
+  CHECK_FALSE(fs::exists(dir / "h.svg"));
+}

@@ -216,3 +216,20 @@ TEST_CASE("experiment_chart: --where selects trials, --log-y per panel", "[analy
   r.where = "trial_id = 9";
   CHECK_THROWS_WITH(experiment_chart(c, {1, "axes"}, r), Contains("selects no trial"));
 }
+
+TEST_CASE("y axis: a loss that diverged towards the largest double keeps the axis finite (a tester's sgd run)", "[analysis][axes]") {
+  // Padding 6% of the span in decades past 1.7e308 would be 10^(308.x + ...) = inf, which gnuplot
+  // reads as an undefined variable: the range stops at the largest double.
+  std::vector<double> diverging;
+  for (int k = 0; k < 100; ++k) diverging.push_back(std::pow(10.0, 3.08 * k));  // 1 .. 1e305
+  Panel log_panel;
+  log_panel.curves = {line(diverging), line(constant(1e-20))};
+  choose_y_axis(log_panel);
+  REQUIRE(log_panel.y_range);
+  CHECK(std::isfinite(log_panel.y_range->first));
+  CHECK(log_panel.y_range->second == std::numeric_limits<double>::max());
+  Panel linear;
+  linear.curves = {line({1.0, 1.7e308, 1.0}), line({1.0, 1.0, 1.0}), line({1.2, 1.1, 1.0})};
+  choose_y_axis(linear, "off");
+  if (linear.y_range) CHECK((std::isfinite(linear.y_range->first) && std::isfinite(linear.y_range->second)));
+}

@@ -190,3 +190,17 @@ TEST_CASE("the optimizer section is checked per type, with pointers", "[optimize
   CHECK(sgd.trials[0]->optimizer == Json::parse(R"({"type": "sgd", "learning_rate": 0.001, "momentum": 0.0,
                                                     "dampening": 0.0, "nesterov": false, "weight_decay": 0.0})"));
 }
+
+TEST_CASE("a key of another optimizer says whose it is, also when a grid or a case changed the type", "[optimizers][spec]") {
+  const std::string base = R"({"name": "o", "task": {"type": "quadratic", "curvatures": [1, 10]}, "budget": {"steps": 5}, )";
+  CHECK_THAT(plan_error(base + R"("optimizer": {"type": "sgd", "beta_1": 0.9}})"),
+             Contains("/optimizer/beta_1") && Contains("beta_1 is a parameter of adam, nadam, radam, schedule_free_adamw") &&
+                 Contains("this trial's optimizer is sgd"));
+  CHECK_THAT(plan_error(base + R"("optimizer": {"type": "sgd", "dtype": "float32"}})"),
+             Contains("/optimizer/dtype") && Contains("is Adam's alone"));
+  CHECK_THAT(plan_error(base + R"("optimizer": {"type": "sgd", "momentum": 0.9}, "cases": [{"optimizer.type": "adam"}]})"),
+             Contains("momentum is a parameter of sgd") && Contains("\"cases\""));
+  CHECK_THAT(plan_error(base + R"("optimizer": {"type": "sgd"}, "grid": {"optimizer.type": ["sgd", "adam"],
+                                  "optimizer.momentum": [0, 0.9]}})"),
+             Contains("momentum is a parameter of sgd") && Contains("this trial's optimizer is adam"));
+}

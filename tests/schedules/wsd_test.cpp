@@ -51,4 +51,7 @@ TEST_CASE("wsd: bad parameters", "[wsd]") {
   check_rejected(R"({"type": "wsd", "decay_fraction": 0})", "decay_fraction", "must be in (0, 1]");
   check_rejected(R"({"type": "wsd", "decay_steps": 10, "decay_fraction": 0.3})", "decay_steps", "not both");
   check_rejected(R"({"type": "wsd", "warmup_steps": 900})", "warmup_steps", "do not fit in total_steps 1000");
+  // A one-step cooldown runs at the peak: refused (a tester's 5-epoch budget with "unit": "epoch").
+  check_rejected(R"({"type": "wsd", "decay_fraction": 0.001})", "decay_fraction", "needs 2 steps at least");
+  check_rejected(R"({"type": "wsd", "decay_steps": 1})", "decay_steps", "would last 1 step of total_steps 1000");
 }

@@ -63,6 +63,10 @@ const OptimizerDecl* find_optimizer(std::string_view type);
 // The names, for messages and the "type" parameter's choices.
 std::vector<std::string> optimizer_names();
 
+// For an "optimizer" section of type `type` that holds `key`, which it does not take: why, when
+// another optimizer takes it ("momentum is sgd's; this optimizer is adam ..."), else "".
+std::string optimizer_key_hint(const std::string& type, const std::string& key);
+
 // The parameters every optimizer takes: "type" and "learning_rate".
 std::vector<Param> common_optimizer_params();
 

@@ -36,6 +36,18 @@ std::vector<Param> common_optimizer_params() {
           Param::real("learning_rate", "base learning rate (schedules start from it)").def(0.001).above(0)};
 }
 
+std::string optimizer_key_hint(const std::string& type, const std::string& key) {
+  if (key == "dtype") return "float32 arithmetic (\"dtype\") is Adam's alone; " + type + " computes in float64";
+  std::string owners;
+  for (const auto& d : optimizers())
+    for (const auto& p : d.doc.params)
+      if (p.name == key && d.doc.name != type) owners += (owners.empty() ? "" : ", ") + d.doc.name;
+  if (owners.empty()) return "";
+  return key + " is a parameter of " + owners + ", and this trial's optimizer is " + type +
+         " (`lrlab describe " + type + "`); to compare optimizers with settings of their own, give each its whole "
+         "\"optimizer\" object in \"cases\" or as grid values of \"optimizer\"";
+}
+
 OptimizerPtr make_optimizer(const Json& resolved, std::size_t dimension) {
   const std::string type = resolved.value("type", "adam");
   const OptimizerDecl* d = find_optimizer(type);
