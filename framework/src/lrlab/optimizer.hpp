@@ -69,6 +69,9 @@ std::string optimizer_key_hint(const std::string& type, const std::string& key);
 
 // The parameters every optimizer takes: "type" and "learning_rate".
 std::vector<Param> common_optimizer_params();
+// Those and the Adam family's moments with L2 decay, as torch.optim.NAdam and RAdam take them:
+// beta_1, beta_2, epsilon, weight_decay.
+std::vector<Param> adam_family_params();
 
 // The optimizer of a resolved "optimizer" section (trial_plan.cpp resolves it).
 OptimizerPtr make_optimizer(const Json& resolved, std::size_t dimension);

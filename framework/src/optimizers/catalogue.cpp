@@ -48,6 +48,15 @@ std::string optimizer_key_hint(const std::string& type, const std::string& key) 
          "\"optimizer\" object in \"cases\" or as grid values of \"optimizer\"";
 }
 
+std::vector<Param> adam_family_params() {
+  std::vector<Param> p = common_optimizer_params();
+  p.insert(p.end(), {Param::real("beta_1", "decay of the first moment").def(0.9).at_least(0).below(1),
+                     Param::real("beta_2", "decay of the second moment").def(0.999).at_least(0).below(1),
+                     Param::real("epsilon", "added to the denominator").def(1e-8).at_least(0),
+                     Param::real("weight_decay", "L2 penalty added to the gradient").def(0.0).at_least(0)});
+  return p;
+}
+
 OptimizerPtr make_optimizer(const Json& resolved, std::size_t dimension) {
   const std::string type = resolved.value("type", "adam");
   const OptimizerDecl* d = find_optimizer(type);

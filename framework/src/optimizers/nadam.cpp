@@ -59,13 +59,9 @@ OptimizerDecl nadam_optimizer() {
   d.doc.notes = "weight_decay is L2 (added to the gradient), as in PyTorch 1.13. PyTorch 1.13 multiplies mu_t into the "
                 "next product twice (mu_product * mu * mu_next); later PyTorch releases and Dozat's formula do not. lrlab follows "
                 "the formula; torch_1_13: true gives PyTorch 1.13's numbers.";
-  d.doc.params = common_optimizer_params();
+  d.doc.params = adam_family_params();
   d.doc.params.insert(d.doc.params.end(),
-                      {Param::real("beta_1", "decay of the first moment").def(0.9).at_least(0).below(1),
-                       Param::real("beta_2", "decay of the second moment").def(0.999).at_least(0).below(1),
-                       Param::real("epsilon", "added to the denominator").def(1e-8).at_least(0),
-                       Param::real("weight_decay", "L2 penalty added to the gradient").def(0.0).at_least(0),
-                       Param::real("momentum_decay", "psi of the momentum schedule").def(0.004).at_least(0),
+                      {Param::real("momentum_decay", "psi of the momentum schedule").def(0.004).at_least(0),
                        Param::boolean("torch_1_13", "reproduce PyTorch 1.13's product of momenta (see the notes)").def(false)});
   d.doc.example = Json{{"optimizer", {{"type", "nadam"}, {"learning_rate", 0.002}}}};
   d.make = [](const Json& o, std::size_t n) -> OptimizerPtr {

@@ -64,12 +64,7 @@ OptimizerDecl radam_optimizer() {
                  "torch.optim.RAdam";
   d.doc.notes = "weight_decay is L2 (added to the gradient), as in PyTorch 1.13. With beta_2 0.999 the first five "
                 "updates are un-rectified momentum steps.";
-  d.doc.params = common_optimizer_params();
-  d.doc.params.insert(d.doc.params.end(),
-                      {Param::real("beta_1", "decay of the first moment").def(0.9).at_least(0).below(1),
-                       Param::real("beta_2", "decay of the second moment").def(0.999).at_least(0).below(1),
-                       Param::real("epsilon", "added to the denominator").def(1e-8).at_least(0),
-                       Param::real("weight_decay", "L2 penalty added to the gradient").def(0.0).at_least(0)});
+  d.doc.params = adam_family_params();
   d.doc.example = Json{{"optimizer", {{"type", "radam"}, {"learning_rate", 0.001}}}};
   d.make = [](const Json& o, std::size_t n) -> OptimizerPtr {
     return std::make_unique<Radam>(RadamConfig{o.at("beta_1").get<double>(), o.at("beta_2").get<double>(),
