@@ -37,6 +37,10 @@ const std::vector<Param>& spec_params() {
                             "stop configurations that do badly at rungs (default: none)").def(Json::object()),
       Param::json("checkpoint", "{\"every_steps\": k}: save each running trial's state every k updates, so that an "
                                 "interrupted trial resumes from there (default: none)").def(Json::object()),
+      Param::boolean("share_prefixes", "trials that differ only in schedule and budget and whose rates agree for their "
+                                        "first updates compute those once: the others continue from that state, with the "
+                                        "same bits as alone (warmup-stable-decay cooldowns branched from one run)")
+          .def(false),
       Param::integer("first_repeat", "the number of the first repeat: repeat r gets the seed of repeat first_repeat + r "
                                      "(`lrlab replay` reruns member m of a population with first_repeat m)")
           .def(0).at_least(0).at_most(static_cast<double>(max_trials)),
@@ -184,6 +188,10 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
     if (pruner.enabled())
       throw SpecError("/pruner", "a \"pbt\" search replaces the bad members itself at every generation: remove the pruner");
   }
+  const bool share_prefixes = top["share_prefixes"].get<bool>();
+  if (share_prefixes && (pruner.enabled() || ex.pbt))
+    throw SpecError("/share_prefixes", std::string("a ") + (ex.pbt ? "PBT search" : "pruner") + " decides over trials "
+                                       "that run side by side, which shared prefixes reorder: remove \"share_prefixes\"");
   ex.trials = TrialPlan(top, ex.repeats, resolver);
   std::vector<MetricUse> metrics;
   if (pruner.enabled()) metrics.push_back({pruner.metric, "/pruner/metric", "pruners"});
@@ -191,6 +199,7 @@ Experiment plan_experiment(const Spec& spec, const Resolver& resolver, SharedDat
   ex.component_types = ex.trials.check(spec.dir, shared, metrics);
   if (pruner.enabled()) ex.pruner = make_pruner(pruner, ex.trials);
   if (ex.pbt) check_pbt(*ex.pbt, ex.trials);
+  if (share_prefixes) ex.branches = plan_shared_prefixes(ex.trials, resolver);
   return ex;
 }
 

@@ -11,6 +11,7 @@
 #include "lrlab/catalog.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/provenance.hpp"
+#include "lrlab/branched_sweep.hpp"
 #include "lrlab/pbt_sweep.hpp"
 #include "lrlab/pruned_sweep.hpp"
 #include "lrlab/exit_codes.hpp"
@@ -233,10 +234,12 @@ SweepOptions sweep_options(const RunRequest& r) {
   return so;
 }
 
-// The one scheduler, rung by rung when the spec has a pruner.
+// The one scheduler: rung by rung with a pruner, generation by generation with PBT, round by round with
+// shared prefixes.
 SweepReport sweep(Transport& transport, const Experiment& ex, Opened& d, const RunRequest& r) {
   if (ex.pruner.enabled()) return run_pruned_sweep(transport, *d.store, d.experiment_id, ex, sweep_options(r));
   if (ex.pbt) return run_pbt_sweep(transport, *d.store, d.experiment_id, ex, sweep_options(r));
+  if (!ex.branches.empty()) return run_branched_sweep(transport, *d.store, d.experiment_id, ex, sweep_options(r));
   return run_sweep(transport, *d.store, ex.trials, d.todo, sweep_options(r));
 }
 

@@ -18,8 +18,9 @@ std::vector<Pending> pending_trials(Store& store, std::int64_t experiment_id) {
     Pending w;
     w.index = row.trial_index;
     w.trial_id = row.trial_id;
-    // A checkpoint is used only when it belongs to this very trial (the row's key is the plan's).
-    if (auto it = checkpoints.find(row.trial_id); it != checkpoints.end() && it->second.trial_key == row.trial_key)
+    // The checkpoint under the trial's id: its own, or the one it was forked from (shared
+    // prefixes): either way the rows before it are the trial's, kept by reset_unfinished.
+    if (auto it = checkpoints.find(row.trial_id); it != checkpoints.end())
       w.from = std::make_shared<const Checkpoint>(std::move(it->second));
     todo.push_back(std::move(w));
   }
@@ -123,8 +124,10 @@ bool run_stage(Transport& transport, Store& store, const TrialPlan& plan, std::v
                const SweepOptions& options, SweepReport& total) {
   std::vector<Pending> left;
   for (auto& p : todo) {
-    if (until > 0 && p.from && p.from->steps_done >= until) continue;  // already there (a resumed stage)
-    p.until = until;
+    if (until > 0) {
+      if (p.from && p.from->steps_done >= until) continue;  // already there (a resumed stage)
+      p.until = until;
+    }
     left.push_back(std::move(p));
   }
   if (left.empty()) return true;

@@ -776,6 +776,44 @@ std::int64_t Store::write_generation(std::int64_t experiment_id, std::int64_t st
   return marked;
 }
 
+bool Store::branch_trial(std::int64_t trial_id, std::int64_t root_id, std::int64_t step, std::int64_t epoch,
+                         const std::string& message) {
+  sqlite::Transaction tx(db_);
+  sqlite::Statement at(db_, "SELECT last_event_id FROM checkpoints WHERE trial_id=?1 AND steps_done=?2");
+  at.bind(1, root_id).bind(2, step);
+  if (!at.step()) return false;
+  const std::int64_t root_events = at.int64(0);
+  at.reset();
+  sqlite::Statement rows(db_, "SELECT (SELECT count(*) FROM steps WHERE trial_id=?1) + (SELECT count(*) FROM evals "
+                              "WHERE trial_id=?1) + (SELECT count(*) FROM events WHERE trial_id=?1) + "
+                              "(SELECT count(*) FROM checkpoints WHERE trial_id=?1)");
+  rows.bind(1, trial_id);
+  const bool empty = rows.step() && rows.int64(0) == 0;
+  rows.reset();
+  if (!empty) return false;
+  sqlite::Statement steps(db_, "INSERT INTO steps(trial_id, step, epoch, lr, train_loss, beta_1) SELECT ?1, step, epoch, "
+                               "lr, train_loss, beta_1 FROM steps WHERE trial_id=?2 AND step<?3 ORDER BY step");
+  steps.bind(1, trial_id).bind(2, root_id).bind(3, step).run();
+  sqlite::Statement evals(db_, "INSERT INTO evals(trial_id, step, epoch, metric, value) SELECT ?1, step, epoch, metric, "
+                               "value FROM evals WHERE trial_id=?2 AND step<=?3");
+  evals.bind(1, trial_id).bind(2, root_id).bind(3, step).run();
+  sqlite::Statement events(db_, "INSERT INTO events(trial_id, step, epoch, source, kind, old_lr, new_lr, message) "
+                                "SELECT ?1, step, epoch, source, kind, old_lr, new_lr, message FROM events "
+                                "WHERE trial_id=?2 AND event_id<=?3 ORDER BY event_id");
+  events.bind(1, trial_id).bind(2, root_id).bind(3, root_events).run();
+  sqlite::Statement fork_event(db_, "INSERT INTO events(trial_id, step, epoch, source, kind, old_lr, new_lr, message) "
+                                    "SELECT ?1, ?2, ?3, 'branch', 'fork', lr, lr, ?4 FROM (SELECT (SELECT s.lr FROM steps s "
+                                    "WHERE s.trial_id=?1 AND s.step<?2 ORDER BY s.step DESC LIMIT 1) AS lr)");
+  fork_event.bind(1, trial_id).bind(2, step).bind(3, epoch).bind(4, message).run();
+  // The fork's checkpoint: after it, a resume keeps every row copied above (Prepared::unwind).
+  sqlite::Statement fork(db_, "INSERT INTO checkpoints(trial_id, steps_done, trial_key, state, last_event_id, saved_at) "
+                              "SELECT ?1, steps_done, trial_key, state, (SELECT max(event_id) FROM events WHERE "
+                              "trial_id=?1), saved_at FROM checkpoints WHERE trial_id=?2");
+  fork.bind(1, trial_id).bind(2, root_id).run();
+  tx.commit();
+  return true;
+}
+
 void Store::write_lr_find(std::int64_t experiment_id, const fs::path& spec_path, const std::vector<LrFindPoint>& curve,
                           const std::vector<LrFindSuggestion>& suggestions) {
   sqlite::Transaction tx(db_);

@@ -27,6 +27,7 @@
 #include "lrlab/pbt.hpp"
 #include "lrlab/pruner.hpp"
 #include "lrlab/resolve.hpp"
+#include "lrlab/shared_prefixes.hpp"
 #include "lrlab/shared_data.hpp"
 #include "lrlab/spec.hpp"
 #include "lrlab/trial_config.hpp"
@@ -47,6 +48,7 @@ struct Experiment {
   TrialPlan trials;
   Pruner pruner;  // "pruner": stops bad configurations at rungs (pruner.hpp); disabled when absent
   std::optional<PbtConfig> pbt;  // a "pbt" search: the plan is its first generation (pbt.hpp)
+  std::vector<PrefixBranch> branches;  // "share_prefixes": trials that start from another's state (shared_prefixes.hpp)
   std::set<std::string> component_types;  // the type names of every component the trials build
 };
 

@@ -102,7 +102,7 @@ struct SweepReport {
 };
 
 // The trials of the experiment left to run, as the database says: every trial not finished, with
-// its checkpoint when it has one of its own (its key is the trial's), in trial_index order.
+// the checkpoint stored under its id (its own, or the one it was forked from), in trial_index order.
 std::vector<Pending> pending_trials(Store& store, std::int64_t experiment_id);
 
 // Run `todo` (trials of `plan`) on `transport`, storing every chunk in `store`. Returns when every trial handed out has reported; on a stop, the trials not yet
@@ -112,9 +112,9 @@ SweepReport run_sweep(Transport& transport, Store& store, const TrialPlan& plan,
                       const SweepOptions& options);
 
 // One stage of a sweep that pauses its trials at a step (a pruner's rung, a PBT generation): run
-// every trial of `todo` to `until` (0: to its end), leaving out those whose checkpoint is already
-// there (a resumed stage), and add the outcomes to `total` (a paused trial is counted when it
-// ends). Returns false when the sweep was stopped (a signal, a lost rank, a failed commit).
+// every trial of `todo` to `until`, leaving out those whose checkpoint is already there (a resumed
+// stage), or with `until` 0 each to its own Pending::until (0: to its end); and add the outcomes to
+// `total` (a paused trial is counted when it ends). Returns false when the sweep was stopped (a signal, a lost rank, a failed commit).
 bool run_stage(Transport& transport, Store& store, const TrialPlan& plan, std::vector<Pending> todo, std::int64_t until,
                const SweepOptions& options, SweepReport& total);
 

@@ -186,6 +186,15 @@ class Store {
   std::int64_t write_generation(std::int64_t experiment_id, std::int64_t step, std::vector<LineageRow> rows,
                                 const std::vector<Exploited>& exploits);
 
+  // Start trial `trial_id` from trial `root_id`'s state after `step` updates (shared prefixes,
+  // shared_prefixes.hpp): the root's rows before that point copied to it (steps before `step`,
+  // evaluations up to it, the events its checkpoint covers), an events row (source "branch", kind
+  // "fork", `message`, the rate of the last update before `step`), and the root's checkpoint under
+  // the trial's id (a fork: its key is the root's). One transaction. Returns false, writing
+  // nothing, when the root's checkpoint is not at `step` or the trial has rows already.
+  bool branch_trial(std::int64_t trial_id, std::int64_t root_id, std::int64_t step, std::int64_t epoch,
+                    const std::string& message);
+
   // Mark the experiment as a learning-rate range test (experiments.kind = 'lr_find', spec_path the
   // spec the test was made from) and replace its curve and suggestions with these, in one
   // transaction: a rerun of `find-lr` that resumes the experiment rewrites them from the same steps.
