@@ -120,7 +120,7 @@ std::string script(const std::vector<Panel>& panels, const std::string& title, c
       << (p.log_x ? "set logscale x\nset format x '%.0e'\n" : "unset logscale x\nset format x '% h'\n")
       << (last ? "set key below left Left reverse vertical maxcols 1 samplen 4\n" : "unset key\n");
     if (p.y_range) g << "set yrange [" << exact(p.y_range->first) << ":" << exact(p.y_range->second) << "]\n";
-    else g << "set autoscale yfix\n";
+    else g << "set autoscale y\nset autoscale yfix\n";  // `yfix` alone keeps the last panel's range (gnuplot 5.4)
     const fs::path data = dir / ("panel" + std::to_string(i) + ".dat");
     std::ofstream d(data);
     for (const auto& c : p.curves) {

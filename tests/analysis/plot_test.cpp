@@ -220,3 +220,30 @@ TEST_CASE("plot: the options of a readable picture through the CLI, and 14 lines
   CHECK(r.rc == 2);
   CHECK_FALSE(fs::exists(dir / "x.svg"));
 }
+
+TEST_CASE("plot: a log panel after one with a set range gets its own range (gnuplot keeps the last one otherwise)",
+          "[analysis][plot]") {
+  const fs::path dir = temp_dir("plot-own-range");
+  // The third rate falls to 1e-123 and is set aside: the rate panel gets an explicit range around
+  // 1e-3; the losses below, around 1, must not be drawn on it.
+  write_file(dir / "spec.json", R"({
+    "name": "ranges", "seed": 4,
+    "task": {"type": "quadratic", "dimension": 3, "condition_number": 20, "steps_per_epoch": 10},
+    "budget": {"epochs": 4},
+    "grid": {"schedule": [{"type": "constant"}, {"type": "exponential_decay", "decay_steps": 5, "decay_rate": 0.9},
+                          {"type": "exponential_decay", "decay_steps": 1, "decay_rate": 0.001}]}})");
+  REQUIRE(run_lrlab({"run", "spec.json", "--db", "r.db", "--quiet"}, dir).rc == 0);
+  const std::string low = sql1(dir / "r.db", "SELECT min(value) FROM evals WHERE metric = 'val_loss'");
+  REQUIRE(std::stod(low) > 0.1);  // the losses lie far above the rate panel's range
+  const auto r = run_lrlab({"plot", "r.db", "-o", "r.svg", "--metrics", "lr,val_loss", "--log-y", "on"}, dir);
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  const auto parsed = parse_svg(dir / "r.svg");
+  REQUIRE(parsed.rc == 0);
+  CHECK_THAT(parsed.out, Contains("values off the axis"));  // the rate panel's range was set
+  // Tick labels are '%.0e': the rate panel's range has one, 1e-03; drawn on the same range, the
+  // loss panel would repeat it (its own range, within one decade above 0.1, has none or others).
+  std::size_t ticks = 0;
+  for (std::size_t at = parsed.out.find("|1e-03|"); at != std::string::npos; at = parsed.out.find("|1e-03|", at + 1)) ++ticks;
+  CHECK(ticks == 1);
+}
