@@ -281,7 +281,8 @@ Chart experiment_chart(const sqlite::Connection& c, const ExperimentChoice& ex, 
   const Grouping grouping = group_selected_trials(c, ex.id, GroupingRequest{r.by, {}, r.where});
   if (grouping.groups.empty()) throw SpecError("", "--where \"" + r.where + "\" selects no trial of experiment \"" + ex.name + "\"");
   Chart chart{ex.name + (r.per_trial ? " (one line per trial)" : " (mean over repeats, band: min to max)"), {}};
-  if (!r.where.empty()) chart.title += ", trials where " + r.where;
+  // A condition of a whole paragraph would make the picture as wide: past 120 characters it is cut.
+  if (!r.where.empty()) chart.title += ", trials where " + (r.where.size() > 120 ? r.where.substr(0, 117) + "..." : r.where);
   const XAxis x = parse_x_axis(r.x);
   for (const auto& m : metrics) {
     CurveRequest cr{m, r.per_trial, 400, log_y.count(m) ? log_y[m] : "auto", x, r.smooth, r.events};

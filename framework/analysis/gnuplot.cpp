@@ -44,7 +44,8 @@ fs::path find_gnuplot() {
 // A gnuplot string literal: single quotes, a quote doubled.
 std::string quoted(const std::string& s) {
   std::string q = "'";
-  for (char ch : s) q += ch == '\'' ? std::string("''") : std::string(1, ch);
+  // A line break would end the gnuplot command (a --where written over two lines): a space instead.
+  for (char ch : s) q += ch == '\'' ? std::string("''") : std::string(1, ch == '\n' || ch == '\r' || ch == '\t' ? ' ' : ch);
   return q + "'";
 }
 
@@ -80,8 +81,9 @@ std::string script(const std::vector<Panel>& panels, const std::string& title, c
     lines = std::max(lines, p.curves.size());
     for (const auto& c : p.curves) longest_label = std::max(longest_label, c.label.size());
   }
-  // Wide enough for the key's longest label (about 8 pixels a character at these fonts).
-  const int width = std::max(960, 120 + 8 * static_cast<int>(longest_label));
+  // Wide enough for the key's longest label (about 8 pixels a character at these fonts) and the
+  // title (about 9.5, in its larger font).
+  const int width = std::max({960, 120 + 8 * static_cast<int>(longest_label), 40 + 19 * static_cast<int>(title.size()) / 2});
   const int panel_height = 300, key_height = 16 * static_cast<int>(lines) + 30;
   const int height = panel_height * static_cast<int>(panels.size()) + key_height + 40;
   std::ostringstream g;

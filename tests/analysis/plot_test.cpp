@@ -247,3 +247,21 @@ TEST_CASE("plot: a log panel after one with a set range gets its own range (gnup
   for (std::size_t at = parsed.out.find("|1e-03|"); at != std::string::npos; at = parsed.out.find("|1e-03|", at + 1)) ++ticks;
   CHECK(ticks == 1);
 }
+
+TEST_CASE("plot: a --where written over two lines, or of a paragraph, still draws, the title within the picture",
+          "[analysis][plot]") {
+  const fs::path dir = temp_dir("plot-where-lines");
+  const fs::path db = make_plot_db(dir);
+  const auto two_lines = run_lrlab({"plot", db.string(), "-o", (dir / "a.svg").string(), "--where", "repeat = 0\nAND 1 = 1"});
+  INFO(two_lines.err);
+  CHECK(two_lines.rc == 0);
+  std::string long_where = "repeat = 0";
+  while (long_where.size() < 400) long_where += " AND trial_index >= 0";
+  const auto paragraph = run_lrlab({"plot", db.string(), "-o", (dir / "b.svg").string(), "--where", long_where});
+  INFO(paragraph.err);
+  REQUIRE(paragraph.rc == 0);
+  const auto parsed = parse_svg(dir / "b.svg");
+  REQUIRE(parsed.rc == 0);
+  CHECK_THAT(parsed.out, Contains("..."));
+  CHECK_FALSE(Contains(long_where).match(parsed.out));
+}
