@@ -152,6 +152,7 @@ const std::vector<std::pair<const char*, const char*>> builtin_tasks{
     {"logistic_regression on breast_cancer",
      R"({"type": "logistic_regression", "data": "data/breast_cancer.csv", "skip_rows": 1, "batch_size": 64})"},
     {"mlp on digits", R"({"type": "mlp", "data": "data/digits.csv.gz", "hidden": [16], "batch_size": 64})"},
+    {"wilson_separable", R"({"type": "wilson_separable", "n": 20, "n_val": 10, "n_test": 30, "steps_per_epoch": 5})"},
 };
 
 // Scripted val_loss sequences that make each policy act several times within 60 steps (an
