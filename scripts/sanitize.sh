@@ -72,7 +72,7 @@ asan() {
   # exitcode: a sanitizer's exit status that no test mistakes for lrlab's own 1 or 2.
   ASAN_OPTIONS="detect_leaks=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1:exitcode=86:log_path=$dir/sanitizer-reports/asan" \
   UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=86:log_path=$dir/sanitizer-reports/ubsan" \
-    run_ctest "$dir" -E '^sdk:install|crashes its process|crashes while loading|kill -9 inside long trials|lrlab query streams|readers can query while|export -o interrupted|one writer:'
+    run_ctest "$dir" -E '^sdk:install|crashes its process|crashes while loading|kill -9 inside long trials|lrlab query streams|readers can query while|export -o interrupted|one writer:|^gallery:'
   # Left out: the two tests whose code crashes on purpose (a worker process under --isolate, a
   # plugin library while loading): the sanitizers report the SIGSEGV as a finding of their own.
   # "sdk: install, scaffold three plugins, build them out of tree, ...": its minutes go to
@@ -82,7 +82,9 @@ asan() {
   # memory measured, readers of a database being written, an export interrupted by a signal, two
   # runs on one lock): under ASan they took 570 s of CPU for code paths the other e2e tests here run
   # too (resume after a kill, the query, export and lock code); they run in the Release build, and
-  # the concurrent-readers one under TSan.
+  # the concurrent-readers one under TSan. The gallery's tests (docs/gallery.md) check what
+  # published findings come to, with sweeps of a hundred trials each, through code every other
+  # suite here runs: they run in the Release build.
   say "asan: tests passed in $((SECONDS - t1)) s"
 }
 
@@ -99,10 +101,11 @@ tsan() {
   # end-to-end suite (crash, SIGTERM, concurrent readers, 1 vs 2 jobs, pruning rungs, ...), the
   # quickstart sweep and the policies' events sweep. Left out: the bad-input table (it exits before
   # any thread), and the tests whose subject is between processes or in one thread (two runs on one
-  # lock, streamed query output, an interrupted export), where TSan sees nothing the others do not.
+  # lock, streamed query output, an interrupted export, a branched sweep killed twice), where TSan
+  # sees nothing the others do not.
   TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:exitcode=86:suppressions=$root/tests/sanitizers/tsan.supp:log_path=$dir/sanitizer-reports/tsan" \
     run_ctest "$dir" -R '^(e2e:|tasks:quickstart|policies:policies: every action)' \
-    -E 'bad-input|crashes its process|one writer:|lrlab query streams|export -o interrupted'
+    -E 'bad-input|crashes its process|one writer:|lrlab query streams|export -o interrupted|killed before and after a fork'
   say "tsan: tests passed in $((SECONDS - t1)) s"
 }
 

@@ -62,7 +62,7 @@ Series load_series(const sqlite::Connection& c, std::int64_t trial, const CurveR
 
 // The steps of a trial's policy actions (the events table, without the pruner's and PBT's).
 std::vector<double> event_steps(const sqlite::Connection& c, std::int64_t trial) {
-  sqlite::Statement s(c, "SELECT DISTINCT step FROM events WHERE trial_id = ?1 AND source NOT IN ('pruner', 'pbt') ORDER BY step");
+  sqlite::Statement s(c, "SELECT DISTINCT step FROM events WHERE trial_id = ?1 AND source NOT IN ('pruner', 'pbt', 'branch') ORDER BY step");
   s.bind(1, trial);
   std::vector<double> out;
   while (s.step()) out.push_back(static_cast<double>(s.int64(0)));
@@ -275,7 +275,8 @@ Chart experiment_chart(const sqlite::Connection& c, const ExperimentChoice& ex, 
       if (eq == std::string::npos || std::find(metrics.begin(), metrics.end(), panel) == metrics.end())
         throw SpecError("", "--log-y \"" + pair + "\": expected PANEL=auto|on|off with PANEL one of the panels drawn" +
                                 did_you_mean(panel, metrics));
-      log_y[panel] = pair.substr(eq + 1);
+      if (!log_y.emplace(panel, pair.substr(eq + 1)).second)
+        throw SpecError("", "--log-y \"" + r.log_y + "\": panel " + panel + " is given twice");
     }
   }
   const Grouping grouping = group_selected_trials(c, ex.id, GroupingRequest{r.by, {}, r.where});

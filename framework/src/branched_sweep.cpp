@@ -1,6 +1,7 @@
 #include "lrlab/branched_sweep.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 namespace lrlab {
@@ -18,7 +19,7 @@ struct Progress {
 Progress progress_of(Store& store, std::int64_t experiment_id) {
   Progress p;
   for (auto& row : store.trials(experiment_id)) p.rows.emplace(row.trial_index, row);
-  for (const auto& [id, c] : store.checkpoints(experiment_id)) p.steps[id] = c.steps_done;
+  p.steps = store.checkpoint_steps(experiment_id);
   return p;
 }
 
@@ -38,7 +39,7 @@ void give_branches(Store& store, std::int64_t experiment_id, const Experiment& e
       continue;
     const std::int64_t epoch = (b.step - 1) / ex.trials.point(b.trial / ex.trials.repeats())->steps_per_epoch;
     store.branch_trial(branch.trial_id, root.trial_id, b.step, epoch,
-                       "continued from trial " + std::to_string(root.trial_id) + "'s state after " +
+                       "continued from trial_id " + std::to_string(root.trial_id) + "'s state after " +
                            std::to_string(b.step) + " updates: their rates agree on every update before (share_prefixes)");
   }
 }
@@ -58,8 +59,20 @@ SweepReport run_branched_sweep(Transport& transport, Store& store, std::int64_t 
     steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
   }
 
+  const auto t0 = std::chrono::steady_clock::now();
   SweepReport total;
   total.total = ex.trials.size();
+  // The whole sweep's time, not the rounds' sum; on a stop, every trial left (not only the last
+  // round's) as interrupted.
+  const auto done = [&](bool stopped) {
+    total.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (stopped) {
+      total.interrupted = 0;
+      for (const auto& [index, row] : progress_of(store, experiment_id).rows)
+        if (training(row.status)) ++total.interrupted;
+    }
+    return total;
+  };
   for (bool first = true;; first = false) {
     give_branches(store, experiment_id, ex);
     const Progress p = progress_of(store, experiment_id);
@@ -83,8 +96,8 @@ SweepReport run_branched_sweep(Transport& transport, Store& store, std::int64_t 
       }
       round.push_back(std::move(w));
     }
-    if (round.empty()) return total;
-    if (!run_stage(transport, store, ex.trials, std::move(round), 0, options, total)) return total;
+    if (round.empty()) return done(false);
+    if (!run_stage(transport, store, ex.trials, std::move(round), 0, options, total)) return done(true);
   }
 }
 

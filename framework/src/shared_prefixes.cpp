@@ -20,36 +20,34 @@ std::string sharing_key(const PointConfig& p) {
   return config.dump() + "#" + std::to_string(p.experiment_seed);
 }
 
-// A point's rates (and cycled beta_1) for its whole budget, as its trials' RateControl computes
-// them without policies.
-struct Rates {
-  std::vector<double> lr;
-  std::vector<std::optional<double>> beta_1;
-};
-
-Rates rates_of(const PointConfig& p, const Resolver& resolver) {
-  const SchedulePtr schedule = build_schedule(resolver, p.schedule, "/schedule", schedule_context(p));
-  Rates r;
-  r.lr.reserve(static_cast<std::size_t>(p.total_steps));
-  r.beta_1.reserve(static_cast<std::size_t>(p.total_steps));
-  for (std::int64_t t = 0; t < p.total_steps; ++t) {
-    r.lr.push_back(schedule->value(t));
-    r.beta_1.push_back(schedule->beta_1(t));
-  }
-  return r;
+// A point's schedule, built as its trials build it (no policies: the rate is the schedule's).
+SchedulePtr schedule_of(const PointConfig& p, const Resolver& resolver) {
+  return build_schedule(resolver, p.schedule, "/schedule", schedule_context(p));
 }
 
 bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
 
-// The updates two points' trials share: the first step where the rates differ.
-std::int64_t agreement(const Rates& a, const Rates& b) {
-  const std::size_t n = std::min(a.lr.size(), b.lr.size());
-  for (std::size_t t = 0; t < n; ++t) {
-    const bool beta_same = a.beta_1[t].has_value() == b.beta_1[t].has_value() &&
-                           (!a.beta_1[t] || same_bits(*a.beta_1[t], *b.beta_1[t]));
-    if (!same_bits(a.lr[t], b.lr[t]) || !beta_same) return static_cast<std::int64_t>(t);
+// The rate and cycled beta_1 of update t; nullopt where the schedule throws (a trial fails there,
+// so nothing from there on is shared).
+using Rate = std::pair<double, std::optional<double>>;
+std::optional<Rate> rate_at(const Schedule& s, std::int64_t t) {
+  try {
+    return Rate{s.value(t), s.beta_1(t)};
+  } catch (const std::exception&) {
+    return std::nullopt;
   }
-  return static_cast<std::int64_t>(n);
+}
+
+// The updates two trials share: the first step where their rates differ, asked step by step, so
+// that planning takes the memory of two schedules and the time of the shared part.
+std::int64_t agreement(const Schedule& a, const Schedule& b, std::int64_t steps) {
+  for (std::int64_t t = 0; t < steps; ++t) {
+    const auto ra = rate_at(a, t), rb = rate_at(b, t);
+    if (!ra || !rb || !same_bits(ra->first, rb->first) || ra->second.has_value() != rb->second.has_value() ||
+        (ra->second && !same_bits(*ra->second, *rb->second)))
+      return t;
+  }
+  return steps;
 }
 
 }  // namespace
@@ -70,19 +68,24 @@ std::vector<PrefixBranch> plan_shared_prefixes(const TrialPlan& plan, const Reso
     std::stable_sort(points.begin(), points.end(), [&](std::int64_t a, std::int64_t b) {
       return plan.point(a)->total_steps > plan.point(b)->total_steps;
     });
-    std::vector<std::pair<std::int64_t, Rates>> roots;
+    struct Root {
+      std::int64_t point;
+      SchedulePtr schedule;
+      std::int64_t steps;
+    };
+    std::vector<Root> roots;
     for (const std::int64_t p : points) {
       const auto point = plan.point(p);
-      Rates rates = rates_of(*point, resolver);
+      SchedulePtr schedule = schedule_of(*point, resolver);
       std::optional<std::int64_t> root;
       std::int64_t step = 0;
-      for (const auto& [r, root_rates] : roots) {
-        const std::int64_t s = agreement(rates, root_rates);
+      for (const Root& r : roots) {
+        const std::int64_t s = agreement(*schedule, *r.schedule, std::min(point->total_steps, r.steps));
         // The root must pause before its own end, and the branch must save an evaluation period.
-        if (s > step && s < static_cast<std::int64_t>(root_rates.lr.size()) && s >= point->eval_every) root = r, step = s;
+        if (s > step && s < r.steps && s >= point->eval_every) root = r.point, step = s;
       }
       if (!root) {
-        roots.emplace_back(p, std::move(rates));
+        roots.push_back({p, std::move(schedule), point->total_steps});
         continue;
       }
       for (std::int64_t rep = 0; rep < plan.repeats(); ++rep)

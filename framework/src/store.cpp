@@ -619,6 +619,15 @@ void Store::reset_unfinished(std::int64_t experiment_id) {
   tx.commit();
 }
 
+std::map<std::int64_t, std::int64_t> Store::checkpoint_steps(std::int64_t experiment_id) {
+  sqlite::Statement s(db_, "SELECT c.trial_id, c.steps_done FROM checkpoints c JOIN trials t ON t.trial_id = c.trial_id "
+                           "WHERE t.experiment_id=?1");
+  s.bind(1, experiment_id);
+  std::map<std::int64_t, std::int64_t> out;
+  while (s.step()) out.emplace(s.int64(0), s.int64(1));
+  return out;
+}
+
 std::map<std::int64_t, Checkpoint> Store::checkpoints(std::int64_t experiment_id) {
   sqlite::Statement s(db_, "SELECT c.trial_id, c.trial_key, c.steps_done, c.state FROM checkpoints c "
                            "JOIN trials t ON t.trial_id = c.trial_id WHERE t.experiment_id=?1");
@@ -799,7 +808,7 @@ bool Store::branch_trial(std::int64_t trial_id, std::int64_t root_id, std::int64
   evals.bind(1, trial_id).bind(2, root_id).bind(3, step).run();
   sqlite::Statement events(db_, "INSERT INTO events(trial_id, step, epoch, source, kind, old_lr, new_lr, message) "
                                 "SELECT ?1, step, epoch, source, kind, old_lr, new_lr, message FROM events "
-                                "WHERE trial_id=?2 AND event_id<=?3 ORDER BY event_id");
+                                "WHERE trial_id=?2 AND event_id<=?3 AND source<>'branch' ORDER BY event_id");
   events.bind(1, trial_id).bind(2, root_id).bind(3, root_events).run();
   sqlite::Statement fork_event(db_, "INSERT INTO events(trial_id, step, epoch, source, kind, old_lr, new_lr, message) "
                                     "SELECT ?1, ?2, ?3, 'branch', 'fork', lr, lr, ?4 FROM (SELECT (SELECT s.lr FROM steps s "

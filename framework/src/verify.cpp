@@ -98,7 +98,8 @@ Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const 
   std::vector<EventRow> events;
   // A pruned trial (or a PBT member's trial replaced by a copy) is rerun to the step it stopped at:
   // the decision is the sweep's (made from every trial there), so its events row (source pruner or
-  // pbt) is left out of the comparison below.
+  // pbt) is left out of the comparison below. A shared-prefix branch is rerun from its start: the
+  // promise is that its rows are those of a trial run alone, its fork row (source branch) aside.
   std::int64_t until = 0;
   {
     sqlite::Statement q(db, "SELECT steps_done FROM trials WHERE trial_id = ?1 AND status = 'pruned'");
@@ -188,7 +189,7 @@ Verdict verify_trial(const sqlite::Connection& db, std::int64_t trial_id, const 
   cmp.count("evals", i, evals.size());
 
   sqlite::Statement v(db, "SELECT step, epoch, source, kind, old_lr, new_lr, message FROM events WHERE trial_id = ?1 "
-                          "AND source NOT IN ('pruner', 'pbt') ORDER BY event_id");
+                          "AND source NOT IN ('pruner', 'pbt', 'branch') ORDER BY event_id");
   v.bind(1, trial_id);
   i = 0;
   for (; v.step(); ++i) {

@@ -47,7 +47,7 @@ TEST_CASE("shared prefixes: the same bits as trial by trial, each fork where the
     // Each fork, from the events: the branch, its root, the step.
     const auto forks = sql(dir / "shared.db",
                            "SELECT t.trial_index, r.trial_index, e.step, t.budget_steps, r.budget_steps FROM events e "
-                           "JOIN trials t USING(trial_id) JOIN trials r ON e.message LIKE 'continued from trial ' || "
+                           "JOIN trials t USING(trial_id) JOIN trials r ON e.message LIKE 'continued from trial_id ' || "
                            "r.trial_id || '''s state%' WHERE e.source = 'branch' AND e.kind = 'fork' ORDER BY 1");
     // Per repeat one root, wsd linear 300 (the first of the longest budget): wsd without warm-up
     // holds the base rate until its cooldown, so the constant rates are its start too, and the
@@ -74,6 +74,34 @@ TEST_CASE("shared prefixes: the same bits as trial by trial, each fork where the
     CHECK(db_content(dir / "compared.db") == db_content(dir / "alone.db"));
     CHECK(sql1(dir / "shared.db", "SELECT count(*) FROM checkpoints") == "0");
   }
+  // verify reruns each branch alone: the same rows, the fork row aside.
+  const auto verified = run_lrlab({"verify", "shared.db"}, dir);
+  INFO(verified.out << verified.err);
+  CHECK(verified.rc == 0);
+  CHECK_THAT(verified.out + verified.err, Contains("18 identical"));
+}
+
+TEST_CASE("shared prefixes: a schedule that fails at a late step fails the trials that reach it, as without sharing",
+          "[e2e][prefixes]") {
+  const fs::path dir = temp_dir("prefixes_throw");
+  // The expression refuses its rate at t = 60: the 100-update trial fails there, the 40-update one
+  // never gets there; planning must not refuse the spec for it.
+  const auto spec = [](bool share) {
+    return R"({"name": "late", "seed": 5, "task": {"type": "quadratic", "dimension": 4, "condition_number": 10},
+      "optimizer": {"type": "adam", "learning_rate": 0.01}, "budget": {"steps": 100}, "evaluate": {"every_steps": 10},
+      "cases": [{"schedule": {"type": "expression", "formula": "t < 60 ? lr0 : -1"}}, {"schedule": {"type": "constant"}}],
+      "grid": {"budget.steps": [100, 40]}, "share_prefixes": )" + std::string(share ? "true" : "false") + "}";
+  };
+  write_file(dir / "shared.json", spec(true));
+  write_file(dir / "alone.json", spec(false));
+  const auto shared = run_lrlab({"run", "shared.json", "--db", "shared.db", "-q"}, dir);
+  const auto alone = run_lrlab({"run", "alone.json", "--db", "alone.db", "-q"}, dir);
+  INFO(shared.err);
+  CHECK(shared.rc == alone.rc);
+  CHECK(sql1(dir / "shared.db", "SELECT count(*) FROM trials WHERE status = 'failed'") == "1");
+  CHECK(sql1(dir / "shared.db", "SELECT count(*) FROM events WHERE source = 'branch'") != "0");
+  sql_exec(dir / "shared.db", "DELETE FROM events WHERE source = 'branch'");
+  CHECK(db_content(dir / "shared.db") == db_content(dir / "alone.db"));
 }
 
 TEST_CASE("shared prefixes: a sweep killed before and after a fork resumes to the same rows", "[e2e][prefixes]") {

@@ -16,7 +16,9 @@
 // share at least one evaluation period with a root already picked. Every other trial is a *branch*
 // of the root it shares the longest prefix with (ties: the earlier root), at the step s where
 // their rates first differ (or the branch's budget, when its whole schedule is the root's start).
-// Roots are never branches, so a branch waits for one trial only.
+// Roots are never branches, so a branch waits for one trial only. The schedules are compared step
+// by step (the memory of two schedules, the time of the parts they share); a step where a schedule
+// throws ends the agreement (the trials fail there, each on its own).
 //
 // A branch's results are the bits it would have had alone: a test runs a spec both ways and
 // compares every row. What differs: its rows before s are copied from its root, it carries an

@@ -130,6 +130,8 @@ class Store {
   // The checkpoints of the experiment's unfinished trials, by trial_id (a finished trial's
   // checkpoint is dropped when its outcome is written).
   std::map<std::int64_t, Checkpoint> checkpoints(std::int64_t experiment_id);
+  // How far each of them is (trial_id -> steps_done), without reading the states.
+  std::map<std::int64_t, std::int64_t> checkpoint_steps(std::int64_t experiment_id);
 
   // Record the start of an invocation (a `runs` row, with its plugin libraries); trials finished
   // from now on are attributed to it.
@@ -188,7 +190,7 @@ class Store {
 
   // Start trial `trial_id` from trial `root_id`'s state after `step` updates (shared prefixes,
   // shared_prefixes.hpp): the root's rows before that point copied to it (steps before `step`,
-  // evaluations up to it, the events its checkpoint covers), an events row (source "branch", kind
+  // evaluations up to it, the events its checkpoint covers but the root's own fork row), an events row (source "branch", kind
   // "fork", `message`, the rate of the last update before `step`), and the root's checkpoint under
   // the trial's id (a fork: its key is the root's). One transaction. Returns false, writing
   // nothing, when the root's checkpoint is not at `step` or the trial has rows already.
