@@ -1,10 +1,24 @@
 #include "lrlab/analysis/results_db.hpp"
 
+#include <filesystem>
+
 #include "lrlab/errors.hpp"
 
 namespace lrlab::analysis {
 
-sqlite::Connection open_results_read_only(const std::string& path) { return sqlite::open_read_only(path); }
+sqlite::Connection open_results_read_only(const std::string& path) {
+  sqlite::Connection c = sqlite::open_read_only(path);
+  // An empty file, or another program's database, would fail later on a missing table.
+  sqlite::Statement has(c, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'experiments'");
+  if (has.step() && has.int64(0) == 0) {
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(path, ec);
+    throw SpecError("", path + " is not an lrlab results database: " +
+                            (!ec && bytes == 0 ? std::string("the file is empty (0 bytes)") : std::string("it has no experiments table")) +
+                            "; `lrlab run SPEC --db " + path + "` writes one");
+  }
+  return c;
+}
 
 ExperimentChoice choose_experiment(const sqlite::Connection& c, const std::string& which) {
   sqlite::Statement s(c, which.empty() ? "SELECT experiment_id, name FROM experiments ORDER BY experiment_id DESC LIMIT 1"

@@ -34,7 +34,18 @@ void describe_one(const ComponentInfo& c, const std::string& kind) {
     for (const auto& a : p.aliases) allowed += (allowed.empty() ? "" : "; ") + std::string("alias ") + a;
     t.rows.push_back({p.name, std::string(to_string(p.type)), def, allowed, p.doc});
   };
-  for (const auto& p : c.params) row(p);
+  for (const auto& p : c.params) {
+    if (kind != "optimizer" || p.name != "type") {
+      row(p);
+      continue;
+    }
+    // On an optimizer's page the type is that optimizer's name (adam's is also the default).
+    Param shown = p;
+    shown.default_value = c.name;
+    shown.choices.clear();
+    shown.doc = "\"" + c.name + "\" for this one; without \"type\" the section is adam's";
+    row(shown);
+  }
   if (kind == "schedule") row(unit_param());  // every schedule takes "unit"; an optimizer does not
   print(std::cout, t, Format::table);
   std::cout << "\nExample:\n  " << c.example.dump() << "\n";
@@ -51,9 +62,7 @@ int describe(const DescribeOptions& o) {
   const OptimizerDecl* optimizer = find_optimizer(o.name == "optimizer" ? "adam" : o.name);
   if (optimizer) {
     if (o.format == "json") {
-      Json j = component_json(optimizer->doc);
-      j["kind"] = "optimizer";
-      std::cout << j.dump(2) << "\n";
+      std::cout << optimizer_json(optimizer->doc).dump(2) << "\n";
     } else {
       describe_one(optimizer->doc, "optimizer");
     }

@@ -31,6 +31,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "number_checks.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/experiment.hpp"
 #include "lrlab/format.hpp"
@@ -332,16 +333,8 @@ void add_export_schedule(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("export-schedule",
                                  "write a schedule's or a trial's learning rates as PyTorch, Keras or Optax code, or as csv");
   cmd->add_option("--schedule", o->schedule, "the schedule as JSON (as for preview)");
-  // Readable refusals (CLI11's PositiveNumber prints the largest double in full).
-  const auto positive = [](const std::string& v) {
-    try {
-      return std::stod(v) > 0 ? std::string() : "must be > 0, received " + v;
-    } catch (const std::exception&) {
-      return "must be a number > 0, received " + v;
-    }
-  };
   cmd->add_option("--steps", o->steps, "with --schedule: the number of steps (at most 10,000,000)")
-      ->check(positive)
+      ->check(positive_number())
       ->check([](const std::string& v) {
         // A table of 10^7 rates is a 300 MB Python file that takes minutes and gigabytes to import.
         try {
@@ -350,9 +343,9 @@ void add_export_schedule(CLI::App& app, Action& action) {
           return std::string();
         }
       });
-  cmd->add_option("--base-lr", o->base_lr, "with --schedule: the optimizer's learning_rate (default 0.001)")->check(positive);
+  cmd->add_option("--base-lr", o->base_lr, "with --schedule: the optimizer's learning_rate (default 0.001)")->check(positive_number());
   cmd->add_option("--steps-per-epoch", o->steps_per_epoch, "with --schedule: for \"unit\": \"epoch\" (default 1)")
-      ->check(positive);
+      ->check(positive_number());
   cmd->add_option("--db", o->db, "a results database: export one of its trials' effective rates");
   cmd->add_option("--trial", o->trial, "with --db: the trial_id")->check([](const std::string& v) {
     return v.starts_with("-") ? "must be a trial_id >= 0, received " + v : std::string();

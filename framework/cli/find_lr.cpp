@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "number_checks.hpp"
 #include "lrlab/analysis/gnuplot.hpp"
 #include "lrlab/analysis/lr_find_run.hpp"
 #include "lrlab/errors.hpp"
@@ -179,7 +180,7 @@ void add_find_lr(CLI::App& app, Action& action) {
   auto* emit = cmd->add_option("--emit-search", o->emit_search, "print a random-search block of K trials around the suggestion (stdout)");
   cmd->add_option("--decades", o->decades, "the search block's range: this many decades each side (default 1)");
   cmd->add_option("--db", run.db, "results database (default results/<name>_lr_find.db)");
-  cmd->add_option("--jobs,-j", run.jobs, "seeds run in parallel (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--jobs,-j", run.jobs, "seeds run in parallel (default: all cores)")->check(non_negative_number());
   add_plugin_dir_option(*cmd, run.plugin_dirs);
   cmd->add_flag("--fresh", run.fresh, "start a new test instead of resuming the one stored with the same settings");
   cmd->add_flag("--quiet,-q", o->quiet, "no progress line");

@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "lrlab/errors.hpp"
+#include "lrlab/optimizer.hpp"
 #include "templates/policy.hpp"
 #include "templates/project.hpp"
 #include "templates/schedule.hpp"
@@ -43,6 +44,10 @@ void check_name(const NewPluginOptions& o, Kind kind) {
     throw SpecError("", "the plugin name \"" + o.name +
                             "\" must be snake_case: a lowercase letter, then lowercase letters, digits or _ "
                             "(it names the component, the library lrlab_<name>.so and C++ symbols)");
+  // `lrlab describe NAME` shows an optimizer before any component of that name.
+  if (find_optimizer(o.name))
+    throw SpecError("", "\"" + o.name + "\" is the name of an optimizer (`lrlab describe " + o.name +
+                            "`): choose another name");
   const Catalog catalog = Catalog::standard({});
   for (const auto* c : catalog.components())
     if (c->kind == kind && c->name == o.name)

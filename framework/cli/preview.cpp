@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "number_checks.hpp"
 #include "gnuplot.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/format.hpp"
@@ -50,7 +51,6 @@ void plot_preview(const Table& t, const std::string& schedule, const std::string
 
 int preview(const PreviewOptions& o) {
   const Format format = parse_format(o.format);
-  if (!std::isfinite(o.base_lr)) throw SpecError("", "--base-lr must be a finite number, received " + message_number(o.base_lr));
   const ScheduleOption built(o.schedule, o.plugin_dirs, o.base_lr, o.steps, o.steps_per_epoch);
   const Schedule* s = &built.schedule();
   const Json& spec = built.spec();
@@ -77,10 +77,10 @@ void add_preview(CLI::App& app, Action& action) {
   auto o = std::make_shared<PreviewOptions>();
   auto* cmd = app.add_subcommand("preview", "print a schedule's learning rate for each step, before any run");
   cmd->add_option("--schedule", o->schedule, "the schedule as JSON, e.g. '{\"type\": \"exponential_decay\", ...}'")->required();
-  cmd->add_option("--steps", o->steps, "number of steps")->required()->check(CLI::PositiveNumber);
-  cmd->add_option("--base-lr", o->base_lr, "the optimizer's learning_rate (default 0.001)")->check(CLI::PositiveNumber);
+  cmd->add_option("--steps", o->steps, "number of steps")->required()->check(positive_number());
+  cmd->add_option("--base-lr", o->base_lr, "the optimizer's learning_rate (default 0.001)")->check(positive_number());
   cmd->add_option("--steps-per-epoch", o->steps_per_epoch, "for epoch numbers and \"unit\": \"epoch\" (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   add_plugin_dir_option(*cmd, o->plugin_dirs);
   cmd->add_option("--format", o->format, "csv (default), json or table");
   cmd->add_option("--plot", o->plot, "draw the schedule into this .svg or .png file (through gnuplot) instead");

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "number_checks.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/replay.hpp"
 #include "lrlab/store.hpp"
@@ -57,7 +58,7 @@ void add_replay(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("replay", "print a PBT trial's lineage as a spec that reruns it as one trial");
   cmd->add_option("db", o->db, "the results database")->required();
   cmd->add_option("--trial", o->trial, "the trial_id (default: the latest PBT experiment's best completed trial)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   cmd->add_option("-o,--output", o->output, "file to write (default: stdout)");
   cmd->callback([&action, o] { action = [o] { return replay(*o); }; });
 }

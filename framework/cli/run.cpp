@@ -6,6 +6,7 @@
 // that name in the database when its spec is the same, or start a new one. Started by mpirun as
 // one of several ranks, the same command runs one sweep across them.
 #include "commands.hpp"
+#include "number_checks.hpp"
 #include "run_report.hpp"
 
 namespace lrlab::cli {
@@ -20,7 +21,7 @@ void add_run(CLI::App& app, Action& action) {
                   "with a database for SPEC: the experiment (name or id; default the latest) whose spec to run");
   cmd->add_option("--db", o->db, "results database (default results/<name>.db)");
   cmd->add_option("--jobs,-j", o->jobs, "trials run in parallel, per MPI rank (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   add_plugin_dir_option(*cmd, o->plugin_dirs);
   cmd->add_flag("--fresh", o->fresh, "start a new experiment instead of resuming");
   cmd->add_flag("--isolate", o->isolate,

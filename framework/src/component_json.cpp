@@ -1,5 +1,7 @@
 #include "lrlab/component_json.hpp"
 
+#include "lrlab/optimizer.hpp"
+
 namespace lrlab {
 
 Json param_json(const Param& p) {
@@ -18,6 +20,19 @@ Json component_json(const ComponentInfo& c) {
   return {{"kind", to_string(c.kind)}, {"name", c.name},       {"library", c.library}, {"summary", c.summary},
           {"formula", c.formula},      {"source", c.source},   {"notes", c.notes},     {"parameters", params},
           {"example", c.example}};
+}
+
+Json optimizer_json(const ComponentInfo& doc) {
+  Json j = component_json(doc);
+  j["kind"] = "optimizer";
+  return j;
+}
+
+Json catalogue_json(const Catalog& catalog) {
+  Json all = Json::array();
+  for (const auto* c : catalog.components()) all.push_back(component_json(*c));
+  for (const auto& o : optimizers()) all.push_back(optimizer_json(o.doc));
+  return all;
 }
 
 }  // namespace lrlab

@@ -77,8 +77,10 @@ void register_cyclic_lr(Registry& r) {
                   "back over step_size_down; scale = 1 (triangular), 1/2^(cycle-1) (triangular2), gamma^t (exp_range)",
        .source = "torch.optim.lr_scheduler.CyclicLR",
        .notes = "base_lr defaults to the optimizer's learning_rate. As PyTorch (2.0 and later) does with Adam, "
-                "cycle_momentum (on by default, as in PyTorch) cycles Adam's beta_1 inversely to the rate, from max_momentum at the bottom "
-                "of a cycle to base_momentum at its top; set it to false to keep the optimizer's beta_1. The beta_1 "
+                "cycle_momentum (on by default, as in PyTorch) cycles the optimizer's momentum (beta_1 of adam, nadam, radam "
+                "and schedule_free_adamw; sgd's momentum, whatever the spec gives it) inversely to the rate, from "
+                "max_momentum at the bottom of a cycle to base_momentum at its top; set it to false to keep the "
+                "optimizer's own. The beta_1 "
                 "of every step is recorded. scale_mode is fixed by the mode as in PyTorch (cycle for triangular and "
                 "triangular2, iterations for exp_range): giving another value is an error rather than being ignored.",
        .params = {Param::real("base_lr", "lower rate of the cycle; defaults to the optimizer's learning_rate").above(0),
@@ -88,7 +90,7 @@ void register_cyclic_lr(Registry& r) {
                   Param::string("mode", "amplitude policy").def("triangular").one_of({"triangular", "triangular2", "exp_range"}),
                   Param::real("gamma", "exp_range: amplitude factor per step (<= 1, or the rate grows without bound)").def(1.0).above(0).at_most(1),
                   Param::string("scale_mode", "what the amplitude policy counts; fixed by mode").one_of({"cycle", "iterations"}),
-                  Param::boolean("cycle_momentum", "cycle Adam's beta_1 inversely to the rate").def(true),
+                  Param::boolean("cycle_momentum", "cycle the optimizer's beta_1 (sgd: momentum) inversely to the rate").def(true),
                   Param::real("base_momentum", "beta_1 at the top of a cycle").def(0.8).at_least(0).below(1),
                   Param::real("max_momentum", "beta_1 at the bottom of a cycle").def(0.9).at_least(0).below(1)},
        .example = Json::parse(R"({"type": "cyclic_lr", "base_lr": 0.0001, "max_lr": 0.003, "step_size_up": 100,

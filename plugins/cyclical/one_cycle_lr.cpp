@@ -83,8 +83,9 @@ void register_one_cycle_lr(Registry& r) {
                 "\"unit\": \"epoch\", give total_steps in epochs). PyTorch raises "
                 "an error when stepped past total_steps; lrlab holds the final rate (and beta_1) of step "
                 "total_steps - 1 from then on. As PyTorch does with Adam, cycle_momentum (on by default, as in "
-                "PyTorch) moves Adam's beta_1 from max_momentum down to base_momentum while the rate rises, and back; "
-                "set it to false to keep the optimizer's beta_1. The beta_1 of every step is recorded. A first phase "
+                "PyTorch) moves the optimizer's momentum (beta_1 of adam, nadam, radam and schedule_free_adamw; sgd's "
+                "momentum, whatever the spec gives it, as in PyTorch) from max_momentum down to base_momentum while the "
+                "rate rises, and back; set it to false to keep the optimizer's own. The beta_1 of every step is recorded. A first phase "
                 "of zero length (pct_start * total_steps = 1), where PyTorch divides by zero, is refused.",
        .params = {Param::real("max_lr", "peak rate; defaults to the optimizer's learning_rate").above(0),
                   Param::integer("total_steps", "length of the cycle; takes precedence over epochs").above(0),
@@ -92,7 +93,7 @@ void register_one_cycle_lr(Registry& r) {
                   Param::integer("steps_per_epoch", "steps per epoch for `epochs`; defaults to the task's").above(0),
                   Param::real("pct_start", "fraction of the cycle spent raising the rate").def(0.3).above(0).below(1),
                   Param::string("anneal_strategy", "shape of each phase").def("cos").one_of({"cos", "linear"}),
-                  Param::boolean("cycle_momentum", "cycle Adam's beta_1 inversely to the rate").def(true),
+                  Param::boolean("cycle_momentum", "cycle the optimizer's beta_1 (sgd: momentum) inversely to the rate").def(true),
                   Param::real("base_momentum", "beta_1 at the peak rate").def(0.85).at_least(0).below(1),
                   Param::real("max_momentum", "beta_1 at the start and the end").def(0.95).at_least(0).below(1),
                   Param::real("div_factor", "initial rate = max_lr / div_factor").def(25.0).above(0),

@@ -1,6 +1,6 @@
 // The cyclical plugin: schedules that restart or cycle, and the range test that finds a cycle's
 // bounds; one file per schedule, each with a register_<name>() function. cyclic_lr and
-// one_cycle_lr also cycle Adam's beta_1.
+// one_cycle_lr also cycle the optimizer's beta_1 (sgd's momentum).
 #include <lrlab/sdk.hpp>
 
 namespace lrlab::cyclical {

@@ -324,7 +324,7 @@ TEST_CASE("preview: a rate that is not finite, and a number out of range, are na
           "[e2e][limits]") {
   auto r = run_lrlab({"preview", "--schedule", R"({"type": "constant"})", "--steps", "3", "--base-lr", "nan"});
   CHECK(r.rc == 2);
-  CHECK_THAT(r.err, Contains("--base-lr must be a finite number, received nan"));
+  CHECK_THAT(r.err, Contains("--base-lr: must be a finite number, received nan"));
   r = run_lrlab({"preview", "--schedule", R"({"type": "constant", "learning_rate": 1e999})", "--steps", "3"});
   CHECK(r.rc == 2);
   CHECK_THAT(r.err, Contains("--schedule:1:39: the number 1e999 is out of range"));

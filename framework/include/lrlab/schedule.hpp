@@ -23,7 +23,7 @@ class Schedule {
   // epoch instead; the schedule itself never needs to know.
   virtual double value(std::int64_t t) const = 0;
 
-  // Adam's beta_1 for update `t`, for schedules that cycle momentum (PyTorch's cycle_momentum);
+  // The optimizer's beta_1 (sgd's momentum) for update `t`, for schedules that cycle momentum (PyTorch's cycle_momentum);
   // nullopt leaves the optimizer's beta_1 alone.
   virtual std::optional<double> beta_1(std::int64_t /*t*/) const { return std::nullopt; }
 };

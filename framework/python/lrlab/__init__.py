@@ -62,7 +62,7 @@ def _json(value, what):
 
 
 def plugins(plugin_dirs=()):
-    """Every component (schedules, policies, tasks), as `lrlab plugins --format json` lists them."""
+    """Every component (schedules, policies, tasks) and optimizer, as `lrlab plugins --format json` lists them."""
     return json.loads(_core.plugins_json(_dirs(plugin_dirs)))
 
 

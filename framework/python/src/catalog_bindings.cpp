@@ -5,6 +5,7 @@
 #include "bindings.hpp"
 #include "lrlab/component_json.hpp"
 #include "lrlab/errors.hpp"
+#include "lrlab/optimizer.hpp"
 #include "lrlab/suggest.hpp"
 
 namespace lrlab::python {
@@ -16,13 +17,11 @@ std::optional<std::filesystem::path>& plugin_home() {
 }
 
 std::string plugins_json(const std::vector<std::string>& dirs) {
-  const Catalog c = catalog(dirs);
-  Json all = Json::array();
-  for (const auto* ci : c.components()) all.push_back(component_json(*ci));
-  return all.dump();
+  return catalogue_json(catalog(dirs)).dump();
 }
 
 std::string describe_json(const std::string& name, const std::vector<std::string>& dirs) {
+  if (const OptimizerDecl* o = find_optimizer(name)) return Json::array({optimizer_json(o->doc)}).dump();
   const Catalog c = catalog(dirs);
   Json hits = Json::array();
   std::vector<std::string> names;
@@ -30,6 +29,7 @@ std::string describe_json(const std::string& name, const std::vector<std::string
     names.push_back(ci->name);
     if (ci->name == name) hits.push_back(component_json(*ci));
   }
+  for (const auto& o : optimizer_names()) names.push_back(o);
   if (hits.empty()) throw SpecError("", "no component named " + name + did_you_mean(name, names) + " (see lrlab.plugins())");
   return hits.dump();
 }

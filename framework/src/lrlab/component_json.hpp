@@ -5,4 +5,8 @@
 namespace lrlab {
 Json param_json(const Param& p);
 Json component_json(const ComponentInfo& c);
+// An optimizer's declaration (optimizer.hpp): a core type of the "optimizer" section, kind "optimizer".
+Json optimizer_json(const ComponentInfo& doc);
+// Every component of `catalog`, then every optimizer: what `lrlab plugins --format json` prints.
+Json catalogue_json(const Catalog& catalog);
 }  // namespace lrlab

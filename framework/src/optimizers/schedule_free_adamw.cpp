@@ -72,7 +72,9 @@ OptimizerDecl schedule_free_adamw_optimizer() {
   d.doc.notes = "Gradients are taken at y, the parameters a trial holds; evaluations, test metrics and saved models use "
                 "the average x, as the authors' optimizer.eval() does. Meant for a constant rate (the default schedule): "
                 "the warmup is its own (warmup_steps). With r 0 and weight_lr_power 2, c_t = gamma_t^2 / sum gamma_i^2 "
-                "while the rate only grows, the paper's choice.";
+                "while the rate only grows, the paper's choice. A schedule that cycles beta_1 sets the interpolation that "
+                "forms the next y: the gradient of update t is taken at the y made with the beta_1 of update t - 1, as in "
+                "the authors' code.";
   d.doc.params = common_optimizer_params();
   d.doc.params.insert(d.doc.params.end(),
                       {Param::real("beta_1", "interpolation between z and x where the gradient is taken").def(0.9)
