@@ -287,6 +287,13 @@ std::vector<Ranking> rank_all(const sqlite::Connection& c, const ExperimentChoic
     }
     if (without_rows) k.digests.clear();
     for (auto& [rep, ds] : k.digests) std::sort(ds.begin(), ds.end());
+    // A --by line that pools several configurations has several trials per repeat; they share the
+    // repeat's seed and split, so they are not independent: the unit is the repeat (the paired
+    // tests pair its mean too), and n, the spread and the interval are over the repeats' means.
+    if (std::any_of(k.by_repeat.begin(), k.by_repeat.end(), [](const auto& r) { return r.second.size() > 1; })) {
+      k.line.values.clear();
+      for (const auto& [rep, vs] : k.by_repeat) k.line.values.push_back(stats::mean(vs));
+    }
     if (!k.line.values.empty()) k.line.mean = stats::mean(k.line.values);
     k.line.sd = stats::sd(k.line.values);
     k.line.ci95 = stats::mean_ci(k.line.values);

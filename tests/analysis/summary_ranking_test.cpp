@@ -182,8 +182,10 @@ TEST_CASE("verdict: the best, the runner-up with both tests, and the count of si
 TEST_CASE("rank_configurations: --by pairs repeats through their means over the merged configurations", "[analysis][summary]") {
   const fs::path db = empty_results_db("ranking-by");
   // schedule x lr x 2 repeats; grouped by schedule.type, each repeat's value is the mean over the lrs:
-  //   constant: r0 (1 + 3) / 2 = 2,   r1 (2 + 2) / 2 = 2      values 1 2 3 2, mean 2
-  //   cosine:   r0 (2 + 4) / 2 = 3,   r1 (4 + 3) / 2 = 3.5    values 2 4 4 3, mean 3.25
+  //   constant: r0 (1 + 3) / 2 = 2,   r1 (2 + 2) / 2 = 2      repeat means 2 2, mean 2
+  //   cosine:   r0 (2 + 4) / 2 = 3,   r1 (4 + 3) / 2 = 3.5    repeat means 3 3.5, mean 3.25
+  // The unit is the repeat (its trials share a seed and a split): n, sd and the interval are over
+  // the repeat means, not the four trials.
   // Differences 1 and 1.5: mean 1.25, sd sqrt(0.125), t = 1.25 / (sd / sqrt 2) = 5 on 1 degree of freedom.
   std::string sql = experiment_row(1, "merged");
   const char* schedules[] = {"constant", "cosine"};
@@ -203,10 +205,10 @@ TEST_CASE("rank_configurations: --by pairs repeats through their means over the 
   const Ranking r = rank_configurations(c, {1, "merged"}, request);
   REQUIRE(r.configurations.size() == 2);
   CHECK(r.configurations[0].name == "schedule.type=constant");
-  CHECK(r.configurations[0].values.size() == 4);
+  CHECK(r.configurations[0].values.size() == 2);
   CHECK(r.configurations[0].mean == Approx(2.0));
   CHECK(r.configurations[1].mean == Approx(3.25));
-  CHECK(r.configurations[1].sd == Approx(sample_sd({2, 4, 4, 3})));
+  CHECK(r.configurations[1].sd == Approx(sample_sd({3, 3.5})));
   const auto& cmp = *r.configurations[1].vs_best;
   CHECK(cmp.t_test.n == 2);  // repeats, not trials
   CHECK(cmp.diff == Approx(1.25));

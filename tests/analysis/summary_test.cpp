@@ -149,7 +149,7 @@ TEST_CASE("summary: --by regroups by config paths, an evals metric ranks by its 
   REQUIRE(rows.size() == 2);
   CHECK(rows[0][1] == "schedule.type");
   CHECK(rows[1][1] == "constant");
-  CHECK(rows[1][2] == "9");
+  CHECK(rows[1][2] == "3");  // n: the repeats, each the mean of its three trials
   CHECK(num(rows[1][4]) == Approx(28.5 / 9));
 
   r = run_lrlab({"summary", db.string(), "--metric", "val_loss", "--format", "csv"});

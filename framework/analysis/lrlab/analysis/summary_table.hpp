@@ -50,7 +50,8 @@ struct RankedConfiguration {
   std::int64_t rank = 0;            // ties share one rank (1, 1, 3)
   std::vector<std::string> labels;  // one per Ranking::label_columns
   std::string name;                 // Grouping::name: "schedule.type=constant"
-  std::vector<double> values;       // every usable trial's value, in trial order
+  std::vector<double> values;       // every usable trial's value, in trial order; for a line that
+                                    // pools configurations (--by), each repeat's mean, by repeat
   std::int64_t missing = 0;
   std::int64_t pruned = 0;
   std::int64_t pruned_at = 0;       // the step a pruner stopped them at (the latest, over its trials)
