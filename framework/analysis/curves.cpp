@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "lrlab/analysis/gnuplot.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/trial_record.hpp"
 #include "lrlab/suggest.hpp"
@@ -282,13 +283,7 @@ Chart experiment_chart(const sqlite::Connection& c, const ExperimentChoice& ex, 
   const Grouping grouping = group_selected_trials(c, ex.id, GroupingRequest{r.by, {}, r.where});
   if (grouping.groups.empty()) throw SpecError("", "--where \"" + r.where + "\" selects no trial of experiment \"" + ex.name + "\"");
   Chart chart{ex.name + (r.per_trial ? " (one line per trial)" : " (mean over repeats, band: min to max)"), {}};
-  // A condition of a whole paragraph would make the picture as wide: the title is kept to about 110
-  // characters (the condition to 40 at least), the rest cut with "...".
-  if (!r.where.empty()) {
-    chart.title += ", trials where ";
-    const std::size_t room = std::max<std::size_t>(40, 110 - std::min<std::size_t>(110, chart.title.size()));
-    chart.title += r.where.size() > room ? r.where.substr(0, room - 3) + "..." : r.where;
-  }
+  chart.title = title_with_where(chart.title, r.where);
   const XAxis x = parse_x_axis(r.x);
   for (const auto& m : metrics) {
     CurveRequest cr{m, r.per_trial, 400, log_y.count(m) ? log_y[m] : "auto", x, r.smooth, r.events};

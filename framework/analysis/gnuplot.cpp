@@ -90,7 +90,9 @@ std::string script(const std::vector<Panel>& panels, const std::string& title, c
   // fixed: drawn at its own size (a dynamic SVG is stretched to its container, its text with it).
   if (svg) g << "set terminal svg size " << width << "," << height << " fixed noenhanced font 'sans,11' background rgb 'white'\n";
   else g << "set terminal pngcairo size " << width << "," << height << " noenhanced font 'sans,11' background rgb 'white'\n";
-  g << "set output " << quoted(out.string()) << "\n"
+  // The data files by their names, from the private folder: gnuplot writes each plot command into
+  // the SVG, and a temporary path there would make every drawing of the same rows differ.
+  g << "set output " << quoted(out.string()) << "\ncd " << quoted(dir.string()) << "\n"
     << "set grid lc rgb '#dddddd'\nset border lc rgb '#555555'\nset style fill transparent solid 0.18 noborder\n"
     << "set autoscale xfix\nset autoscale yfix\nset offsets 0, 0, graph 0.04, graph 0.04\n";  // lines at the extremes stay off the border
   // Panels share the top of the canvas; the key of the last one lists every line under it.
@@ -133,7 +135,7 @@ std::string script(const std::vector<Panel>& panels, const std::string& title, c
     g << "plot ";
     for (std::size_t k = 0; k < p.curves.size(); ++k) {
       const std::string colour = quoted(palette[k % std::size(palette)]);
-      const std::string src = (k ? "''" : quoted(data.string())) + " index " + std::to_string(k);
+      const std::string src = (k ? "''" : quoted(data.filename().string())) + " index " + std::to_string(k);
       if (p.curves[k].points) {
         const Curve& m = p.curves[k];
         g << (k ? ", \\\n     " : "") << src << " using 1:2 with points "
@@ -178,6 +180,13 @@ void run_gnuplot(const fs::path& gnuplot, const fs::path& script_file, const fs:
 }  // namespace
 
 std::string gnuplot_quoted(const std::string& s) { return quoted(s); }
+
+std::string title_with_where(std::string title, const std::string& where) {
+  if (where.empty()) return title;
+  title += ", trials where ";
+  const std::size_t room = std::max<std::size_t>(40, 110 - std::min<std::size_t>(110, title.size()));
+  return title + (where.size() > room ? where.substr(0, room - 3) + "..." : where);
+}
 
 void render_with_gnuplot(const fs::path& out, const GnuplotScript& script_for) {
   const std::string ext = out.extension().string();

@@ -131,6 +131,7 @@ Heatmap heatmap(const sqlite::Connection& c, const ExperimentChoice& ex, const H
   for (const auto& cell : h.cells) repeats = std::max(repeats, cell.repeats);
   h.title = ex.name + ": mean " + r.metric + " over " + std::to_string(repeats) + (repeats == 1 ? " repeat" : " repeats") +
             (r.maximize ? " (higher is better)" : " (lower is better)");
+  h.title = title_with_where(h.title, r.where);
   return h;
 }
 
@@ -155,7 +156,7 @@ void draw_heatmap(const Heatmap& h, const fs::path& out) {
     std::ostringstream g;
     g << (svg ? "set terminal svg size " + std::to_string(width) + "," + std::to_string(height) + " fixed noenhanced font 'sans,12' background rgb 'white'\n"
               : "set terminal pngcairo size " + std::to_string(width) + "," + std::to_string(height) + " noenhanced font 'sans,12' background rgb 'white'\n")
-      << "set output " << gnuplot_quoted(file.string()) << "\n"
+      << "set output " << gnuplot_quoted(file.string()) << "\ncd " << gnuplot_quoted(dir.string()) << "\n"  // data by name (see gnuplot.cpp)
       << "set label 2 " << gnuplot_quoted(h.title) << " at screen 0.5, screen 0.95 center font ',13'\nset tmargin 4\n"
       << "set xlabel " << gnuplot_quoted(h.x_path) << "\nset ylabel " << gnuplot_quoted(h.y_path) << "\n"
       << "set xrange [-0.5:" << nx - 0.5 << "]\nset yrange [-0.5:" << ny - 0.5 << "]\n"
@@ -201,7 +202,7 @@ void draw_heatmap(const Heatmap& h, const fs::path& out) {
     if (h.best) best << h.cells[*h.best].x << " " << h.cells[*h.best].y << "\n";
     cells.close(), grey.close(), light.close(), dark.close(), best.close();
     std::vector<std::string> layers;
-    auto file_of = [&](const char* name) { return gnuplot_quoted((dir / name).string()); };
+    auto file_of = [&](const char* name) { return gnuplot_quoted(name); };
     if (any_cells) layers.push_back(file_of("cells.dat") + " using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder fc palette");
     if (any_grey) layers.push_back(file_of("grey.dat") + " using 1:2:(0.5):(0.5) with boxxyerror fs solid 1.0 noborder fc rgb '#c8c8c8'");
     if (h.best) layers.push_back(file_of("best.dat") + " using 1:2:(0.47):(0.47) with boxxyerror fs empty border lc rgb '#e8340c' lc rgb '#e8340c' lw 4");
