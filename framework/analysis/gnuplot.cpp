@@ -184,7 +184,7 @@ std::string gnuplot_quoted(const std::string& s) { return quoted(s); }
 std::string title_with_where(std::string title, const std::string& where) {
   if (where.empty()) return title;
   title += ", trials where ";
-  const std::size_t room = std::max<std::size_t>(40, 110 - std::min<std::size_t>(110, title.size()));
+  const std::size_t room = std::max<std::size_t>(60, 110 - std::min<std::size_t>(110, title.size()));
   return title + (where.size() > room ? where.substr(0, room - 3) + "..." : where);
 }
 

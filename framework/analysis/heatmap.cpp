@@ -150,7 +150,7 @@ void draw_heatmap(const Heatmap& h, const fs::path& out) {
     std::size_t longest = 0;
     for (const auto& v : h.x_values) longest = std::max(longest, v.size());
     const bool slanted = longest > 10;  // long names would run into each other
-    const int width = std::max({640, 260 + 95 * nx, 60 + 8 * static_cast<int>(h.title.size()),
+    const int width = std::max({640, 260 + 95 * nx, 60 + 10 * static_cast<int>(h.title.size()),  // the title in its 13-point font
                                 40 + 7 * static_cast<int>(footnote.size())});
     const int height = std::max(420, 190 + 48 * ny + (slanted ? 6 * static_cast<int>(longest) : 0));
     std::ostringstream g;

@@ -26,7 +26,7 @@ void render_with_gnuplot(const std::filesystem::path& out, const GnuplotScript& 
 std::string gnuplot_quoted(const std::string& s);
 
 // `title` + ", trials where " + `where` (nothing for an empty condition), the condition cut with
-// "..." so that the whole stays near 110 characters (40 of the condition at least): a picture is
+// "..." so that the whole stays near 110 characters (60 of the condition at least): a picture is
 // as wide as its title, and the full condition is in the command that drew it.
 std::string title_with_where(std::string title, const std::string& where);
 
