@@ -6,40 +6,29 @@
 //  - a (1 - sqrt) cooldown does not beat a linear one (the paper's finding does not reproduce here);
 //  - the cooldowns of the shorter budgets branch from the longest run's state, where the rates part.
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
-#include "support/cli.hpp"
+#include "support/gallery.hpp"
 
 using namespace lrlab::test;
 namespace fs = std::filesystem;
-using OJson = nlohmann::ordered_json;
 
 namespace {
 
 fs::path g01_run() {
-  OJson spec = OJson::parse(read_file(fs::path(LRLAB_SOURCE_DIR) / "experiments/gallery/01_wsd_vs_cosine.json"));
-  spec["task"]["data"] = (fs::path(LRLAB_SOURCE_DIR) / "experiments/data/digits.csv.gz").string();
+  OJson spec = gallery_spec("01_wsd_vs_cosine.json");
   spec["repeats"] = 6;
   spec["grid"]["optimizer.learning_rate"] = {0.01};
   OJson cases = OJson::array();
   for (const auto& c : spec["cases"])
     if (c["budget.epochs"] != 20) cases.push_back(c);
   spec["cases"] = cases;
-  const fs::path dir = temp_dir("gallery01");
-  write_file(dir / "spec.json", spec.dump(2));
-  const auto r = run_lrlab({"run", "spec.json", "--db", "g.db", "--jobs", "2", "--quiet"}, dir);
-  INFO(r.err);
-  REQUIRE(r.rc == 0);
-  REQUIRE(sql1(dir / "g.db", "SELECT count(*) FROM trials WHERE status = 'completed'") == "36");
-  return dir / "g.db";
+  const fs::path db = run_gallery("gallery01", spec);
+  REQUIRE(sql1(db, "SELECT count(*) FROM trials WHERE status = 'completed'") == "36");
+  return db;
 }
 
 OJson g01_summary(const fs::path& db, const std::string& where) {
-  const auto r = run_lrlab({"summary", db.string(), "--format", "json", "--metric", "final_test_loss", "--within",
-                            "budget", "--where", where});
-  INFO(r.err);
-  REQUIRE(r.rc == 0);
-  return OJson::parse(r.out);
+  return summary_rows(db, {"--metric", "final_test_loss", "--within", "budget", "--where", where});
 }
 
 const char* const g01_shape = "json_extract(config_json, '$.schedule.shape')";

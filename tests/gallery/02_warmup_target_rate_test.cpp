@@ -7,13 +7,11 @@
 //  - at the best rate (0.01) Adam with the untuned 2/(1 - beta_2) = 200-update warm-up and RAdam
 //    without warm-up are not told apart; at a small rate (0.001) RAdam is clearly the slower.
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
-#include "support/cli.hpp"
+#include "support/gallery.hpp"
 
 using namespace lrlab::test;
 namespace fs = std::filesystem;
-using OJson = nlohmann::ordered_json;
 
 namespace {
 
@@ -23,8 +21,7 @@ const char* const g02_warmup = "json_extract(config_json,'$.schedule.steps')";
 
 // The gallery spec, cut down: the same task and optimizers, 10 epochs (450 updates).
 fs::path g02_run() {
-  OJson spec = OJson::parse(read_file(fs::path(LRLAB_SOURCE_DIR) / "experiments/gallery/02_warmup_target_rate.json"));
-  spec["task"]["data"] = (fs::path(LRLAB_SOURCE_DIR) / "experiments/data/digits.csv.gz").string();
+  OJson spec = gallery_spec("02_warmup_target_rate.json");
   spec["repeats"] = 8;
   spec["budget"] = {{"epochs", 10}};
   spec["cases"] = OJson::array();
@@ -32,24 +29,17 @@ fs::path g02_run() {
     spec["cases"].push_back({{"schedule", {{"type", "warmup"}, {"steps", w},
                                            {"schedule", {{"type", "cosine_decay"}, {"decay_steps", 450 - w}}}}}});
   spec["grid"]["optimizer.learning_rate"] = {0.001, 0.01, 0.1};
-  const fs::path dir = temp_dir("gallery02");
-  write_file(dir / "spec.json", spec.dump(2));
-  const auto r = run_lrlab({"run", "spec.json", "--db", "g.db", "--jobs", "2", "--quiet"}, dir);
-  INFO(r.err);
-  REQUIRE(r.rc == 0);
-  REQUIRE(sql1(dir / "g.db", "SELECT count(*) FROM trials WHERE status = 'completed'") == "96");
-  return dir / "g.db";
+  const fs::path db = run_gallery("gallery02", spec);
+  REQUIRE(sql1(db, "SELECT count(*) FROM trials WHERE status = 'completed'") == "96");
+  return db;
 }
 
 // `lrlab summary --format json` rows for the trials `where` selects.
 OJson g02_summary(const fs::path& db, const std::string& where, const std::string& metric,
                   const std::string& within = "") {
-  std::vector<std::string> args{"summary", db.string(), "--format", "json", "--metric", metric, "--where", where};
+  std::vector<std::string> args{"--metric", metric, "--where", where};
   if (!within.empty()) args.insert(args.end(), {"--within", within});
-  const auto r = run_lrlab(args);
-  INFO(r.err);
-  REQUIRE(r.rc == 0);
-  return OJson::parse(r.out);
+  return summary_rows(db, args);
 }
 
 double g02_mean(const fs::path& db, const std::string& column, const std::string& where) {

@@ -8,33 +8,16 @@
 //    gains nothing on the default 1e-8, and on the test share tuned Adam and tuned Nesterov
 //    momentum SGD are not told apart.
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <map>
 
-#include "support/cli.hpp"
+#include "support/gallery.hpp"
 
 using namespace lrlab::test;
 namespace fs = std::filesystem;
-using OJson = nlohmann::ordered_json;
 
 namespace {
-
-OJson g03_spec(const std::string& file) {
-  OJson spec = OJson::parse(read_file(fs::path(LRLAB_SOURCE_DIR) / "experiments/gallery" / file));
-  spec["task"]["data"] = (fs::path(LRLAB_SOURCE_DIR) / "experiments/data/digits.csv.gz").string();
-  return spec;
-}
-
-fs::path g03_run(const std::string& label, const OJson& spec) {
-  const fs::path dir = temp_dir(label);
-  write_file(dir / "spec.json", spec.dump(2));
-  const auto r = run_lrlab({"run", "spec.json", "--db", "g.db", "--jobs", "2", "--quiet"}, dir);
-  INFO(r.err);
-  REQUIRE(r.rc == 0);
-  return dir / "g.db";
-}
 
 // Mean best_val_loss over the repeats of each (epsilon, learning_rate).
 std::map<std::pair<double, double>, double> g03_means(const fs::path& db) {
@@ -57,12 +40,12 @@ double g03_best_rate(const std::map<std::pair<double, double>, double>& means, d
 
 TEST_CASE("gallery 03: with a large epsilon only learning_rate/epsilon matters, and Adam is averaged-momentum SGD",
           "[gallery]") {
-  OJson grid = g03_spec("03_adam_epsilon_grid.json");
+  OJson grid = gallery_spec("03_adam_epsilon_grid.json");
   grid["repeats"] = 2;
   grid["budget"] = {{"epochs", 5}};
   grid["grid"] = {{"optimizer.epsilon", {1e-8, 10, 1000}},
                   {"optimizer.learning_rate", {1e-3, 1e-2, 0.1, 1, 10, 100, 1000}}};
-  const auto means = g03_means(g03_run("gallery03_grid", grid));
+  const auto means = g03_means(run_gallery("gallery03_grid", grid));
   REQUIRE(means.size() == 21);
   // Epsilon 10 and 1000 at the same ratio: the same losses (within 3%), along three ratios.
   for (const auto& [rate_10, rate_1000] : {std::pair{0.1, 10.0}, std::pair{1.0, 100.0}, std::pair{10.0, 1000.0}}) {
@@ -78,14 +61,14 @@ TEST_CASE("gallery 03: with a large epsilon only learning_rate/epsilon matters, 
   // The two differ only in their first updates (Adam's bias correction weighs the first gradients
   // otherwise than SGD's buffer, which starts at the first gradient), hence a loose tolerance;
   // the same rate with epsilon 1e-8 is 10^9 times worse.
-  OJson pair = g03_spec("03_adam_epsilon_grid.json");
+  OJson pair = gallery_spec("03_adam_epsilon_grid.json");
   pair.erase("grid");
   pair["repeats"] = 3;
   pair["budget"] = {{"epochs", 5}};
   pair["cases"] = {{{"optimizer", {{"type", "adam"}, {"epsilon", 1e4}, {"learning_rate", 3000}}}},
                    {{"optimizer", {{"type", "sgd"}, {"momentum", 0.9}, {"dampening", 0.9}, {"learning_rate", 0.3}}}},
                    {{"optimizer", {{"type", "adam"}, {"learning_rate", 3000}}}}};
-  const fs::path db = g03_run("gallery03_sgd", pair);
+  const fs::path db = run_gallery("gallery03_sgd", pair);
   const auto rows = sql(db, "SELECT a.final_val_loss, s.final_val_loss, d.final_val_loss FROM trials a "
                             "JOIN trials s ON s.repeat = a.repeat AND json_extract(s.config_json,'$.optimizer.type') = 'sgd' "
                             "JOIN trials d ON d.repeat = a.repeat AND json_extract(d.config_json,'$.optimizer.epsilon') = 1e-8 "
@@ -101,11 +84,11 @@ TEST_CASE("gallery 03: with a large epsilon only learning_rate/epsilon matters, 
 
 TEST_CASE("gallery 03: tuning epsilon does not change the ranking against tuned momentum SGD on the digits MLP",
           "[gallery]") {
-  OJson spec = g03_spec("03_adam_epsilon.json");
+  OJson spec = gallery_spec("03_adam_epsilon.json");
   spec["repeats"] = 6;
   spec["budget"] = {{"epochs", 10}};
   spec["search"]["trials"] = 45;  // the first 45 points of the gallery's 150: 15 per optimizer
-  const fs::path db = g03_run("gallery03_search", spec);
+  const fs::path db = run_gallery("gallery03_search", spec);
   // Each optimizer's configuration with the lowest mean validation loss (tuned on validation).
   const std::string best =
       "config_json IN (SELECT config_json FROM (SELECT config_json, min(v) FROM (SELECT config_json, "
@@ -115,19 +98,12 @@ TEST_CASE("gallery 03: tuning epsilon does not change the ranking against tuned 
   REQUIRE(sql1(db, "SELECT count(DISTINCT config_json) FROM trials WHERE " + best) == "3");
 
   // On the test share, none of the three tuned optimizers beats another (Holm-adjusted paired t).
-  auto r = run_lrlab({"summary", db.string(), "--format", "json", "--metric", "test_loss", "--where", best});
-  INFO(r.err);
-  REQUIRE(r.rc == 0);
-  OJson rows = OJson::parse(r.out);
+  OJson rows = summary_rows(db, {"--metric", "test_loss", "--where", best});
   REQUIRE(rows.size() == 3);
   for (std::size_t i = 1; i < rows.size(); ++i) CHECK(rows[i]["paired_t_p_adj"].get<double>() > 0.05);
 
   // Tuned epsilon against the default, on the validation loss they were tuned on: no gain.
-  r = run_lrlab({"summary", db.string(), "--format", "json", "--metric", "best_val_loss", "--where",
-                 best + " AND json_extract(config_json,'$.optimizer.type') = 'adam'"});
-  INFO(r.err);
-  REQUIRE(r.rc == 0);
-  rows = OJson::parse(r.out);
+  rows = summary_rows(db, {"--metric", "best_val_loss", "--where", best + " AND json_extract(config_json,'$.optimizer.type') = 'adam'"});
   REQUIRE(rows.size() == 2);
   CHECK(rows[1]["paired_t_p"].get<double>() > 0.05);
 }

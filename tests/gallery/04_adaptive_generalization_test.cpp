@@ -8,30 +8,23 @@
 //  - Adam's error grows as p nears 1/2 (0.45 at p = 0.55), the paired test says GD is better at
 //    every p.
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <map>
 
-#include "support/cli.hpp"
+#include "support/gallery.hpp"
 
 using namespace lrlab::test;
 namespace fs = std::filesystem;
-using OJson = nlohmann::ordered_json;
 
 namespace {
 
 fs::path g04_run() {
   OJson spec =
-      OJson::parse(read_file(fs::path(LRLAB_SOURCE_DIR) / "experiments/gallery/04_adaptive_generalization.json"));
+      gallery_spec("04_adaptive_generalization.json");
   spec["repeats"] = 6;  // the fewest pairs at which the exact Wilcoxon test can reach p < 0.05
   spec["budget"] = {{"steps", 800}};
-  const fs::path dir = temp_dir("gallery04");
-  write_file(dir / "spec.json", spec.dump(2));
-  const auto r = run_lrlab({"run", "spec.json", "--db", "g.db", "--jobs", "2", "--quiet"}, dir);
-  INFO(r.err);
-  REQUIRE(r.rc == 0);
-  return dir / "g.db";
+  return run_gallery("gallery04", spec);
 }
 
 const char* const g04_type = "json_extract(config_json, '$.optimizer.type')";
@@ -45,11 +38,7 @@ TEST_CASE("gallery 04: on wilson_separable gradient descent reaches zero test er
   REQUIRE(sql1(db, "SELECT count(*) FROM trials WHERE status = 'completed'") == "108");
 
   // The paired comparison, sgd against adam within each p (task paths are never compared).
-  const auto r = run_lrlab({"summary", db.string(), "--by", "optimizer.type", "--metric", "final_test_accuracy",
-                            "--format", "json"});
-  INFO(r.out << r.err);
-  REQUIRE(r.rc == 0);
-  const auto rows = nlohmann::json::parse(r.out);
+  const OJson rows = summary_rows(db, {"--by", "optimizer.type", "--metric", "final_test_accuracy"});
   REQUIRE(rows.size() == 6);
   std::map<std::string, double> adam_error;
   for (const auto& row : rows) {

@@ -6,19 +6,16 @@
 //  - with its rate tuned once (on validation, at the largest T), it is not told apart from the
 //    cosine schedule tuned at each T (paired tests within each T, on the test share).
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
-#include "support/cli.hpp"
+#include "support/gallery.hpp"
 
 using namespace lrlab::test;
 namespace fs = std::filesystem;
-using OJson = nlohmann::ordered_json;
 
 namespace {
 
 fs::path g05_run() {
-  OJson spec = OJson::parse(read_file(fs::path(LRLAB_SOURCE_DIR) / "experiments/gallery/05_schedule_free.json"));
-  spec["task"]["data"] = (fs::path(LRLAB_SOURCE_DIR) / "experiments/data/digits.csv.gz").string();
+  OJson spec = gallery_spec("05_schedule_free.json");
   spec["repeats"] = 6;
   OJson cases = OJson::array();
   for (const auto& c : spec["cases"])
@@ -27,13 +24,9 @@ fs::path g05_run() {
   spec["cases"] = cases;
   spec["budget"] = {{"steps", 230}};
   spec["grid"]["optimizer.learning_rate"] = {0.005, 0.01, 0.02};
-  const fs::path dir = temp_dir("gallery05");
-  write_file(dir / "spec.json", spec.dump(2));
-  const auto r = run_lrlab({"run", "spec.json", "--db", "g.db", "--jobs", "2", "--quiet"}, dir);
-  INFO(r.err);
-  REQUIRE(r.rc == 0);
-  REQUIRE(sql1(dir / "g.db", "SELECT count(*) FROM trials WHERE status = 'completed'") == "72");
-  return dir / "g.db";
+  const fs::path db = run_gallery("gallery05", spec);
+  REQUIRE(sql1(db, "SELECT count(*) FROM trials WHERE status = 'completed'") == "72");
+  return db;
 }
 
 const char* const g05_sf = "json_extract(config_json,'$.optimizer.type') = 'schedule_free_adamw'";
@@ -75,11 +68,8 @@ TEST_CASE("gallery 05: schedule-free AdamW tuned once is not told apart from a c
       "json_extract(config_json,'$.optimizer.learning_rate') AS lr, min(v) FROM (SELECT config_json, "
       "avg(best_val_loss) AS v FROM trials WHERE " + g05_sf +
       " AND budget_steps = (SELECT max(budget_steps) FROM trials) GROUP BY config_json))))";
-  const auto r = run_lrlab({"summary", db.string(), "--format", "json", "--metric", "test_loss", "--within",
+  const OJson rows = summary_rows(db, {"--metric", "test_loss", "--within",
                             "budget.steps", "--where", where});
-  INFO(r.err);
-  REQUIRE(r.rc == 0);
-  const OJson rows = OJson::parse(r.out);
   REQUIRE(rows.size() == 4);  // two per budget
   for (const auto& row : rows) {
     INFO(row.dump());

@@ -7,20 +7,18 @@
 //  - the rates that reach the target soonest are not those with the lowest loss later: at the
 //    largest batch, SGD's fastest rate ends lower than Adam's (paired test).
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
 #include <map>
 
-#include "support/cli.hpp"
+#include "support/gallery.hpp"
 
 using namespace lrlab::test;
 namespace fs = std::filesystem;
-using OJson = nlohmann::ordered_json;
 
 namespace {
 
 fs::path g06_run() {
-  OJson spec = OJson::parse(read_file(fs::path(LRLAB_SOURCE_DIR) / "experiments/gallery/06_critical_batch_size.json"));
+  OJson spec = gallery_spec("06_critical_batch_size.json");
   spec["budget"] = {{"steps", 1500}};
   spec["grid"]["task.batch_size"] = {256, 4096, 65536};
   OJson cases = OJson::array();
@@ -29,12 +27,7 @@ fs::path g06_run() {
     if (c["optimizer"]["type"] == "adam" ? rate >= 0.004 : rate >= 0.1) cases.push_back(c);
   }
   spec["cases"] = cases;
-  const fs::path dir = temp_dir("gallery06");
-  write_file(dir / "spec.json", spec.dump(2));
-  const auto r = run_lrlab({"run", "spec.json", "--db", "g.db", "--jobs", "2", "--quiet"}, dir);
-  INFO(r.err);
-  REQUIRE(r.rc == 0);
-  return dir / "g.db";
+  return run_gallery("gallery06", spec);
 }
 
 // For each configuration: the first evaluated step with val_loss <= 0.01, averaged over the
@@ -83,11 +76,8 @@ TEST_CASE("gallery 06: at the largest batch the fastest SGD rate ends at a lower
   // The fastest rate of each optimizer at each batch size, as the docs select it.
   const std::string where = std::string("config_json IN (SELECT config_json FROM (SELECT config_json, bs, opt, "
                                         "min(steps) FROM (") + g06_hits + ") WHERE reached = n GROUP BY bs, opt))";
-  const auto r = run_lrlab({"summary", db.string(), "--format", "json", "--metric", "best_val_loss", "--within",
+  const OJson rows = summary_rows(db, {"--metric", "best_val_loss", "--within",
                             "task.batch_size", "--where", where});
-  INFO(r.err);
-  REQUIRE(r.rc == 0);
-  const OJson rows = OJson::parse(r.out);
   REQUIRE(rows.size() == 6);
   bool seen = false;
   for (const auto& row : rows) {
