@@ -28,6 +28,7 @@ void add_preview(CLI::App& app, Action& action);
 void add_query(CLI::App& app, Action& action);
 void add_verify(CLI::App& app, Action& action);
 void add_new_plugin(CLI::App& app, Action& action);
+void add_serve(CLI::App& app, Action& action);
 void add_summary(CLI::App& app, Action& action);
 void add_export(CLI::App& app, Action& action);
 void add_schema(CLI::App& app, Action& action);

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add_find_lr(app, action);
   add_replay(app, action);
   add_export_schedule(app, action);
+  add_serve(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
