@@ -4,7 +4,8 @@
 #         the whole test suite, except the SDK install test (see below)
 #   tsan  build-tsan/ (clang, ThreadSanitizer): the tests that run sweeps on several threads
 #   fuzz  build-asan/tests/fuzz/spec_fuzzer: a bounded libFuzzer run over the spec parser and
-#         validator, from tests/fuzz/corpus (LRLAB_FUZZ_SECONDS, default 60)
+#         validator, from tests/fuzz/corpus (LRLAB_FUZZ_SECONDS, default 60); then route_fuzzer
+#         over lrlab serve's request parsing and routes, from tests/fuzz/routes_corpus (half as long)
 # Usage: scripts/sanitize.sh [asan] [tsan] [fuzz]      (no argument: all three, in that order)
 # Both trees are configured once and rebuilt incrementally, like build/. The plugins, which lrlab
 # loads with dlopen, are built with the same sanitizer as the binary (checked below). A report from
@@ -109,29 +110,41 @@ tsan() {
   say "tsan: tests passed in $((SECONDS - t1)) s"
 }
 
-fuzz() {
-  local dir="$root/build-asan" t0=$SECONDS seconds="${LRLAB_FUZZ_SECONDS:-60}"
-  configure "$dir" -DLRLAB_SANITIZE=address,undefined -DLRLAB_FUZZ=ON
-  cmake --build "$dir" -j"$jobs" --target spec_fuzzer
-  local work="$dir/fuzz"
+# fuzz_one NAME DICT CORPUS SECONDS: a bounded libFuzzer run of build-asan/tests/fuzz/NAME.
+fuzz_one() {
+  local dir="$root/build-asan" name="$1" dict="$2" corpus="$3" seconds="$4"
+  local work="$dir/fuzz/$name"
   rm -rf "$work/new" && mkdir -p "$work/new" "$work/artifacts"
   # New inputs go to a scratch folder; the committed corpus is only read. One process, bounded in
   # time, each input in 10 s and 2 GB. A fixed seed (LRLAB_FUZZ_SEED, default 1) makes a CI
   # failure reproducible; pass another to explore further.
   local rc=0
   ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-    "$dir/tests/fuzz/spec_fuzzer" -dict="$root/tests/fuzz/spec.dict" -seed="${LRLAB_FUZZ_SEED:-1}" \
+    "$dir/tests/fuzz/$name" -dict="$dict" -seed="${LRLAB_FUZZ_SEED:-1}" \
     -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
-    "$work/new" "$root/tests/fuzz/corpus" >"$work/fuzz.log" 2>&1 || rc=$?
+    "$work/new" "$corpus" >"$work/fuzz.log" 2>&1 || rc=$?
   if ((rc != 0)); then
     tail -n 60 "$work/fuzz.log" >&2
-    say "fuzz: the fuzzer found a bug; the input is in $work/artifacts/. Fix it, then add the input to"
-    say "tests/fuzz/corpus/ as a regression (ctest's \"fuzz: the corpus runs clean\" runs it)."
+    say "fuzz: $name found a bug; the input is in $work/artifacts/. Fix it, then add the input to"
+    say "$corpus as a regression (ctest's \"fuzz: ... corpus runs clean\" runs it)."
     return 1
   fi
   grep -E '^stat::(number_of_executed_units|new_units_added)' "$work/fuzz.log" >&2 || true
-  say "fuzz: ${seconds} s without a finding ($((SECONDS - t0)) s in all)"
+  say "fuzz: $name ran ${seconds} s without a finding"
+}
+
+fuzz() {
+  local dir="$root/build-asan" t0=$SECONDS seconds="${LRLAB_FUZZ_SECONDS:-60}"
+  configure "$dir" -DLRLAB_SANITIZE=address,undefined -DLRLAB_FUZZ=ON
+  cmake --build "$dir" -j"$jobs" --target spec_fuzzer route_fuzzer lrlab
+  fuzz_one spec_fuzzer "$root/tests/fuzz/spec.dict" "$root/tests/fuzz/corpus" "$seconds"
+  # The request fuzzer answers from a real database: one small sweep, made by this tree's lrlab.
+  mkdir -p "$dir/fuzz"
+  ASAN_OPTIONS="detect_leaks=0" "$dir/lrlab" run "$root/tests/fuzz/routes_db.json" --db "$dir/fuzz/routes.db" --fresh -q
+  LRLAB_FUZZ_DB="$dir/fuzz/routes.db" \
+    fuzz_one route_fuzzer "$root/tests/fuzz/routes.dict" "$root/tests/fuzz/routes_corpus" "$((seconds / 2))"
+  say "fuzz: done in $((SECONDS - t0)) s"
 }
 
 for step in "${steps[@]}"; do

@@ -55,8 +55,10 @@ Json curves_json(const sqlite::Connection& c, std::int64_t experiment, const Que
     sqlite::Statement m(c, "SELECT DISTINCT metric FROM evals WHERE trial_id = ?1 ORDER BY metric");
     m.bind(1, id);
     while (m.step()) {
-      sqlite::Statement ev(c, "SELECT e.step, e.epoch, s.lr, e.value, count(*) OVER () FROM evals e "
-                              "LEFT JOIN steps s ON s.trial_id = e.trial_id AND s.step = e.step "
+      // The rate of an evaluation after t updates: the last recorded step before it (as the
+      // best_evals view says it), the update that led to it.
+      sqlite::Statement ev(c, "SELECT e.step, e.epoch, (SELECT s.lr FROM steps s WHERE s.trial_id = e.trial_id AND "
+                              "s.step < e.step ORDER BY s.step DESC LIMIT 1), e.value, count(*) OVER () FROM evals e "
                               "WHERE e.trial_id = ?1 AND e.metric = ?2 ORDER BY e.step");
       ev.bind(1, id);
       ev.bind(2, m.text(0));

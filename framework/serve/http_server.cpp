@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "lrlab/serve/routes.hpp"
+#include "lrlab/serve/request.hpp"
 
 namespace lrlab::serve {
 
@@ -27,17 +27,7 @@ void set_timeouts(tcp::socket& s, int seconds) {
   setsockopt(s.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
-void answer(tcp::socket& s, unsigned version, const Response& r, bool head) {
-  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
-  res.set(http::field::server, "lrlab serve");
-  res.set(http::field::content_type, r.content_type);
-  res.set(http::field::cache_control, "no-store");
-  res.set("X-Content-Type-Options", "nosniff");
-  res.set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'");
-  res.keep_alive(false);
-  res.body() = r.body;
-  res.prepare_payload();
-  if (head) res.body().clear();  // the length stays the GET's
+void send(tcp::socket& s, HttpResponse res) {
   beast::error_code ec;
   http::write(s, res, ec);
   s.shutdown(tcp::socket::shutdown_both, ec);
@@ -46,21 +36,11 @@ void answer(tcp::socket& s, unsigned version, const Response& r, bool head) {
 void handle(tcp::socket s, const ServeOptions& o) {
   set_timeouts(s, o.timeout_seconds);
   beast::flat_buffer buffer(16 * 1024);
-  http::request_parser<http::empty_body> parser;
-  parser.header_limit(8 * 1024);
-  parser.body_limit(0);
+  RequestParser parser;
+  limit(parser);
   beast::error_code ec;
   http::read(s, buffer, parser, ec);
-  if (ec == http::error::header_limit) return answer(s, 11, {431, "application/json", R"({"error":"headers over 8 KiB"})"}, false);
-  if (ec == http::error::body_limit) return answer(s, 11, {413, "application/json", R"({"error":"serve takes no request body"})"}, false);
-  if (ec) {
-    if (ec != http::error::end_of_stream && ec != asio::error::eof && ec != asio::error::would_block && ec != asio::error::timed_out)
-      answer(s, 11, {400, "application/json", R"({"error":"not an HTTP request"})"}, false);
-    return;
-  }
-  const auto& req = parser.get();
-  const Response r = route(std::string(req.method_string()), std::string(req.target()), o.db);
-  answer(s, req.version(), r, req.method() == http::verb::head);
+  if (auto res = answer(ec, parser, o.db)) send(s, std::move(*res));
 }
 
 }  // namespace
@@ -91,7 +71,7 @@ void run_server(const ServeOptions& o, const std::atomic<bool>& stop, const std:
     s.non_blocking(false);
     if (open.load() >= o.max_connections) {
       set_timeouts(s, 1);
-      answer(s, 11, {503, "application/json", R"({"error":"too many connections"})"}, false);
+      send(s, to_http({503, "application/json", R"({"error":"too many connections"})"}, 11, false));
       continue;
     }
     ++open;

@@ -319,6 +319,18 @@ async function refresh_trial(id) {
   return t;
 }
 
+// The last polls as this page saw them (finished trials, points of the training-loss panel), kept
+// hidden in #poll-log: how a test tells that the page followed a sweep without a reload.
+function log_poll(finished) {
+  const log = $("#poll-log");
+  const panel = document.querySelector('#curves .panel[data-panel="train_loss"]');
+  const li = el("li", finished + " finished, " + (panel ? panel.dataset.points : 0) + " points");
+  li.dataset.finished = finished;
+  li.dataset.points = panel ? panel.dataset.points : 0;
+  log.appendChild(li);
+  while (log.children.length > 100) log.firstChild.remove();
+}
+
 // ---- the loop -----------------------------------------------------------------------------
 
 async function refresh_experiment(id, changed) {
@@ -333,6 +345,7 @@ async function refresh_experiment(id, changed) {
     state.finished = p.finished;
   }
   await refresh_curves(id, changed);
+  log_poll(p.finished);
 }
 
 let trial_done = null;  // the trial view's trial, once it has finished (nothing more to poll)

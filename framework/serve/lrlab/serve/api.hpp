@@ -35,8 +35,9 @@ Json trials_json(const sqlite::Connection& c, std::int64_t experiment, const Que
 Json trial_json(const sqlite::Connection& c, std::int64_t trial, const Query& q);
 
 // The curves of `trials` (ids of this experiment, at most max_curve_trials): for each, the recorded
-// steps (step, epoch, lr, train_loss) and every evals metric (step, epoch, lr, value), where lr is
-// the rate recorded at that step (null where the step was not recorded). A series longer than
+// steps (step, epoch, lr, train_loss) and every evals metric (step, epoch, lr, value), where an
+// evaluation's lr is that of the last recorded step before it (the update that led to it, as the
+// best_evals view has it; null before the first update). A series longer than
 // max_curve_points keeps every k-th point and its last (api_curves.cpp).
 Json curves_json(const sqlite::Connection& c, std::int64_t experiment, const Query& q);
 
