@@ -20,6 +20,7 @@ const state = {
   log_y: {lr: true},             // per panel; absent: linear
   param: "", param_log_x: false, param_log_y: false,
   curves_key: "",                // what the curves on screen were drawn from
+  plotted: "",                   // "id:steps ..." of the curves on screen
 };
 
 const $ = sel => document.querySelector(sel);
@@ -164,9 +165,11 @@ function matches_filter(t) {
 
 function plotted_ids() {
   if (state.chosen !== null) return Array.from(state.chosen);
-  // Until the reader chooses: the first trials that have started, in trial order, so the picture
-  // fills as the sweep runs and then stays put.
-  return state.trials.filter(t => t.status !== "pending").slice(0, default_plotted).map(t => t.trial_id);
+  // Until the reader chooses: the trials running now, then the latest to finish (by trial order),
+  // eight in all: what a live view is for. Ticking a trial fixes the choice.
+  const running = state.trials.filter(t => t.status === "running");
+  const done = state.trials.filter(t => t.status !== "running" && t.status !== "pending").reverse();
+  return running.concat(done).slice(0, default_plotted).map(t => t.trial_id).sort((a, b) => a - b);
 }
 
 function choose(ids) {
@@ -260,11 +263,13 @@ async function refresh_curves(id, force) {
   if (!force && key === state.curves_key && !live) return;
   state.curves_key = key;
   if (ids.length === 0) {
+    state.plotted = "";
     $("#legend").replaceChildren();
     $("#curves").replaceChildren(el("p", "no trial has started yet", "muted"));
     return;
   }
   const c = await get("/api/experiments/" + id + "/curves?trials=" + ids.join(","));
+  state.plotted = c.trials.map(t => t.trial_id + ":" + t.steps.points).join(" ");
   draw_curves($("#curves"), $("#legend"), c.trials, label_of);
 }
 
@@ -319,14 +324,14 @@ async function refresh_trial(id) {
   return t;
 }
 
-// The last polls as this page saw them (finished trials, points of the training-loss panel), kept
-// hidden in #poll-log: how a test tells that the page followed a sweep without a reload.
+// The last polls as this page saw them (finished trials; each plotted trial and its recorded steps,
+// "id:steps ..."), kept hidden in #poll-log: how a test tells that the page followed a sweep
+// without a reload.
 function log_poll(finished) {
   const log = $("#poll-log");
-  const panel = document.querySelector('#curves .panel[data-panel="train_loss"]');
-  const li = el("li", finished + " finished, " + (panel ? panel.dataset.points : 0) + " points");
+  const li = el("li", finished + " finished; plotted " + state.plotted);
   li.dataset.finished = finished;
-  li.dataset.points = panel ? panel.dataset.points : 0;
+  li.dataset.curves = state.plotted;
   log.appendChild(li);
   while (log.children.length > 100) log.firstChild.remove();
 }
