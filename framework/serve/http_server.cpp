@@ -1,5 +1,6 @@
 #include "lrlab/serve/http_server.hpp"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include "lrlab/serve/request.hpp"
+#include "lrlab/serve/response_cache.hpp"
 
 namespace lrlab::serve {
 
@@ -20,6 +22,10 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
+
+// Kept answers (response_cache.hpp): 64 MiB of them, each fresh for a second.
+constexpr std::size_t cache_bytes = 64u << 20;
+constexpr std::chrono::milliseconds fresh_for{1000};
 
 void set_timeouts(tcp::socket& s, int seconds) {
   timeval tv{seconds, 0};
@@ -33,14 +39,20 @@ void send(tcp::socket& s, HttpResponse res) {
   s.shutdown(tcp::socket::shutdown_both, ec);
 }
 
-void handle(tcp::socket s, const ServeOptions& o) {
+void handle(tcp::socket s, const ServeOptions& o, ResponseCache& cache) {
   set_timeouts(s, o.timeout_seconds);
   beast::flat_buffer buffer(16 * 1024);
   RequestParser parser;
   limit(parser);
   beast::error_code ec;
   http::read(s, buffer, parser, ec);
-  if (auto res = answer(ec, parser, o.db)) send(s, std::move(*res));
+  const Router router = [&](const std::string& method, const std::string& target) {
+    // Only answers from the database are kept; the page and its assets are in memory already.
+    if ((method == "GET" || method == "HEAD") && target.rfind("/api/", 0) == 0)
+      return cache.answer(target, [&] { return route("GET", target, o.db); });
+    return route(method, target, o.db);
+  };
+  if (auto res = answer(ec, parser, router)) send(s, std::move(*res));
 }
 
 }  // namespace
@@ -58,15 +70,16 @@ void run_server(const ServeOptions& o, const std::atomic<bool>& stop, const std:
   if (ec) throw std::runtime_error("cannot listen on " + o.bind + ":" + std::to_string(o.port) + ": " + ec.message());
   acceptor.listen(asio::socket_base::max_listen_connections);
   acceptor.non_blocking(true);  // accept polls, so that `stop` is seen
+  ResponseCache cache(o.db, cache_bytes, fresh_for);
   listening(acceptor.local_endpoint().port());
   std::atomic<int> open{0};
   while (!stop.load()) {
+    // Wait for a connection a fifth of a second at most, then look at `stop` again.
+    pollfd ready{acceptor.native_handle(), POLLIN, 0};
+    if (::poll(&ready, 1, 200) <= 0) continue;
     tcp::socket s(io);
     acceptor.accept(s, ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      continue;
-    }
+    if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
     if (ec) continue;
     s.non_blocking(false);
     if (open.load() >= o.max_connections) {
@@ -75,8 +88,8 @@ void run_server(const ServeOptions& o, const std::atomic<bool>& stop, const std:
       continue;
     }
     ++open;
-    std::thread([s = std::move(s), &o, &open]() mutable {
-      handle(std::move(s), o);
+    std::thread([s = std::move(s), &o, &open, &cache]() mutable {
+      handle(std::move(s), o, cache);
       --open;
     }).detach();
   }

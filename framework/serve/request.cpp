@@ -28,7 +28,7 @@ HttpResponse to_http(const Response& r, unsigned version, bool head) {
   return res;
 }
 
-std::optional<HttpResponse> answer(const beast::error_code& ec, const RequestParser& parser, const std::filesystem::path& db) {
+std::optional<HttpResponse> answer(const beast::error_code& ec, const RequestParser& parser, const Router& router) {
   if (ec == http::error::header_limit) return to_http({431, "application/json", R"({"error":"headers over 8 KiB"})"}, 11, false);
   if (ec == http::error::body_limit) return to_http({413, "application/json", R"({"error":"serve takes no request body"})"}, 11, false);
   if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == asio::error::eof ||
@@ -36,7 +36,7 @@ std::optional<HttpResponse> answer(const beast::error_code& ec, const RequestPar
     return std::nullopt;
   if (ec || !parser.is_done()) return to_http({400, "application/json", R"({"error":"not an HTTP request"})"}, 11, false);
   const auto& req = parser.get();
-  const Response r = route(std::string(req.method_string()), std::string(req.target()), db);
+  const Response r = router(std::string(req.method_string()), std::string(req.target()));
   return to_http(r, req.version(), req.method() == http::verb::head);
 }
 
@@ -56,7 +56,7 @@ std::optional<HttpResponse> answer_bytes(std::string_view raw, const std::filesy
     used += n;
   }
   if (!ec && !parser.is_done()) ec = http::error::partial_message;
-  return answer(ec, parser, db);
+  return answer(ec, parser, [&](const std::string& method, const std::string& target) { return route(method, target, db); });
 }
 
 }  // namespace lrlab::serve

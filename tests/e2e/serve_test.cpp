@@ -84,10 +84,10 @@ nlohmann::json get_json(int port, const std::string& target) {
 
 double as_double(const std::string& s) { return std::stod(s); }
 
-// The rows the thinning keeps of n (api.hpp): every k-th from the first, k = ceil(n / 2000), and
+// The rows the thinning keeps of n (api.hpp): every k-th from the first, k = ceil(n / 1000), and
 // the last.
 std::size_t thinned(std::size_t n) {
-  const std::size_t k = (n + 1999) / 2000;
+  const std::size_t k = (n + 999) / 1000;
   return (n + k - 1) / k + ((n - 1) % k != 0 ? 1 : 0);
 }
 

@@ -14,7 +14,7 @@
 namespace lrlab::serve {
 
 inline constexpr std::size_t max_page_rows = 1000;
-inline constexpr std::size_t max_curve_points = 2000;
+inline constexpr std::size_t max_curve_points = 1000;
 inline constexpr std::size_t max_curve_trials = 64;
 
 // Throws HttpError 404 unless experiment `id` exists.

@@ -7,6 +7,7 @@
 // arbitrary bytes; both answer through answer().
 #include <boost/beast/http.hpp>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,16 +24,19 @@ using HttpResponse = boost::beast::http::response<boost::beast::http::string_bod
 // A parser with serve's limits.
 void limit(RequestParser& parser);
 
+// What answers a whole request: route() over a database, or the server's cached route.
+using Router = std::function<Response(const std::string& method, const std::string& target)>;
+
 // The answer to what `parser` read, `ec` being how reading ended; nullopt when there is no one to
 // answer (the client closed the connection or timed out before a whole header).
-std::optional<HttpResponse> answer(const boost::beast::error_code& ec, const RequestParser& parser,
-                                   const std::filesystem::path& db);
+std::optional<HttpResponse> answer(const boost::beast::error_code& ec, const RequestParser& parser, const Router& router);
 
 // The response to `r` with serve's header fields, for HTTP `version` (11 for 1.1), its body
 // dropped for a HEAD (its length kept).
 HttpResponse to_http(const Response& r, unsigned version, bool head);
 
-// The whole exchange on a buffer: parse `raw` as one request and answer it (the fuzzer's entry).
+// The whole exchange on a buffer: parse `raw` as one request and answer it with route() over `db`
+// (the fuzzer's entry).
 std::optional<HttpResponse> answer_bytes(std::string_view raw, const std::filesystem::path& db);
 
 }  // namespace lrlab::serve
