@@ -73,7 +73,7 @@ asan() {
   # exitcode: a sanitizer's exit status that no test mistakes for lrlab's own 1 or 2.
   ASAN_OPTIONS="detect_leaks=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1:exitcode=86:log_path=$dir/sanitizer-reports/asan" \
   UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=86:log_path=$dir/sanitizer-reports/ubsan" \
-    run_ctest "$dir" -E '^sdk:install|crashes its process|crashes while loading|kill -9 inside long trials|lrlab query streams|readers can query while|export -o interrupted|one writer:|^gallery:'
+    run_ctest "$dir" -E '^sdk:install|crashes its process|crashes while loading|kill -9 inside long trials|lrlab query streams|readers can query while|export -o interrupted|one writer:|^gallery:|serve: in Chromium'
   # Left out: the two tests whose code crashes on purpose (a worker process under --isolate, a
   # plugin library while loading): the sanitizers report the SIGSEGV as a finding of their own.
   # "sdk: install, scaffold three plugins, build them out of tree, ...": its minutes go to
@@ -85,7 +85,9 @@ asan() {
   # too (resume after a kill, the query, export and lock code); they run in the Release build, and
   # the concurrent-readers one under TSan. The gallery's tests (docs/gallery.md) check what
   # published findings come to, with sweeps of a hundred trials each, through code every other
-  # suite here runs: they run in the Release build.
+  # suite here runs: they run in the Release build. So does the dashboard's browser test (its
+  # subject is the page's JavaScript in Chromium; the server's routes and parsing run here in the
+  # other serve tests and under the request fuzzer).
   say "asan: tests passed in $((SECONDS - t1)) s"
 }
 
@@ -103,10 +105,11 @@ tsan() {
   # quickstart sweep and the policies' events sweep. Left out: the bad-input table (it exits before
   # any thread), and the tests whose subject is between processes or in one thread (two runs on one
   # lock, streamed query output, an interrupted export, a branched sweep killed twice), where TSan
-  # sees nothing the others do not.
+  # sees nothing the others do not; and the dashboard in Chromium (its subject is the page's
+  # JavaScript: the server's threads and answer cache run here in the other serve tests).
   TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:exitcode=86:suppressions=$root/tests/sanitizers/tsan.supp:log_path=$dir/sanitizer-reports/tsan" \
     run_ctest "$dir" -R '^(e2e:|tasks:quickstart|policies:policies: every action)' \
-    -E 'bad-input|crashes its process|one writer:|lrlab query streams|export -o interrupted|killed before and after a fork'
+    -E 'bad-input|crashes its process|one writer:|lrlab query streams|export -o interrupted|killed before and after a fork|serve: in Chromium'
   say "tsan: tests passed in $((SECONDS - t1)) s"
 }
 
