@@ -9,8 +9,7 @@ void require_experiment(const sqlite::Connection& c, std::int64_t id) {
 }
 
 Json experiments_json(const sqlite::Connection& c, const Query& q) {
-  const std::int64_t limit = q.integer("limit", max_page_rows, 1, max_page_rows);
-  const std::int64_t offset = q.integer("offset", 0, 0, INT64_MAX);
+  const auto [offset, limit] = q.page(max_page_rows, max_page_rows);
   Json out = Json::array();
   sqlite::Statement s(c, "SELECT e.experiment_id, e.name, e.kind, e.created_at, count(t.trial_id), "
                          "sum(t.status NOT IN ('pending', 'running')) FROM experiments e "

@@ -45,8 +45,7 @@ std::string metric_of(const sqlite::Connection& c, std::int64_t experiment, cons
 
 Json summary_json(const sqlite::Connection& c, std::int64_t experiment, const Query& q) {
   const auto ex = choice(c, experiment);
-  const std::int64_t limit = q.integer("limit", 100, 1, max_page_rows);
-  const std::int64_t offset = q.integer("offset", 0, 0, INT64_MAX);
+  const auto [offset, limit] = q.page(100, max_page_rows);
   analysis::SummaryRequest request;
   request.metric = metric_of(c, experiment, q);
   const analysis::Summary s = analysis::summarize(c, ex, request);
@@ -72,8 +71,7 @@ Json summary_json(const sqlite::Connection& c, std::int64_t experiment, const Qu
 
 Json params_json(const sqlite::Connection& c, std::int64_t experiment, const Query& q) {
   choice(c, experiment);
-  const std::int64_t limit = q.integer("limit", max_page_rows, 1, max_page_rows);
-  const std::int64_t offset = q.integer("offset", 0, 0, INT64_MAX);
+  const auto [offset, limit] = q.page(max_page_rows, max_page_rows);
   const std::string metric = metric_of(c, experiment, q);
   const auto values = analysis::metric_values(c, experiment, metric);
 

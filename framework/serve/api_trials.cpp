@@ -47,8 +47,7 @@ Json trial_row(const sqlite::Statement& s) {
 
 Json trials_json(const sqlite::Connection& c, std::int64_t experiment, const Query& q) {
   require_experiment(c, experiment);
-  const std::int64_t limit = q.integer("limit", max_page_rows, 1, max_page_rows);
-  const std::int64_t offset = q.integer("offset", 0, 0, INT64_MAX);
+  const auto [offset, limit] = q.page(max_page_rows, max_page_rows);
   const std::string status = q.text("status").value_or("");
   if (!status.empty() && !statuses.count(status))
     throw HttpError(400, "the query parameter 'status' is one of pending, running, completed, diverged, failed, "
@@ -69,8 +68,7 @@ Json trials_json(const sqlite::Connection& c, std::int64_t experiment, const Que
 }
 
 Json trial_json(const sqlite::Connection& c, std::int64_t trial, const Query& q) {
-  const std::int64_t limit = q.integer("limit", max_page_rows, 1, max_page_rows);
-  const std::int64_t offset = q.integer("offset", 0, 0, INT64_MAX);
+  const auto [offset, limit] = q.page(max_page_rows, max_page_rows);
   sqlite::Statement s(c, std::string("SELECT ") + trial_columns +
                              ", experiment_id, config_json, error, run_id, trial_key FROM trials WHERE trial_id = ?1");
   s.bind(1, trial);

@@ -72,6 +72,10 @@ std::int64_t Query::integer(const std::string& name, std::int64_t fallback, std:
   return n;
 }
 
+Page Query::page(std::int64_t fallback, std::int64_t max) const {
+  return {integer("offset", 0, 0, INT64_MAX), integer("limit", fallback, 1, max)};
+}
+
 std::vector<std::int64_t> Query::ids(const std::string& name, std::size_t max_count) const {
   std::vector<std::int64_t> out;
   const auto v = text(name);

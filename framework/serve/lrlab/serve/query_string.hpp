@@ -18,6 +18,11 @@ class HttpError : public std::runtime_error {
   int status;
 };
 
+// The rows of a paged list: ?offset (default 0) and ?limit (default `fallback`, at most `max`).
+struct Page {
+  std::int64_t offset, limit;
+};
+
 class Query {
  public:
   // The part of `target` after '?'; throws HttpError 400 for a bad %-escape or a repeated name.
@@ -26,6 +31,7 @@ class Query {
   std::optional<std::string> text(const std::string& name) const;
   // An integer in [min, max]; `fallback` when the parameter is absent.
   std::int64_t integer(const std::string& name, std::int64_t fallback, std::int64_t min, std::int64_t max) const;
+  Page page(std::int64_t fallback, std::int64_t max) const;
   // A comma-separated list of positive ids, at most `max_count` of them.
   std::vector<std::int64_t> ids(const std::string& name, std::size_t max_count) const;
 
