@@ -102,9 +102,14 @@ TEST_CASE("serve: in Chromium, the page follows a running sweep: progress and a 
   CHECK_THAT(dom.out, Catch::Matchers::Contains("Progress of live (sweep)") && Catch::Matchers::Contains("data-panel=\"train_loss\"") &&
                           Catch::Matchers::Contains("data-panel=\"val_loss\"") && Catch::Matchers::Contains("<canvas"));
 
+  // The searched parameters' scatter has points (the finished trials' metric).
+  std::smatch scatter;
+  REQUIRE(std::regex_search(dom.out, scatter, std::regex(R"re(id="params-plot" data-points="(\d+)")re")));
+  CHECK(std::stoi(scatter[1]) > 0);
+
   const fs::path artifacts = fs::path(LRLAB_BINARY_DIR) / "test-artifacts";
   fs::create_directories(artifacts);
-  auto shot = run_shell("timeout 300 " + shell_quote(browser) + flags + " --window-size=1400,2400 --virtual-time-budget=8000 --screenshot=" +
+  auto shot = run_shell("timeout 300 " + shell_quote(browser) + flags + " --window-size=1400,3400 --virtual-time-budget=8000 --screenshot=" +
                             shell_quote((artifacts / "serve_live.png").string()) + " " + shell_quote(url), dir);
   INFO(shot.err.substr(0, 2000));
   REQUIRE(shot.rc == 0);

@@ -19,6 +19,7 @@ const state = {
   x: "step", log_x: false,
   log_y: {lr: true},             // per panel; absent: linear
   param: "", param_log_x: false, param_log_y: false,
+  params_data: null,             // the last /params answer
   curves_key: "",                // what the curves on screen were drawn from
   plotted: "",                   // "id:steps ..." of the curves on screen
 };
@@ -276,25 +277,39 @@ async function refresh_curves(id, force) {
 // ---- searched parameters ------------------------------------------------------------------
 
 async function refresh_params(id) {
-  const p = await get("/api/experiments/" + id + "/params" + (state.metric ? "?metric=" + encodeURIComponent(state.metric) : ""));
-  const where = $("#params-plot");
-  if (p.params.length === 0) {
+  state.params_data = await get("/api/experiments/" + id + "/params" + (state.metric ? "?metric=" + encodeURIComponent(state.metric) : ""));
+  draw_params();
+}
+
+function draw_params() {
+  const p = state.params_data;
+  if (!p || p.params.length === 0) {
     $("#params-section").hidden = true;
     return;
   }
   $("#params-section").hidden = false;
-  if (!p.params.includes(state.param)) state.param = p.params[0];
+  if (!p.params.includes(state.param)) set_param(p.params[0]);
   fill_select($("#param"), p.params, state.param);
   const values = p.trials.map(t => t.params[state.param]);
   const numeric = values.every(v => typeof v === "number");
   const categories = numeric ? null : Array.from(new Set(values.map(String))).sort();
   const with_value = p.trials.filter(t => t.value !== null);
   const xs = with_value.map(t => numeric ? t.params[state.param] : categories.indexOf(String(t.params[state.param])));
-  draw_panel(where, {title: p.metric + " by " + state.param, x_label: state.param, y_label: p.metric, points: true,
-                     categories: categories, log_x: numeric && state.param_log_x, log_y: state.param_log_y,
-                     lines: [{label: p.metric, color: color_of(0), xs: xs, ys: with_value.map(t => t.value)}]});
+  draw_panel($("#params-plot"), {title: p.metric + " by " + state.param, x_label: state.param, y_label: p.metric, points: true,
+                                 categories: categories, log_x: numeric && state.param_log_x, log_y: state.param_log_y,
+                                 lines: [{label: p.metric, color: color_of(0), xs: xs, ys: with_value.map(t => t.value)}]});
   $("#params-note").textContent = with_value.length + " of " + p.total + " trials have a value of " + p.metric +
       (p.total > p.trials.length ? " (the first " + p.trials.length + " shown)" : "");
+}
+
+// A newly chosen parameter starts on a log axis when its values are positive numbers spanning a
+// decade or more (rates, weight decays), on a linear one otherwise.
+function set_param(name) {
+  state.param = name;
+  const values = state.params_data.trials.map(t => t.params[name]).filter(v => typeof v === "number");
+  const positive = values.length > 0 && values.every(v => v > 0);
+  state.param_log_x = positive && Math.max(...values) / Math.min(...values) >= 10;
+  $("#param-log-x").checked = state.param_log_x;
 }
 
 // ---- one trial ----------------------------------------------------------------------------
@@ -361,7 +376,7 @@ async function tick(changed) {
     state.view = view;
     changed = true;
     if (view && view.kind === "experiment") {
-      Object.assign(state, {finished: -1, summary_offset: 0, trials_offset: 0, chosen: null, curves_key: "", trials: []});
+      Object.assign(state, {finished: -1, summary_offset: 0, trials_offset: 0, chosen: null, curves_key: "", trials: [], param: "", params_data: null});
     }
     trial_done = null;
   }
@@ -402,9 +417,9 @@ $("#log-x").addEventListener("change", e => { state.log_x = e.target.checked; re
 $("#trial-filter").addEventListener("input", render_trials);
 $("#select-shown").addEventListener("click", () => choose(state.trials.filter(matches_filter).map(t => t.trial_id)));
 $("#select-none").addEventListener("click", () => choose([]));
-$("#param").addEventListener("change", e => { state.param = e.target.value; refresh_params(state.view.id); });
-$("#param-log-x").addEventListener("change", e => { state.param_log_x = e.target.checked; refresh_params(state.view.id); });
-$("#param-log-y").addEventListener("change", e => { state.param_log_y = e.target.checked; refresh_params(state.view.id); });
+$("#param").addEventListener("change", e => { set_param(e.target.value); draw_params(); });
+$("#param-log-x").addEventListener("change", e => { state.param_log_x = e.target.checked; draw_params(); });
+$("#param-log-y").addEventListener("change", e => { state.param_log_y = e.target.checked; draw_params(); });
 // One tick at a time: a slow answer delays the next poll rather than piling requests up.
 let busy = false;
 async function poll(changed) {

@@ -34,6 +34,17 @@ function axis_values(log) {
   });
 }
 
+// A scatter's x range with room around the outermost points (a point on the frame is half hidden):
+// a fifth of a decade on a log axis, 5% of the span on a linear one.
+function padded(log) {
+  return (u, min, max) => {
+    if (min === null || max === null) return [min, max];
+    if (log) return [min / 1.6, max * 1.6];
+    const pad = max > min ? (max - min) * 0.05 : Math.abs(min) * 0.05 || 1;
+    return [min - pad, max + pad];
+  };
+}
+
 // One panel: `lines` = [{label, color, xs, ys}], drawn as lines (or as points with `points`),
 // into `el` (emptied first). Returns the number of points drawn, which the page shows as
 // data-points (tests read it).
@@ -50,9 +61,10 @@ function draw_panel(el, {title, x_label, y_label, lines, log_x, log_y, points, c
       label: line.label,
       stroke: line.color,
       fill: points ? line.color : undefined,
-      width: points ? 0 : 1.5,
-      paths: points ? () => null : uPlot.paths.linear(),
-      points: points ? {show: true, size: 7, stroke: line.color, fill: line.color} : {show: false},
+      width: points ? 1 : 1.5,
+      // Scatter: the points path builder draws each point (mode 2 has no per-point markers of its own).
+      paths: points ? uPlot.paths.points() : uPlot.paths.linear(),
+      points: points ? {show: false, size: 8, width: 1, stroke: line.color, fill: line.color} : {show: false},
       facets: [{scale: "x", auto: true}, {scale: "y", auto: true}],
     });
   }
@@ -76,7 +88,7 @@ function draw_panel(el, {title, x_label, y_label, lines, log_x, log_y, points, c
     cursor: {drag: {x: true, y: true}},
     scales: {
       x: categories ? {time: false, auto: false, range: [-0.5, categories.length - 0.5]}
-                    : {time: false, distr: log_x ? 3 : 1, auto: true},
+                    : Object.assign({time: false, distr: log_x ? 3 : 1, auto: true}, points ? {range: padded(log_x)} : {}),
       y: {distr: log_y ? 3 : 1, auto: true},
     },
     axes: [x_axis, {label: y_label, values: axis_values(log_y), size: 60}],
