@@ -107,6 +107,7 @@ TEST_CASE("serve: trials, curves, summary, parameters and a trial's page say wha
   const fs::path db = dir / "s.db";
   const std::string ex = sql1(db, "SELECT experiment_id FROM experiments WHERE name = 'routed'");
   const std::string other_trial = sql1(db, "SELECT t.trial_id FROM trials t JOIN experiments e USING(experiment_id) WHERE e.name = 'other'");
+  const std::string bytes_before = read_file(db);
   const auto [pid, port] = start_serve(dir, "s.db");
   const std::string api = "/api/experiments/" + ex;
 
@@ -223,6 +224,8 @@ TEST_CASE("serve: trials, curves, summary, parameters and a trial's page say wha
 
   kill(pid, SIGINT);
   CHECK(wait_lrlab(pid).rc == 0);
+  // Serving and every request above left the database as it was, byte for byte.
+  CHECK(read_file(db) == bytes_before);
 }
 
 TEST_CASE("serve: a missing or foreign database, and a bad address, are errors before listening", "[e2e][serve]") {
