@@ -2,6 +2,7 @@
 // (framework/serve/). Read-only; Ctrl-C stops it (exit 0).
 #include <unistd.h>
 
+#include <boost/asio/ip/address.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include "lrlab/analysis/results_db.hpp"
 #include "lrlab/errors.hpp"
 #include "lrlab/serve/http_server.hpp"
+#include "lrlab/serve/request.hpp"
 #include "run_report.hpp"
 
 namespace lrlab::cli {
@@ -18,9 +20,12 @@ namespace {
 
 int serve(const serve::ServeOptions& o) {
   analysis::open_results_read_only(o.db.string());  // an lrlab database, readable, or a clear error now
-  if (o.bind != "127.0.0.1" && o.bind != "::1" && o.bind != "localhost")
+  boost::system::error_code bad;
+  boost::asio::ip::make_address(o.bind, bad);
+  if (bad) throw SpecError("", "--bind " + o.bind + " is not an IP address (127.0.0.1, ::1, 0.0.0.0, 192.168.1.5, ...)");
+  if (!serve::is_loopback(o.bind))
     std::fprintf(stderr, "lrlab: warning: --bind %s: anyone who can reach this address can read every experiment "
-                         "in %s (serve has no login)\n", o.bind.c_str(), o.db.c_str());
+                         "in %s (serve has no login and no TLS)\n", o.bind.c_str(), o.db.c_str());
   install_stop_signals();
   // The sweep first: serve lowers its priority (nice +10, inherited by its threads), so on a
   // machine busy with a sweep its answers come later rather than the sweep's trials

@@ -13,7 +13,11 @@ namespace lrlab::serve {
 
 namespace {
 
-Response error(int status, const std::string& what) { return {status, "application/json", Json{{"error", what}}.dump()}; }
+// JSON text of `j`; bytes of a request echoed in it that are not UTF-8 (a metric name of bytes
+// 0xA1...) become U+FFFD instead of throwing (the request fuzzer's first finding).
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+Response error(int status, const std::string& what) { return {status, "application/json", dump(Json{{"error", what}})}; }
 
 // The path's segments, the query string dropped; empty segments (a doubled or trailing '/') kept,
 // so that they match no route.
@@ -33,7 +37,7 @@ std::vector<std::string_view> segments(std::string_view target) {
 
 std::int64_t id_segment(std::string_view s, const char* what) {
   const auto id = positive_id(s);
-  if (!id) throw HttpError(400, std::string("a ") + what + " id is a positive integer");
+  if (!id) throw HttpError(400, std::string(what) + " ids are positive integers (at most 2^63 - 1)");
   return *id;
 }
 
@@ -70,7 +74,7 @@ Response route(const std::string& method, const std::string& target, const std::
   try {
     const Query q(target);
     const sqlite::Connection c = analysis::open_results_read_only(db.string());
-    if (auto j = api(seg, q, c)) return {200, "application/json", j->dump(-1, ' ', false, Json::error_handler_t::replace)};
+    if (auto j = api(seg, q, c)) return {200, "application/json", dump(*j)};
     return error(404, "no such route");
   } catch (const HttpError& e) {
     return error(e.status, e.what());

@@ -64,10 +64,42 @@ TEST_CASE("serve: the routes answer as SQL counts, bad requests get 4xx, SIGINT 
     CHECK((code >= 400 && code < 500));
   }
   CHECK(get(port, "/" + std::string(3000, 'a')).first == 414);
-  CHECK(http(port, "DELETE /api/experiments HTTP/1.1\r\nHost: x\r\n\r\n").first == 405);
-  CHECK(http(port, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n").first == 431);
+  CHECK(http(port, "DELETE /api/experiments HTTP/1.1\r\nHost: localhost\r\n\r\n").first == 405);
+  CHECK(http(port, "GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n").first == 431);
   CHECK(http(port, "not http at all\r\n\r\n").first == 400);
   CHECK(get(port, "/api/experiments").first == 200);
+
+  // On 127.0.0.1 it answers for loopback names only: a page elsewhere whose name resolves here
+  // (DNS rebinding) gets 421; HTTP/1.1 needs a Host, HTTP/1.0 does not.
+  for (const std::string host : {"localhost", "127.0.0.1:8080", "LOCALHOST:1", "[::1]:80", "127.1.2.3"}) {
+    INFO(host);
+    CHECK(http(port, "GET /api/experiments HTTP/1.1\r\nHost: " + host + "\r\n\r\n").first == 200);
+  }
+  for (const std::string host : {"evil.example.com", "evil.example.com:8080", "localhost.evil.com", "127.0.0.1.evil.com"}) {
+    INFO(host);
+    const auto [code, text] = http(port, "GET /api/experiments HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+    CHECK(code == 421);
+    CHECK_THAT(text, Contains("loopback"));
+  }
+  CHECK(http(port, "GET /api/experiments HTTP/1.1\r\n\r\n").first == 400);
+  CHECK(http(port, "GET /api/experiments HTTP/1.0\r\n\r\n").first == 200);
+
+  // A client that sends half a header and stalls is dropped after the server's 5 s (the
+  // connection closes without an answer), and meanwhile others are answered.
+  const int stalled = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in at{};
+  at.sin_family = AF_INET;
+  at.sin_port = htons(static_cast<std::uint16_t>(port));
+  at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(stalled, reinterpret_cast<sockaddr*>(&at), sizeof at) == 0);
+  const std::string half = "GET /api/experiments HTTP/1.1\r\nHost: localhost\r\n";
+  REQUIRE(send(stalled, half.data(), half.size(), 0) == static_cast<ssize_t>(half.size()));
+  CHECK(get(port, "/api/experiments").first == 200);
+  timeval wait_at_most{60, 0};
+  setsockopt(stalled, SOL_SOCKET, SO_RCVTIMEO, &wait_at_most, sizeof wait_at_most);
+  char byte = 0;
+  CHECK(recv(stalled, &byte, 1, 0) == 0);  // closed by the server (-1 would be our 60 s passing)
+  close(stalled);
 
   kill(pid, SIGINT);
   CHECK(wait_lrlab(pid).rc == 0);
@@ -191,7 +223,7 @@ TEST_CASE("serve: trials, curves, summary, parameters and a trial's page say wha
   CHECK(get_json(port, "/api/trials/" + id + "?limit=1")["events"]["rows"].size() == 1);
 
   // HEAD: the GET's length, no body.
-  const auto head = http_raw(port, "HEAD " + api + "/progress HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto head = http_raw(port, "HEAD " + api + "/progress HTTP/1.1\r\nHost: localhost\r\n\r\n");
   CHECK(head.status == 200);
   CHECK(head.body.empty());
   CHECK_THAT(head.head, Contains("Content-Length: " + std::to_string(get(port, api + "/progress").second.size())));

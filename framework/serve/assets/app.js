@@ -394,8 +394,15 @@ async function tick(changed) {
     status.textContent = "updated " + new Date().toLocaleTimeString();
     status.className = "muted";
   } catch (err) {
-    status.textContent = "cannot read: " + err.message;
+    status.textContent = err.message;
     status.className = "error";
+    // A trial that is not there: say so instead of an empty page.
+    if (view && view.kind === "trial" && !$("#trial-title").textContent.startsWith("Trial #" + view.id + ":")) {
+      $("#trial-title").textContent = err.message;
+      for (const sel of ["#trial-facts tbody", "#trial-events tbody", "#trial-provenance tbody", "#trial-curves", "#trial-legend"])
+        $(sel).replaceChildren();
+      $("#trial-config").textContent = "";
+    }
   }
 }
 

@@ -57,14 +57,16 @@ function draw_panel(el, {title, x_label, y_label, lines, log_x, log_y, points, c
     const d = drawable(line.xs, line.ys, log_x, log_y);
     drawn += d[0].length;
     data.push(d);
+    // Scatters, and lines of one point (a metric evaluated once, as a range test's), are drawn as
+    // points: the points path builder draws each one (mode 2 has no per-point markers of its own).
+    const as_points = points || d[0].length < 2;
     series.push({
       label: line.label,
       stroke: line.color,
-      fill: points ? line.color : undefined,
-      width: points ? 1 : 1.5,
-      // Scatter: the points path builder draws each point (mode 2 has no per-point markers of its own).
-      paths: points ? uPlot.paths.points() : uPlot.paths.linear(),
-      points: points ? {show: false, size: 8, width: 1, stroke: line.color, fill: line.color} : {show: false},
+      fill: as_points ? line.color : undefined,
+      width: as_points ? 1 : 1.5,
+      paths: as_points ? uPlot.paths.points() : uPlot.paths.linear(),
+      points: as_points ? {show: false, size: 8, width: 1, stroke: line.color, fill: line.color} : {show: false},
       facets: [{scale: "x", auto: true}, {scale: "y", auto: true}],
     });
   }

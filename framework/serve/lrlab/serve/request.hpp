@@ -27,9 +27,16 @@ void limit(RequestParser& parser);
 // What answers a whole request: route() over a database, or the server's cached route.
 using Router = std::function<Response(const std::string& method, const std::string& target)>;
 
+// Whether `bind` is a loopback address (127.0.0.0/8, ::1): this machine only.
+bool is_loopback(const std::string& bind);
+
 // The answer to what `parser` read, `ec` being how reading ended; nullopt when there is no one to
-// answer (the client closed the connection or timed out before a whole header).
-std::optional<HttpResponse> answer(const boost::beast::error_code& ec, const RequestParser& parser, const Router& router);
+// answer (the client closed the connection or timed out before a whole header). A server on a
+// loopback address (`loopback_only`) answers only requests whose Host is a loopback name
+// (127.0.0.1, localhost, [::1], with any port): a web page on another site that has its own name
+// resolve to 127.0.0.1 (DNS rebinding) gets 421, and an HTTP/1.1 request without Host 400.
+std::optional<HttpResponse> answer(const boost::beast::error_code& ec, const RequestParser& parser, const Router& router,
+                                   bool loopback_only);
 
 // The response to `r` with serve's header fields, for HTTP `version` (11 for 1.1), its body
 // dropped for a HEAD (its length kept).

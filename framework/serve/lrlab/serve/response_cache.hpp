@@ -11,7 +11,8 @@
 // or not: a page polling every two seconds sees the database as it was at most that long ago, and
 // each question costs one computation per `fresh_for` however many pages ask it. Identical
 // requests that arrive while one is being answered wait for that answer rather than compute it
-// again. The cache holds at most `max_bytes` of bodies; when full it starts over.
+// again. A database file replaced under the same name (another inode) starts the cache over, at
+// once. The cache holds at most `max_bytes` of bodies; when full it starts over.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "lrlab/serve/routes.hpp"
@@ -34,17 +36,21 @@ class ResponseCache {
   Response answer(const std::string& target, const std::function<Response()>& make);
 
  private:
-  std::int64_t data_version();
+  // data_version of the file now at the path, and which file that is (a count of replacements).
+  std::pair<std::int64_t, std::int64_t> version();
 
   struct Entry {
-    std::int64_t version = -1;
+    std::int64_t version = -1, file = -1;
     std::chrono::steady_clock::time_point made;
     bool computing = false;
     Response response;
   };
 
   std::mutex version_mutex_;
-  sqlite::Connection version_conn_;
+  std::filesystem::path db_;
+  std::optional<sqlite::Connection> version_conn_;
+  std::uint64_t inode_ = 0;
+  std::int64_t file_ = 0;
   std::mutex mutex_;
   std::condition_variable done_;
   std::map<std::string, Entry> entries_;
