@@ -86,14 +86,7 @@ TEST_CASE("serve: the routes answer as SQL counts, bad requests get 4xx, SIGINT 
 
   // A client that sends half a header and stalls is dropped after the server's 5 s (the
   // connection closes without an answer), and meanwhile others are answered.
-  const int stalled = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in at{};
-  at.sin_family = AF_INET;
-  at.sin_port = htons(static_cast<std::uint16_t>(port));
-  at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(connect(stalled, reinterpret_cast<sockaddr*>(&at), sizeof at) == 0);
-  const std::string half = "GET /api/experiments HTTP/1.1\r\nHost: localhost\r\n";
-  REQUIRE(send(stalled, half.data(), half.size(), 0) == static_cast<ssize_t>(half.size()));
+  const int stalled = connect_and_send(port, "GET /api/experiments HTTP/1.1\r\nHost: localhost\r\n");
   CHECK(get(port, "/api/experiments").first == 200);
   timeval wait_at_most{60, 0};
   setsockopt(stalled, SOL_SOCKET, SO_RCVTIMEO, &wait_at_most, sizeof wait_at_most);

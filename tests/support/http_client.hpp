@@ -25,8 +25,8 @@ struct HttpReply {
   std::string body;
 };
 
-// Sends `raw` as it is and reads the reply until the server closes the connection.
-inline HttpReply http_raw(int port, const std::string& raw) {
+// A connection to 127.0.0.1:port that has sent `raw` (the caller closes it).
+inline int connect_and_send(int port, const std::string& raw) {
   const int s = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in at{};
   at.sin_family = AF_INET;
@@ -34,6 +34,12 @@ inline HttpReply http_raw(int port, const std::string& raw) {
   at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   REQUIRE(connect(s, reinterpret_cast<sockaddr*>(&at), sizeof at) == 0);
   REQUIRE(send(s, raw.data(), raw.size(), 0) == static_cast<ssize_t>(raw.size()));
+  return s;
+}
+
+// Sends `raw` as it is and reads the reply until the server closes the connection.
+inline HttpReply http_raw(int port, const std::string& raw) {
+  const int s = connect_and_send(port, raw);
   std::string reply;
   char buf[65536];
   for (ssize_t n; (n = recv(s, buf, sizeof buf, 0)) > 0;) reply.append(buf, static_cast<std::size_t>(n));
