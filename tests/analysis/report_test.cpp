@@ -5,6 +5,7 @@
 
 #include "lrlab/json.hpp"
 
+#include "support/chromium.hpp"
 #include "support/cli.hpp"
 
 using Catch::Matchers::Contains;
@@ -23,13 +24,6 @@ const char* report_spec = R"({
   "grid": {"schedule": [{"type": "constant"}, {"type": "cosine_decay", "decay_steps": 48}]}
 })";
 
-// Chromium from Debian's package (scripts/deps.sh installs it).
-std::string chromium() {
-  for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"})
-    if (fs::exists(p)) return p;
-  FAIL("headless Chromium is needed for this test: sudo apt-get install chromium (scripts/deps.sh installs it)");
-  return "";
-}
 }  // namespace
 
 TEST_CASE("report: one self-contained HTML file that renders in headless Chromium", "[analysis][report]") {

@@ -9,6 +9,7 @@
 #include <map>
 #include <regex>
 
+#include "support/chromium.hpp"
 #include "support/cli.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
@@ -17,13 +18,6 @@ using namespace lrlab::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string chromium() {
-  for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"})
-    if (fs::exists(p)) return p;
-  FAIL("headless Chromium is needed for this test: sudo apt-get install chromium (scripts/deps.sh installs it)");
-  return "";
-}
 
 struct Poll {
   int finished;
